@@ -1,0 +1,15 @@
+//! Reusable views. Each takes domain values and callbacks; none calls the API.
+
+mod action_bar;
+mod confirm_dialog;
+mod details_panel;
+mod error_alert;
+mod state_badge;
+mod timestamp;
+
+pub use action_bar::ActionBar;
+pub use confirm_dialog::ConfirmDialog;
+pub use details_panel::DetailsPanel;
+pub use error_alert::ErrorAlert;
+pub use state_badge::StateBadge;
+pub use timestamp::{relative_parts, TimestampView};

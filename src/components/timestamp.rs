@@ -1,0 +1,80 @@
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::domain::Timestamp;
+
+/// An instant in the admin's locale and time zone, with how long ago it was;
+/// the exact UTC instant is on hover and in the `datetime` attribute.
+#[component]
+pub fn TimestampView(timestamp: Timestamp) -> impl IntoView {
+    let date = js_sys::Date::new(&JsValue::from_f64(timestamp.unix_millis() as f64));
+    let utc = utc_text(&timestamp, &date);
+    let local = local_text(&date);
+    let relative = relative_text(timestamp.unix_millis(), js_sys::Date::now() as i64);
+    view! {
+        <time datetime=utc.clone() title=format!("{utc} (UTC)")>
+            {local}
+            <span class="relative">" · " {relative}</span>
+        </time>
+    }
+}
+
+/// The server's own text when it is already UTC (keeps microseconds), else
+/// the browser's ISO rendering of the same instant.
+fn utc_text(timestamp: &Timestamp, date: &js_sys::Date) -> String {
+    if timestamp.as_str().ends_with('Z') {
+        timestamp.as_str().replacen(' ', "T", 1)
+    } else {
+        String::from(date.to_iso_string())
+    }
+}
+
+fn local_text(date: &js_sys::Date) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
+    format.call1(&JsValue::NULL, date).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+fn relative_text(then_millis: i64, now_millis: i64) -> String {
+    let (value, unit) = relative_parts(then_millis - now_millis);
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+    let format = js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &options);
+    String::from(format.format(value as f64, unit))
+}
+
+/// The largest unit that describes `delta_millis` (negative: in the past) as
+/// a whole number, as `Intl.RelativeTimeFormat` expects it.
+pub fn relative_parts(delta_millis: i64) -> (i64, &'static str) {
+    const UNITS: [(i64, &str); 6] = [
+        (365 * 24 * 3_600_000, "year"),
+        (30 * 24 * 3_600_000, "month"),
+        (24 * 3_600_000, "day"),
+        (3_600_000, "hour"),
+        (60_000, "minute"),
+        (1_000, "second"),
+    ];
+    for (size, unit) in UNITS {
+        if delta_millis.abs() >= size {
+            return (delta_millis / size, unit);
+        }
+    }
+    (0, "second")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_parts;
+
+    #[test]
+    fn picks_the_largest_whole_unit() {
+        assert_eq!(relative_parts(-3 * 60_000 - 5_000), (-3, "minute"));
+        assert_eq!(relative_parts(-59_999), (-59, "second"));
+        assert_eq!(relative_parts(-400), (0, "second"));
+        assert_eq!(relative_parts(-26 * 3_600_000), (-1, "day"));
+        assert_eq!(relative_parts(-800 * 24 * 3_600_000), (-2, "year"));
+        assert_eq!(relative_parts(2 * 3_600_000), (2, "hour"));
+    }
+}

@@ -1,0 +1,99 @@
+//! Runtime configuration: `config.json` next to `index.html`, so one build
+//! serves many deployments.
+
+use serde::Deserialize;
+
+use crate::providers::ProviderApi;
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    pub connections: Vec<Connection>,
+}
+
+/// One identity provider API the console can act on.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Connection {
+    pub name: String,
+    pub provider: ProviderApi,
+    /// The API origin; empty means the origin the console is served from.
+    #[serde(default)]
+    pub api_base_url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config.json could not be loaded ({0})")]
+    Unavailable(String),
+    #[error("config.json is not valid: {0}")]
+    Malformed(String),
+    #[error("config.json lists no connections")]
+    NoConnections,
+}
+
+impl AppConfig {
+    pub fn parse(text: &str) -> Result<AppConfig, ConfigError> {
+        let config: AppConfig = serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        if config.connections.is_empty() {
+            return Err(ConfigError::NoConnections);
+        }
+        for connection in &config.connections {
+            let url = &connection.api_base_url;
+            if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(ConfigError::Malformed(format!(
+                    "apiBaseUrl of “{}” must start with https:// or http://, or be empty for this site's origin",
+                    connection.name
+                )));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The connection the console acts on.
+    pub fn active_connection(&self) -> &Connection {
+        &self.connections[0]
+    }
+
+    /// Fetches `config.json` relative to the document's base URL.
+    pub async fn load() -> Result<AppConfig, ConfigError> {
+        let response = gloo_net::http::Request::get("config.json")
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+        if !response.ok() {
+            return Err(ConfigError::Unavailable(format!("HTTP {}", response.status())));
+        }
+        let text = response.text().await.map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+        AppConfig::parse(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_same_origin_and_a_remote_connection() {
+        let text = r#"{"connections":[
+            {"name":"Sandbox","provider":"zitadel-v2"},
+            {"name":"Production","provider":"zitadel-v2","apiBaseUrl":"https://acme.zitadel.cloud"}]}"#;
+        let config = AppConfig::parse(text).unwrap();
+        assert_eq!(config.active_connection().name, "Sandbox");
+        assert_eq!(config.active_connection().api_base_url, "");
+        assert_eq!(config.connections[1].api_base_url, "https://acme.zitadel.cloud");
+    }
+
+    #[test]
+    fn says_what_is_wrong() {
+        assert_eq!(AppConfig::parse(r#"{"connections":[]}"#), Err(ConfigError::NoConnections));
+        let err = AppConfig::parse(r#"{"connections":[{"name":"X","provider":"keycloak"}]}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown variant `keycloak`"), "{err}");
+        let err = AppConfig::parse(r#"{"connections":[{"name":"X","provider":"zitadel-v2","apiBaseUrl":"acme.zitadel.cloud"}]}"#).unwrap_err();
+        assert!(err.to_string().contains("must start with https://"), "{err}");
+        let err = AppConfig::parse(r#"{"conections":[]}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `conections`"), "{err}");
+        assert!(matches!(AppConfig::parse("<html>"), Err(ConfigError::Malformed(_))));
+    }
+}

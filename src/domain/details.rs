@@ -1,0 +1,96 @@
+use super::Timestamp;
+
+/// Who owns an object, in the terms of ZITADEL's `OwnerType`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnerKind {
+    Organization,
+    Instance,
+    System,
+    /// The server sent no type, or a bare owner id (the published v3alpha example).
+    Unspecified,
+}
+
+impl OwnerKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            OwnerKind::Organization => "Organization",
+            OwnerKind::Instance => "Instance",
+            OwnerKind::System => "System",
+            OwnerKind::Unspecified => "Unspecified",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    pub kind: OwnerKind,
+    pub id: String,
+}
+
+/// What the server said about an object's history. Every field is optional
+/// because providers omit what they do not know (and Weavr sends none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Details {
+    pub owner: Option<Owner>,
+    pub created: Option<Timestamp>,
+    pub changed: Option<Timestamp>,
+    /// Count of the object's events; lets a read be recognised as stale.
+    pub sequence: Option<u64>,
+}
+
+impl Details {
+    /// Details returned by a write describe the event just written: they
+    /// replace what they carry and keep what they leave out (a state change
+    /// response has no creation date, but the user still has one).
+    pub fn updated_with(&self, newer: Details) -> Details {
+        Details {
+            owner: newer.owner.or_else(|| self.owner.clone()),
+            created: newer.created.or_else(|| self.created.clone()),
+            changed: newer.changed.or_else(|| self.changed.clone()),
+            sequence: newer.sequence.or(self.sequence),
+        }
+    }
+
+    /// True when these details are older than `other`: a projection that has
+    /// not yet caught up with a write we already saw confirmed.
+    pub fn is_older_than(&self, other: &Details) -> bool {
+        match (self.sequence, other.sequence) {
+            (Some(mine), Some(theirs)) => mine < theirs,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Option<Timestamp> {
+        Some(Timestamp::parse(s).unwrap())
+    }
+
+    #[test]
+    fn write_details_replace_what_they_carry_and_keep_the_rest() {
+        let read = Details {
+            owner: Some(Owner { kind: OwnerKind::Organization, id: "1".into() }),
+            created: ts("2024-08-01T10:00:00Z"),
+            changed: ts("2024-08-02T11:00:00Z"),
+            sequence: Some(12),
+        };
+        let write = Details { changed: ts("2024-08-02T11:05:09.871Z"), sequence: Some(13), ..Default::default() };
+        let merged = read.updated_with(write);
+        assert_eq!(merged.created, ts("2024-08-01T10:00:00Z"));
+        assert_eq!(merged.changed, ts("2024-08-02T11:05:09.871Z"));
+        assert_eq!(merged.sequence, Some(13));
+        assert_eq!(merged.owner.unwrap().id, "1");
+    }
+
+    #[test]
+    fn staleness_compares_sequences_only_when_both_are_known() {
+        let at = |n| Details { sequence: Some(n), ..Default::default() };
+        assert!(at(12).is_older_than(&at(13)));
+        assert!(!at(13).is_older_than(&at(13)));
+        assert!(!at(14).is_older_than(&at(13)));
+        assert!(!Details::default().is_older_than(&at(13)));
+    }
+}

@@ -1,0 +1,11 @@
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    view! {
+        <section class="card narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address. " <a href="/">"Open a user"</a> " instead."</p>
+        </section>
+    }
+}

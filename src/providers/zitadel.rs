@@ -1,0 +1,189 @@
+//! What every ZITADEL API shares: the error bodies (grpc-gateway REST and
+//! Connect) and how they map to [`ApiError`].
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::http::{ApiError, ApiResponse, ServerMessage};
+
+/// gRPC FAILED_PRECONDITION: ZITADEL's "not in the right state", sent as HTTP 400.
+const GRPC_FAILED_PRECONDITION: i64 = 9;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StatusBody {
+    /// A number (grpc-gateway) or a snake_case string (Connect).
+    code: Option<Value>,
+    message: Option<String>,
+    details: Vec<ErrorDetail>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ErrorDetail {
+    id: Option<String>,
+    message: Option<String>,
+    /// Connect's protojson form of the detail.
+    debug: Option<DebugDetail>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DebugDetail {
+    id: Option<String>,
+    message: Option<String>,
+}
+
+/// Reads a failed ZITADEL answer. The body may be a grpc-gateway status, a
+/// Connect error, plain text (a proxy's or the gateway's own), HTML, or empty.
+pub fn error_from_response(response: &ApiResponse) -> ApiError {
+    let parsed: Option<StatusBody> = serde_json::from_str(&response.body).ok();
+    let (message, precondition) = match parsed {
+        Some(body) => {
+            let precondition = match &body.code {
+                Some(Value::Number(n)) => n.as_i64() == Some(GRPC_FAILED_PRECONDITION),
+                Some(Value::String(s)) => s == "failed_precondition",
+                _ => false,
+            };
+            (server_message(body), precondition)
+        }
+        None => (plain_text_message(response), false),
+    };
+    ApiError::from_status(response.status, message, precondition, response.retry_after.as_deref())
+}
+
+fn server_message(body: StatusBody) -> ServerMessage {
+    let detail = body.details.into_iter().next().unwrap_or_default();
+    let debug = detail.debug.unwrap_or_default();
+    let id = detail.id.or(debug.id).filter(|id| !id.is_empty());
+    let text = detail
+        .message
+        .or(debug.message)
+        .or_else(|| body.message.map(|m| strip_id_suffix(&m, id.as_deref())))
+        .filter(|t| !t.is_empty());
+    ServerMessage { text, id }
+}
+
+/// ZITADEL writes messages as `"User already inactive (COMMAND-5gunjw0cd7)"`;
+/// the id is shown on its own, so it is taken off the text.
+fn strip_id_suffix(message: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => message.trim_end().strip_suffix(&format!("({id})")).unwrap_or(message).trim_end().to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A short plain-text body is worth showing (grpc-gateway's plain-text 403 for
+/// an unknown host); an HTML page or a long dump is not.
+fn plain_text_message(response: &ApiResponse) -> ServerMessage {
+    let is_html = response.content_type.as_deref().is_some_and(|c| c.contains("html"))
+        || response.body.trim_start().starts_with('<');
+    let text = response.body.trim();
+    if is_html || text.is_empty() || text.len() > 300 {
+        ServerMessage::default()
+    } else {
+        ServerMessage { text: Some(text.to_string()), id: None }
+    }
+}
+
+/// The error for a 2xx answer whose body is not what the API promises.
+pub fn unreadable(response: &ApiResponse, what: &str) -> ApiError {
+    let detail = if response.body.trim().is_empty() {
+        format!("The server sent an empty answer where {what} was expected")
+    } else if response.body.trim_start().starts_with('<') {
+        format!("The server sent a web page where {what} was expected")
+    } else {
+        format!("The server's answer does not contain {what}")
+    };
+    ApiError::UnreadableAnswer { status: response.status, detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, body: &str) -> ApiResponse {
+        ApiResponse { status, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+    }
+
+    #[test]
+    fn reads_the_grpc_gateway_error_from_the_contract() {
+        // contracts/ZITADEL.md §8.1
+        let body = r#"{
+          "code": 9,
+          "message": "User already inactive (COMMAND-5gunjw0cd7)",
+          "details": [
+            { "@type": "type.googleapis.com/zitadel.v1.ErrorDetail",
+              "id": "COMMAND-5gunjw0cd7",
+              "message": "User already inactive" }
+          ]
+        }"#;
+        let err = error_from_response(&response(400, body));
+        assert!(matches!(err, ApiError::Conflict(_)), "{err:?}");
+        assert_eq!(err.error_id(), Some("COMMAND-5gunjw0cd7"));
+        assert_eq!(err.server_text(), Some("User already inactive"));
+    }
+
+    #[test]
+    fn reads_the_connect_error_from_the_contract() {
+        // contracts/ZITADEL.md §8.3
+        let body = r#"{
+          "code": "failed_precondition",
+          "message": "User already inactive (COMMAND-5gunjw0cd7)",
+          "details": [
+            { "type": "zitadel.v1.ErrorDetail",
+              "value": "CgtDT01NQU5ELTVndW5qdzBjZDcSFVVzZXIgYWxyZWFkeSBpbmFjdGl2ZQ",
+              "debug": { "id": "COMMAND-5gunjw0cd7", "message": "User already inactive" } }
+          ]
+        }"#;
+        let err = error_from_response(&response(400, body));
+        assert!(matches!(err, ApiError::Conflict(_)), "{err:?}");
+        assert_eq!(err.error_id(), Some("COMMAND-5gunjw0cd7"));
+        assert_eq!(err.server_text(), Some("User already inactive"));
+    }
+
+    #[test]
+    fn a_400_without_precondition_code_is_an_invalid_request() {
+        let body = r#"{"code":3,"message":"invalid user id (COMMAND-78iiirat8y)","details":[{"id":"COMMAND-78iiirat8y","message":"invalid user id"}]}"#;
+        assert!(matches!(error_from_response(&response(400, body)), ApiError::InvalidRequest(_)));
+    }
+
+    #[test]
+    fn errors_without_details_keep_the_message() {
+        let err = error_from_response(&response(404, r#"{"code":5,"message":"Not Found"}"#));
+        assert_eq!(err, ApiError::NotFound(ServerMessage { text: Some("Not Found".into()), id: None }));
+        let err = error_from_response(&response(501, r#"{"code":12,"message":"method GetUser not implemented"}"#));
+        assert_eq!(err.server_text(), Some("method GetUser not implemented"));
+    }
+
+    #[test]
+    fn the_auth_interceptor_error_keeps_its_raw_key() {
+        let body = r#"{"code":16,"message":"Errors.Token.Invalid (AUTH-7fs1e)"}"#;
+        let err = error_from_response(&response(401, body));
+        assert!(matches!(err, ApiError::Unauthenticated(_)));
+        assert_eq!(err.server_text(), Some("Errors.Token.Invalid (AUTH-7fs1e)"));
+    }
+
+    #[test]
+    fn plain_text_html_and_empty_bodies_never_fail() {
+        let plain = ApiResponse { content_type: Some("text/plain".into()), ..response(403, "instance not found") };
+        assert_eq!(error_from_response(&plain).server_text(), Some("instance not found"));
+
+        let html = ApiResponse {
+            content_type: Some("text/html".into()),
+            ..response(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+        };
+        assert_eq!(error_from_response(&html), ApiError::ServerError { status: 502, message: ServerMessage::default() });
+
+        assert!(matches!(error_from_response(&response(503, "")), ApiError::ServerError { status: 503, .. }));
+        assert!(matches!(error_from_response(&response(500, "{\"code\":")), ApiError::ServerError { status: 500, .. }));
+    }
+
+    #[test]
+    fn unreadable_answers_say_what_was_wrong() {
+        let err = unreadable(&response(200, ""), "a user");
+        assert_eq!(err, ApiError::UnreadableAnswer { status: 200, detail: "The server sent an empty answer where a user was expected".into() });
+        let err = unreadable(&response(200, "<!doctype html>"), "a user");
+        assert!(matches!(err, ApiError::UnreadableAnswer { detail, .. } if detail.contains("web page")));
+    }
+}

@@ -1,0 +1,311 @@
+//! ZITADEL user service v2 (`/v2/users/...`), contracts/ZITADEL.md §4 and §7.1.
+
+use serde::Deserialize;
+
+use super::wire::{int64, non_empty, timestamp};
+use super::zitadel::{error_from_response, unreadable};
+use crate::domain::{Details, Owner, OwnerKind, User, UserAction, UserKind, UserState};
+use crate::http::{ApiError, ApiRequest, ApiResponse, Method};
+
+pub fn get_user_request(user_id: &str) -> ApiRequest {
+    ApiRequest { method: Method::Get, path: format!("/v2/users/{}", path_segment(user_id)), json_body: None }
+}
+
+pub fn action_request(user_id: &str, action: UserAction) -> ApiRequest {
+    let id = path_segment(user_id);
+    let (method, path, json_body) = match action {
+        UserAction::Deactivate => (Method::Post, format!("/v2/users/{id}/deactivate"), Some("{}".to_string())),
+        UserAction::Reactivate => (Method::Post, format!("/v2/users/{id}/reactivate"), Some("{}".to_string())),
+        UserAction::Lock => (Method::Post, format!("/v2/users/{id}/lock"), Some("{}".to_string())),
+        UserAction::Unlock => (Method::Post, format!("/v2/users/{id}/unlock"), Some("{}".to_string())),
+        // DELETE takes no body (the RPC has no body annotation).
+        UserAction::Delete => (Method::Delete, format!("/v2/users/{id}"), None),
+    };
+    ApiRequest { method, path, json_body }
+}
+
+/// Reads the answer to [`get_user_request`].
+pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError> {
+    if !response.is_success() {
+        return Err(error_from_response(response));
+    }
+    let body: GetUserResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a user"))?;
+    let user = body.user.ok_or_else(|| unreadable(response, "a user"))?;
+    Ok(user.into_domain(user_id))
+}
+
+/// Reads the answer to [`action_request`]: the details of the event written.
+pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
+    if !response.is_success() {
+        return Err(error_from_response(response));
+    }
+    // A 200 already confirms the change; details are what it adds.
+    let body: ActionResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "the change's details"))?;
+    Ok(body.details.map(DetailsWire::into_domain).unwrap_or_default())
+}
+
+/// Keeps an id that came from a URL from changing the request's path.
+fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GetUserResponse {
+    user: Option<UserWire>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActionResponse {
+    details: Option<DetailsWire>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct UserWire {
+    user_id: Option<String>,
+    details: Option<DetailsWire>,
+    state: Option<String>,
+    username: Option<String>,
+    login_names: Option<Vec<String>>,
+    preferred_login_name: Option<String>,
+    human: Option<HumanWire>,
+    machine: Option<MachineWire>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct HumanWire {
+    profile: Option<ProfileWire>,
+    email: Option<EmailWire>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ProfileWire {
+    given_name: Option<String>,
+    family_name: Option<String>,
+    display_name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EmailWire {
+    email: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MachineWire {
+    name: Option<String>,
+}
+
+/// `zitadel.object.v2.Details`.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct DetailsWire {
+    #[serde(deserialize_with = "int64")]
+    sequence: Option<u64>,
+    change_date: Option<String>,
+    creation_date: Option<String>,
+    resource_owner: Option<String>,
+}
+
+impl DetailsWire {
+    fn into_domain(self) -> Details {
+        Details {
+            // v2 users always belong to an organisation; resourceOwner is its id.
+            owner: non_empty(self.resource_owner).map(|id| Owner { kind: OwnerKind::Organization, id }),
+            created: timestamp(self.creation_date.as_deref()),
+            changed: timestamp(self.change_date.as_deref()),
+            sequence: self.sequence,
+        }
+    }
+}
+
+fn user_state(wire: Option<&str>) -> UserState {
+    match wire {
+        None | Some("") | Some("USER_STATE_UNSPECIFIED") => UserState::Unspecified,
+        Some("USER_STATE_ACTIVE") => UserState::Active,
+        Some("USER_STATE_INACTIVE") => UserState::Inactive,
+        Some("USER_STATE_DELETED") => UserState::Deleted,
+        Some("USER_STATE_LOCKED") => UserState::Locked,
+        Some("USER_STATE_INITIAL") => UserState::Initial,
+        Some(other) => UserState::Unknown(other.to_string()),
+    }
+}
+
+impl UserWire {
+    fn into_domain(self, requested_id: &str) -> User {
+        let username = non_empty(self.username).unwrap_or_default();
+        let login_name = non_empty(self.preferred_login_name)
+            .or_else(|| self.login_names.unwrap_or_default().into_iter().find(|n| !n.is_empty()));
+        let (kind, display_name, email) = match (self.human, self.machine) {
+            (Some(human), _) => {
+                let profile = human.profile.unwrap_or_default();
+                let full_name = [non_empty(profile.given_name), non_empty(profile.family_name)]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let display = non_empty(profile.display_name).or(non_empty(Some(full_name)));
+                (UserKind::Human, display, human.email.and_then(|e| non_empty(e.email)))
+            }
+            (None, Some(machine)) => (UserKind::Machine, non_empty(machine.name), None),
+            (None, None) => (UserKind::Unspecified, None, None),
+        };
+        let id = non_empty(self.user_id).unwrap_or_else(|| requested_id.to_string());
+        User {
+            display_name: display_name.or_else(|| non_empty(Some(username.clone()))).unwrap_or_else(|| id.clone()),
+            id,
+            username,
+            login_name,
+            email,
+            kind,
+            state: user_state(self.state.as_deref()),
+            details: self.details.map(DetailsWire::into_domain).unwrap_or_default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(body: &str) -> ApiResponse {
+        ApiResponse { status: 200, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+    }
+
+    /// contracts/ZITADEL.md §4.1, verbatim.
+    const GET_USER_EXAMPLE: &str = r#"{
+      "details": { "sequence": "12", "changeDate": "2024-08-02T11:00:00.5Z", "resourceOwner": "69629023906488334" },
+      "user": {
+        "userId": "69629012906488334",
+        "details": { "sequence": "12", "changeDate": "2024-08-02T11:00:00.5Z", "resourceOwner": "69629023906488334" },
+        "state": "USER_STATE_ACTIVE",
+        "username": "minnie-mouse",
+        "loginNames": ["minnie-mouse@acme.example.com"],
+        "preferredLoginName": "minnie-mouse@acme.example.com",
+        "human": {
+          "profile": { "givenName": "Minnie", "familyName": "Mouse", "displayName": "Minnie Mouse",
+                       "preferredLanguage": "en", "gender": "GENDER_FEMALE" },
+          "email": { "email": "minnie@acme.example.com", "isVerified": true },
+          "passwordChanged": "2024-07-01T08:00:00Z"
+        }
+      }
+    }"#;
+
+    #[test]
+    fn builds_the_contract_paths() {
+        assert_eq!(get_user_request("69629012906488334").path, "/v2/users/69629012906488334");
+        let deactivate = action_request("69629012906488334", UserAction::Deactivate);
+        assert_eq!((deactivate.method, deactivate.path.as_str()), (Method::Post, "/v2/users/69629012906488334/deactivate"));
+        assert_eq!(deactivate.json_body.as_deref(), Some("{}"));
+        assert_eq!(action_request("1", UserAction::Reactivate).path, "/v2/users/1/reactivate");
+        assert_eq!(action_request("1", UserAction::Lock).path, "/v2/users/1/lock");
+        assert_eq!(action_request("1", UserAction::Unlock).path, "/v2/users/1/unlock");
+        let delete = action_request("1", UserAction::Delete);
+        assert_eq!((delete.method, delete.path.as_str(), delete.json_body), (Method::Delete, "/v2/users/1", None));
+    }
+
+    #[test]
+    fn ids_cannot_change_the_path() {
+        assert_eq!(get_user_request("../../admin?x=1").path, "/v2/users/..%2F..%2Fadmin%3Fx%3D1");
+        assert_eq!(action_request("a/b", UserAction::Lock).path, "/v2/users/a%2Fb/lock");
+    }
+
+    #[test]
+    fn parses_the_contract_get_user_example() {
+        let user = read_user("69629012906488334", &ok(GET_USER_EXAMPLE)).unwrap();
+        assert_eq!(user.id, "69629012906488334");
+        assert_eq!(user.username, "minnie-mouse");
+        assert_eq!(user.display_name, "Minnie Mouse");
+        assert_eq!(user.login_name.as_deref(), Some("minnie-mouse@acme.example.com"));
+        assert_eq!(user.email.as_deref(), Some("minnie@acme.example.com"));
+        assert_eq!(user.kind, UserKind::Human);
+        assert_eq!(user.state, UserState::Active);
+        assert_eq!(user.details.sequence, Some(12));
+        assert_eq!(user.details.changed.as_ref().unwrap().as_str(), "2024-08-02T11:00:00.5Z");
+        assert_eq!(user.details.created, None);
+        assert_eq!(user.details.owner, Some(Owner { kind: OwnerKind::Organization, id: "69629023906488334".into() }));
+    }
+
+    #[test]
+    fn parses_the_contract_state_change_example() {
+        // contracts/ZITADEL.md §4.3
+        let body = r#"{ "details": { "sequence": "13", "changeDate": "2024-08-02T11:05:09.871Z", "resourceOwner": "69629023906488334" } }"#;
+        let details = read_action(&ok(body)).unwrap();
+        assert_eq!(details.sequence, Some(13));
+        assert_eq!(details.changed.unwrap().as_str(), "2024-08-02T11:05:09.871Z");
+        assert_eq!(details.owner.unwrap().kind, OwnerKind::Organization);
+    }
+
+    #[test]
+    fn tolerates_omitted_defaults_numbers_and_unknown_values() {
+        // Every default omitted: no state means UNSPECIFIED, never ACTIVE.
+        let user = read_user("42", &ok(r#"{"user":{}}"#)).unwrap();
+        assert_eq!(user.state, UserState::Unspecified);
+        assert_eq!(user.id, "42");
+        assert_eq!(user.display_name, "42");
+        assert_eq!(user.details, Details::default());
+
+        let body = r#"{"user":{"userId":"7","state":"USER_STATE_SUSPENDED","username":"bot",
+            "machine":{"name":"Build Bot","hasSecret":true},"details":{"sequence":99},"futureField":{"x":1}}}"#;
+        let user = read_user("7", &ok(body)).unwrap();
+        assert_eq!(user.state, UserState::Unknown("USER_STATE_SUSPENDED".into()));
+        assert_eq!(user.kind, UserKind::Machine);
+        assert_eq!(user.display_name, "Build Bot");
+        assert_eq!(user.details.sequence, Some(99));
+
+        let body = r#"{"user":{"state":"USER_STATE_INITIAL","human":{"profile":{"givenName":"Goofy","familyName":"Goof"}}}}"#;
+        let user = read_user("5", &ok(body)).unwrap();
+        assert_eq!((user.display_name.as_str(), user.state), ("Goofy Goof", UserState::Initial));
+    }
+
+    #[test]
+    fn each_known_state_maps() {
+        for (wire, state) in [
+            ("USER_STATE_ACTIVE", UserState::Active),
+            ("USER_STATE_INACTIVE", UserState::Inactive),
+            ("USER_STATE_DELETED", UserState::Deleted),
+            ("USER_STATE_LOCKED", UserState::Locked),
+            ("USER_STATE_INITIAL", UserState::Initial),
+            ("USER_STATE_UNSPECIFIED", UserState::Unspecified),
+        ] {
+            assert_eq!(user_state(Some(wire)), state);
+        }
+    }
+
+    #[test]
+    fn unreadable_bodies_become_clear_errors() {
+        for body in ["", "not json", "[]", r#"{"details":{}}"#, r#"{"user":{"details":{"sequence":"twelve"}}}"#, "<html></html>"] {
+            let err = read_user("1", &ok(body)).unwrap_err();
+            assert!(matches!(err, ApiError::UnreadableAnswer { status: 200, .. }), "{body:?} gave {err:?}");
+        }
+        assert!(matches!(read_action(&ok("oops")), Err(ApiError::UnreadableAnswer { .. })));
+    }
+
+    #[test]
+    fn an_empty_success_body_object_still_confirms_the_write() {
+        assert_eq!(read_action(&ok("{}")).unwrap(), Details::default());
+    }
+
+    #[test]
+    fn transition_errors_keep_their_ids() {
+        let body = r#"{"code":9,"message":"User in initial state can not be deactivated (COMMAND-gvx4kct9r2)",
+            "details":[{"@type":"type.googleapis.com/zitadel.v1.ErrorDetail","id":"COMMAND-gvx4kct9r2",
+            "message":"User in initial state can not be deactivated"}]}"#;
+        let response = ApiResponse { status: 400, ..ok(body) };
+        let err = read_action(&response).unwrap_err();
+        assert!(matches!(err, ApiError::Conflict(_)));
+        assert_eq!(err.error_id(), Some("COMMAND-gvx4kct9r2"));
+    }
+}
