@@ -1,0 +1,236 @@
+//! Authentication (personal access tokens) and authorization (roles → permissions),
+//! modelled on ZITADEL (contract §9).
+
+use crate::db::Store;
+use crate::errors::{ApiError, GrpcCode};
+use crate::model::UserState;
+use crate::seed::INSTANCE_ID;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub const PERMISSION_USER_READ: &str = "user.read";
+pub const PERMISSION_USER_WRITE: &str = "user.write";
+pub const PERMISSION_USER_DELETE: &str = "user.delete";
+
+/// The permissions each role grants, a subset of ZITADEL's defaults
+/// (`cmd/defaults.yaml`, `InternalAuthZ.RolePermissionMappings`). An `IAM_*` role held on
+/// the instance applies to every org; an `ORG_*` role to its own org only.
+fn role_permissions(role: &str) -> &'static [&'static str] {
+    const ALL_USER: &[&str] = &[
+        PERMISSION_USER_READ,
+        PERMISSION_USER_WRITE,
+        PERMISSION_USER_DELETE,
+    ];
+    match role {
+        "IAM_OWNER" | "ORG_OWNER" | "ORG_USER_MANAGER" => ALL_USER,
+        "IAM_OWNER_VIEWER" | "ORG_OWNER_VIEWER" => &[PERMISSION_USER_READ],
+        _ => &[],
+    }
+}
+
+/// A role held on a resource: the instance or one org.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub resource_id: String,
+    pub role: String,
+}
+
+/// Who is calling, resolved from the bearer token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: String,
+    pub org_id: String,
+    pub memberships: Vec<Membership>,
+}
+
+impl Caller {
+    /// Whether the caller holds `permission` on objects of org `org_id`.
+    pub fn has_permission(&self, permission: &str, org_id: &str) -> bool {
+        self.memberships.iter().any(|m| {
+            (m.resource_id == INSTANCE_ID || m.resource_id == org_id)
+                && role_permissions(&m.role).contains(&permission)
+        })
+    }
+
+    /// Whether the caller holds `permission` for this user. ZITADEL lets users always
+    /// read, change and delete themselves (`checkPermissionUpdateUser`,
+    /// `checkPermissionDeleteUser`); anyone else needs the permission on the user's org.
+    pub fn has_permission_on_user(
+        &self,
+        permission: &str,
+        user_id: &str,
+        user_org_id: &str,
+    ) -> bool {
+        self.user_id == user_id || self.has_permission(permission, user_org_id)
+    }
+
+    /// Orgs whose users the caller may read, or `None` for all of them.
+    pub fn readable_orgs(&self) -> Option<Vec<String>> {
+        let instance_wide = self.memberships.iter().any(|m| {
+            m.resource_id == INSTANCE_ID
+                && role_permissions(&m.role).contains(&PERMISSION_USER_READ)
+        });
+        if instance_wide {
+            return None;
+        }
+        Some(
+            self.memberships
+                .iter()
+                .filter(|m| role_permissions(&m.role).contains(&PERMISSION_USER_READ))
+                .map(|m| m.resource_id.clone())
+                .collect(),
+        )
+    }
+}
+
+/// ZITADEL's answer for a request without an `Authorization` header. It comes from the
+/// gRPC interceptor, not ZITADEL's error package, hence no details.
+fn missing_header() -> ApiError {
+    ApiError::plain(
+        StatusCode::UNAUTHORIZED,
+        GrpcCode::Unauthenticated,
+        "auth header missing",
+    )
+}
+
+/// A header that is not `Bearer <token>`.
+fn malformed_header() -> ApiError {
+    ApiError::zitadel(
+        GrpcCode::Unauthenticated,
+        "AUTH-7fs1e",
+        "invalid auth header",
+    )
+}
+
+/// An unknown token, or the token of a user who may no longer sign in.
+fn invalid_token() -> ApiError {
+    ApiError::zitadel(
+        GrpcCode::Unauthenticated,
+        "AUTH-7fs1e",
+        "Errors.Token.Invalid",
+    )
+}
+
+/// Extracts the token from an `Authorization` header value.
+pub fn bearer_token(header_value: Option<&str>) -> Result<&str, ApiError> {
+    let value = header_value.ok_or_else(missing_header)?;
+    if value.is_empty() {
+        return Err(missing_header());
+    }
+    // ZITADEL splits on the exact, case-sensitive prefix "Bearer ".
+    match value.strip_prefix("Bearer ") {
+        Some(token) if !token.is_empty() && !token.contains("Bearer ") => Ok(token),
+        _ => Err(malformed_header()),
+    }
+}
+
+/// Resolves a token to its caller. Tokens of users who are locked, deactivated or
+/// removed stop working, as ZITADEL drops their tokens.
+pub fn caller_for_token(conn: &Connection, token: &str) -> Result<Caller, ApiError> {
+    let owner: Option<(String, String, i64)> = conn
+        .prepare_cached(
+            "SELECT u.id, u.org_id, u.state FROM personal_access_tokens t
+             JOIN users u ON u.id = t.user_id WHERE t.token = ?1",
+        )?
+        .query_row(params![token], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .optional()?;
+    let Some((user_id, org_id, state)) = owner else {
+        return Err(invalid_token());
+    };
+    let signs_in = matches!(
+        UserState::from_number(state),
+        Some(UserState::Active | UserState::Initial)
+    );
+    if !signs_in {
+        return Err(invalid_token());
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT resource_id, role FROM memberships WHERE user_id = ?1")?;
+    let memberships = stmt
+        .query_map(params![user_id], |row| {
+            Ok(Membership {
+                resource_id: row.get(0)?,
+                role: row.get(1)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Caller {
+        user_id,
+        org_id,
+        memberships,
+    })
+}
+
+/// Middleware for every API route: resolves the caller and stores it in the request's
+/// extensions, or answers 401.
+pub async fn require_caller(
+    State(store): State<Store>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let header_value = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|value| value.to_str().unwrap_or_default());
+    let token = match bearer_token(header_value) {
+        Ok(token) => token.to_string(),
+        Err(err) => return err.into_response(),
+    };
+    match store.call(move |conn| caller_for_token(conn, &token)).await {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.run(request).await
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_token_needs_the_exact_prefix() {
+        assert_eq!(bearer_token(Some("Bearer abc")), Ok("abc"));
+        assert_eq!(bearer_token(None), Err(missing_header()));
+        assert_eq!(bearer_token(Some("")), Err(missing_header()));
+        assert_eq!(bearer_token(Some("bearer abc")), Err(malformed_header()));
+        assert_eq!(bearer_token(Some("abc")), Err(malformed_header()));
+        assert_eq!(bearer_token(Some("Bearer ")), Err(malformed_header()));
+    }
+
+    fn caller(resource_id: &str, role: &str) -> Caller {
+        Caller {
+            user_id: "1".into(),
+            org_id: "org-a".into(),
+            memberships: vec![Membership {
+                resource_id: resource_id.into(),
+                role: role.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn org_roles_apply_to_their_org_only() {
+        let manager = caller("org-a", "ORG_USER_MANAGER");
+        assert!(manager.has_permission(PERMISSION_USER_WRITE, "org-a"));
+        assert!(!manager.has_permission(PERMISSION_USER_WRITE, "org-b"));
+        assert_eq!(manager.readable_orgs(), Some(vec!["org-a".to_string()]));
+    }
+
+    #[test]
+    fn instance_roles_apply_everywhere() {
+        let owner = caller(INSTANCE_ID, "IAM_OWNER");
+        assert!(owner.has_permission(PERMISSION_USER_DELETE, "org-b"));
+        assert_eq!(owner.readable_orgs(), None);
+        let viewer = caller(INSTANCE_ID, "IAM_OWNER_VIEWER");
+        assert!(viewer.has_permission(PERMISSION_USER_READ, "org-b"));
+        assert!(!viewer.has_permission(PERMISSION_USER_WRITE, "org-b"));
+        assert!(viewer.has_permission_on_user(PERMISSION_USER_WRITE, "1", "org-a"));
+    }
+}

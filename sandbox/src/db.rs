@@ -1,0 +1,184 @@
+//! The embedded SQLite database: one connection behind a mutex, so every command runs
+//! its checks and its write as one unit, without interleaving with other requests.
+//!
+//! Tables:
+//! * `events`: the source of truth, one row per change of an aggregate;
+//! * `users`: the projection of the user events (current state), written in the same
+//!   transaction as each event (see `events::record`);
+//! * `orgs`, `personal_access_tokens`, `memberships`: fixed reference data from the seed.
+
+use crate::errors::ApiError;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Bump when the schema changes; an older file is then refused (use `--reset`).
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE events (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    aggregate_type TEXT    NOT NULL,
+    aggregate_id   TEXT    NOT NULL,
+    resource_owner TEXT    NOT NULL,
+    sequence       INTEGER NOT NULL,
+    event_type     TEXT    NOT NULL,
+    created_at     TEXT    NOT NULL,
+    actor          TEXT    NOT NULL,
+    reason         TEXT,
+    payload        TEXT    NOT NULL DEFAULT '{}',
+    UNIQUE (aggregate_type, aggregate_id, sequence)
+);
+
+CREATE TABLE orgs (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    primary_domain TEXT NOT NULL
+);
+
+CREATE TABLE users (
+    id                  TEXT    PRIMARY KEY,
+    org_id              TEXT    NOT NULL REFERENCES orgs (id),
+    user_type           INTEGER NOT NULL,
+    state               INTEGER NOT NULL,
+    username            TEXT    NOT NULL,
+    given_name          TEXT    NOT NULL DEFAULT '',
+    family_name         TEXT    NOT NULL DEFAULT '',
+    nick_name           TEXT    NOT NULL DEFAULT '',
+    display_name        TEXT    NOT NULL DEFAULT '',
+    preferred_language  TEXT    NOT NULL DEFAULT '',
+    gender              INTEGER NOT NULL DEFAULT 0,
+    email               TEXT    NOT NULL DEFAULT '',
+    email_verified      INTEGER NOT NULL DEFAULT 0,
+    phone               TEXT    NOT NULL DEFAULT '',
+    phone_verified      INTEGER NOT NULL DEFAULT 0,
+    machine_name        TEXT    NOT NULL DEFAULT '',
+    machine_description TEXT    NOT NULL DEFAULT '',
+    access_token_type   INTEGER NOT NULL DEFAULT 0,
+    has_secret          INTEGER NOT NULL DEFAULT 0,
+    created_at          TEXT    NOT NULL,
+    changed_at          TEXT    NOT NULL,
+    sequence            INTEGER NOT NULL
+);
+CREATE INDEX users_org ON users (org_id);
+
+CREATE TABLE personal_access_tokens (
+    token   TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL
+);
+
+-- A role held by a user on the instance (resource_id = instance id) or on one org.
+CREATE TABLE memberships (
+    user_id     TEXT NOT NULL,
+    resource_id TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    PRIMARY KEY (user_id, resource_id, role)
+);
+";
+
+/// Shared handle to the database.
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Store {
+    /// Opens (or creates) the database file and sets it up for durable writes.
+    pub fn open(path: &Path) -> Result<Store, rusqlite::Error> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL + synchronous=FULL: a write the API acknowledged survives a killed process.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        register_functions(&conn)?;
+        Ok(Store {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Creates the schema and runs `seed` when the file is new, all in one transaction,
+    /// so a half-seeded file cannot exist. Returns whether it seeded.
+    pub fn initialise<F>(&self, seed: F) -> Result<bool, String>
+    where
+        F: FnOnce(&Transaction) -> Result<(), ApiError>,
+    {
+        let found_version = self
+            .blocking(|conn| {
+                let version: i64 =
+                    conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+                if version == 0 {
+                    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                    tx.execute_batch(SCHEMA)?;
+                    seed(&tx)?;
+                    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+                    tx.commit()?;
+                }
+                Ok(version)
+            })
+            .map_err(|err| format!("could not set up the database: {}", err.message))?;
+        match found_version {
+            0 => Ok(true),
+            SCHEMA_VERSION => Ok(false),
+            other => Err(format!(
+                "the database has schema version {other}, this sandbox needs \
+                 {SCHEMA_VERSION}; pass --reset to start over"
+            )),
+        }
+    }
+
+    /// Runs `work` on the connection from async code, on a blocking thread.
+    pub async fn call<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.blocking(work))
+            .await
+            .map_err(|err| ApiError::internal(format!("database worker: {err}")))?
+    }
+
+    /// Runs `work` on the connection, blocking the current thread.
+    pub fn blocking<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, ApiError>,
+    {
+        // A panic inside `work` poisons the mutex, but the connection is still sound
+        // (an open transaction rolls back when dropped), so keep using it.
+        let mut conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        work(&mut conn)
+    }
+}
+
+/// Deletes the database file and its WAL companions, for `--reset`.
+pub fn delete_database(path: &Path) -> std::io::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(&name) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// `fold(text)`: Unicode lower case. SQLite's own `lower()` only knows ASCII, and the
+/// `*_IGNORE_CASE` search methods should find "Zoë" as "ZOË" does on ZITADEL.
+fn register_functions(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.create_scalar_function(
+        "fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: String = ctx.get(0)?;
+            Ok(text.to_lowercase())
+        },
+    )
+}

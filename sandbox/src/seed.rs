@@ -1,0 +1,493 @@
+//! The data a new database starts with. Ids and tokens are fixed so that tests and the
+//! demo can name them. Users reach their states through real events (added, then
+//! deactivated, locked…), with times in the recent past.
+
+use crate::clock::Timestamp;
+use crate::errors::ApiError;
+use crate::events::{self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER};
+use crate::model::{AccessTokenType, Gender, Human, Machine};
+use chrono::Duration;
+use rusqlite::{params, Connection};
+
+pub const INSTANCE_ID: &str = "69629000000000001";
+pub const ACME_ORG_ID: &str = "69629023906488334";
+pub const GLOBEX_ORG_ID: &str = "69629023906488335";
+
+pub struct SeedOrg {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub domain: &'static str,
+}
+
+pub const ACME: SeedOrg = SeedOrg {
+    id: ACME_ORG_ID,
+    name: "ACME",
+    domain: "acme.example.com",
+};
+pub const GLOBEX: SeedOrg = SeedOrg {
+    id: GLOBEX_ORG_ID,
+    name: "Globex",
+    domain: "globex.example.com",
+};
+
+/// Personal access tokens. Sandbox-only values: they are printed at start and are
+/// valid nowhere else.
+pub const OWNER_TOKEN: &str = "sandbox-owner-pat";
+pub const ACME_MANAGER_TOKEN: &str = "sandbox-acme-manager-pat";
+pub const VIEWER_TOKEN: &str = "sandbox-viewer-pat";
+
+/// Ids of the seeded users.
+pub mod ids {
+    pub const MINNIE: &str = "226000000000000001";
+    pub const MICKEY: &str = "226000000000000002";
+    pub const DONALD: &str = "226000000000000003";
+    pub const DAISY: &str = "226000000000000004";
+    pub const GOOFY: &str = "226000000000000005";
+    pub const BUILD_BOT: &str = "226000000000000006";
+    pub const PLUTO: &str = "226000000000000007";
+    pub const SCROOGE: &str = "226000000000000008";
+    pub const HUEY: &str = "226000000000000009";
+    pub const DEWEY: &str = "226000000000000010";
+    pub const LOUIE: &str = "226000000000000011";
+    pub const MARKUP_TEST: &str = "226000000000000012";
+    pub const CONSOLE_ADMIN: &str = "226000000000000100";
+    pub const ACME_USER_MANAGER: &str = "226000000000000101";
+    pub const AUDITOR: &str = "226000000000000102";
+}
+
+/// A seeded token, its user and the role that user holds.
+pub struct SeedToken {
+    pub token: &'static str,
+    pub user_id: &'static str,
+    pub username: &'static str,
+    pub role: &'static str,
+    /// Where the role holds: the instance or one org.
+    pub resource_id: &'static str,
+    pub scope: &'static str,
+}
+
+pub const TOKENS: [SeedToken; 3] = [
+    SeedToken {
+        token: OWNER_TOKEN,
+        user_id: ids::CONSOLE_ADMIN,
+        username: "console-admin",
+        role: "IAM_OWNER",
+        resource_id: INSTANCE_ID,
+        scope: "instance",
+    },
+    SeedToken {
+        token: ACME_MANAGER_TOKEN,
+        user_id: ids::ACME_USER_MANAGER,
+        username: "acme-user-manager",
+        role: "ORG_USER_MANAGER",
+        resource_id: ACME_ORG_ID,
+        scope: "org ACME",
+    },
+    SeedToken {
+        token: VIEWER_TOKEN,
+        user_id: ids::AUDITOR,
+        username: "auditor",
+        role: "IAM_OWNER_VIEWER",
+        resource_id: INSTANCE_ID,
+        scope: "instance, read only",
+    },
+];
+
+enum Profile {
+    Person {
+        given: &'static str,
+        family: &'static str,
+        display: Option<&'static str>,
+        gender: Gender,
+    },
+    Service {
+        name: &'static str,
+        description: &'static str,
+        access_token_type: AccessTokenType,
+    },
+}
+
+struct SeedUser {
+    id: &'static str,
+    username: &'static str,
+    org: &'static SeedOrg,
+    profile: Profile,
+    /// Events after the user was added; they decide the current state.
+    history: &'static [&'static str],
+}
+
+const ACTIVE: &[&str] = &[];
+const INACTIVE: &[&str] = &[event_type::DEACTIVATED];
+const LOCKED: &[&str] = &[event_type::LOCKED];
+const INITIAL: &[&str] = &[event_type::INIT_CODE_ADDED];
+
+const fn person(given: &'static str, family: &'static str, gender: Gender) -> Profile {
+    Profile::Person {
+        given,
+        family,
+        display: None,
+        gender,
+    }
+}
+
+const fn service(name: &'static str, description: &'static str) -> Profile {
+    Profile::Service {
+        name,
+        description,
+        access_token_type: AccessTokenType::Bearer,
+    }
+}
+
+const USERS: [SeedUser; 15] = [
+    SeedUser {
+        id: ids::MINNIE,
+        username: "minnie-mouse",
+        org: &ACME,
+        profile: person("Minnie", "Mouse", Gender::Female),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::MICKEY,
+        username: "mickey-mouse",
+        org: &ACME,
+        profile: person("Mickey", "Mouse", Gender::Male),
+        history: &[event_type::DEACTIVATED, event_type::REACTIVATED],
+    },
+    SeedUser {
+        id: ids::DONALD,
+        username: "donald-duck",
+        org: &ACME,
+        profile: person("Donald", "Duck", Gender::Male),
+        history: INACTIVE,
+    },
+    SeedUser {
+        id: ids::DAISY,
+        username: "daisy-duck",
+        org: &ACME,
+        profile: person("Daisy", "Duck", Gender::Female),
+        history: LOCKED,
+    },
+    SeedUser {
+        id: ids::GOOFY,
+        username: "goofy",
+        org: &ACME,
+        profile: person("Goofy", "Goof", Gender::Male),
+        history: INITIAL,
+    },
+    SeedUser {
+        id: ids::BUILD_BOT,
+        username: "build-bot",
+        org: &ACME,
+        profile: Profile::Service {
+            name: "Build Bot",
+            description: "CI deployments",
+            access_token_type: AccessTokenType::Jwt,
+        },
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::PLUTO,
+        username: "pluto",
+        org: &GLOBEX,
+        profile: person("Pluto", "Pup", Gender::Unspecified),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::SCROOGE,
+        username: "scrooge-mcduck",
+        org: &ACME,
+        profile: person("Scrooge", "McDuck", Gender::Male),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::HUEY,
+        username: "huey-duck",
+        org: &ACME,
+        profile: person("Huey", "Duck", Gender::Male),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::DEWEY,
+        username: "dewey-duck",
+        org: &ACME,
+        profile: person("Dewey", "Duck", Gender::Male),
+        history: LOCKED,
+    },
+    SeedUser {
+        id: ids::LOUIE,
+        username: "louie-duck",
+        org: &ACME,
+        profile: person("Louie", "Duck", Gender::Male),
+        // Locked first, then deactivated: deactivate is allowed from LOCKED.
+        history: &[event_type::LOCKED, event_type::DEACTIVATED],
+    },
+    SeedUser {
+        id: ids::MARKUP_TEST,
+        username: "markup-test",
+        org: &ACME,
+        // Shows whether the app escapes what it displays.
+        profile: Profile::Person {
+            given: "Markup",
+            family: "Test",
+            display: Some("<img src=x onerror=alert(1)>"),
+            gender: Gender::Unspecified,
+        },
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::CONSOLE_ADMIN,
+        username: "console-admin",
+        org: &ACME,
+        profile: service("Console Admin", "Sandbox owner (IAM_OWNER)"),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::ACME_USER_MANAGER,
+        username: "acme-user-manager",
+        org: &ACME,
+        profile: service("ACME User Manager", "Manages the users of ACME"),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::AUDITOR,
+        username: "auditor",
+        org: &ACME,
+        profile: service("Auditor", "Read-only access"),
+        history: ACTIVE,
+    },
+];
+
+/// Fills a new database: orgs, users, tokens, memberships, and `extra_users`
+/// generated users. Runs inside the transaction that created the schema.
+pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), ApiError> {
+    for org in [&ACME, &GLOBEX] {
+        conn.execute(
+            "INSERT INTO orgs (id, name, primary_domain) VALUES (?1, ?2, ?3)",
+            params![org.id, org.name, org.domain],
+        )?;
+    }
+
+    let week_ago = now.plus(-Duration::days(7));
+    for (k, user) in USERS.iter().enumerate() {
+        let k = k as i64;
+        let added_at = week_ago.plus(Duration::minutes(41 * k) + Duration::milliseconds(137 * k));
+        let step = Duration::days(1) + Duration::minutes(7 * k);
+        let added = added_event(user.username, user.org, &user.profile);
+        add_user(
+            conn,
+            user.id,
+            user.org.id,
+            added,
+            added_at,
+            user.history,
+            step,
+        )?;
+    }
+
+    for token in &TOKENS {
+        conn.execute(
+            "INSERT INTO personal_access_tokens (token, user_id) VALUES (?1, ?2)",
+            params![token.token, token.user_id],
+        )?;
+        conn.execute(
+            "INSERT INTO memberships (user_id, resource_id, role) VALUES (?1, ?2, ?3)",
+            params![token.user_id, token.resource_id, token.role],
+        )?;
+    }
+
+    seed_generated_users(conn, extra_users, now)
+}
+
+fn added_event(
+    username: &str,
+    org: &SeedOrg,
+    profile: &Profile,
+) -> (&'static str, serde_json::Value) {
+    let payload = match profile {
+        Profile::Person {
+            given,
+            family,
+            display,
+            gender,
+        } => serde_json::to_value(HumanAdded {
+            username: username.to_string(),
+            human: Human {
+                given_name: given.to_string(),
+                family_name: family.to_string(),
+                display_name: display.map_or_else(|| format!("{given} {family}"), str::to_string),
+                preferred_language: "en".to_string(),
+                gender: *gender,
+                email: format!("{username}@{}", org.domain),
+                email_verified: true,
+                ..Human::default()
+            },
+        }),
+        Profile::Service {
+            name,
+            description,
+            access_token_type,
+        } => serde_json::to_value(MachineAdded {
+            username: username.to_string(),
+            machine: Machine {
+                name: name.to_string(),
+                description: description.to_string(),
+                access_token_type: *access_token_type,
+                has_secret: false,
+            },
+        }),
+    };
+    let event_type = match profile {
+        Profile::Person { .. } => event_type::HUMAN_ADDED,
+        Profile::Service { .. } => event_type::MACHINE_ADDED,
+    };
+    // Serialising plain structs of strings cannot fail.
+    (event_type, payload.unwrap_or_default())
+}
+
+/// Writes the "added" event and then each event of `history`, `step` apart.
+fn add_user(
+    conn: &Connection,
+    user_id: &str,
+    org_id: &str,
+    (added_type, payload): (&'static str, serde_json::Value),
+    added_at: Timestamp,
+    history: &[&'static str],
+    step: Duration,
+) -> Result<(), ApiError> {
+    let event = |event_type, payload, at| NewEvent {
+        aggregate_type: AGGREGATE_USER,
+        aggregate_id: user_id,
+        resource_owner: org_id,
+        event_type,
+        actor: events::SYSTEM_ACTOR,
+        reason: None,
+        payload,
+        at: Some(at),
+    };
+    events::record(conn, event(added_type, payload, added_at))?;
+    let mut at = added_at;
+    for event_type in history {
+        at = at.plus(step);
+        events::record(conn, event(event_type, serde_json::json!({}), at))?;
+    }
+    Ok(())
+}
+
+const GIVEN_NAMES: [&str; 20] = [
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Barbara",
+    "Dennis",
+    "Margaret",
+    "Ken",
+    "Frances",
+    "Edsger",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "John",
+    "Katherine",
+    "Donald",
+    "Shafi",
+    "Niklaus",
+    "Sophie",
+    "Zoë",
+];
+const FAMILY_NAMES: [&str; 20] = [
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Liskov",
+    "Ritchie",
+    "Hamilton",
+    "Thompson",
+    "Allen",
+    "Dijkstra",
+    "Perlman",
+    "Berners-Lee",
+    "Lamarr",
+    "McCarthy",
+    "Johnson",
+    "Knuth",
+    "Goldwasser",
+    "Wirth",
+    "Wilson",
+    "Müller",
+];
+
+/// First id of the generated users; the n-th (from 1) has this plus n.
+const GENERATED_ID_BASE: u64 = 226_000_001_000_000_000;
+
+/// Id of the n-th generated user (n from 1).
+pub fn generated_user_id(n: u32) -> String {
+    (GENERATED_ID_BASE + u64::from(n)).to_string()
+}
+
+/// `--seed N`: deterministic users with a spread of states, orgs and creation times
+/// (between 60 and 2 days ago), for paging and search.
+fn seed_generated_users(conn: &Connection, count: u32, now: Timestamp) -> Result<(), ApiError> {
+    let window_start = now.plus(-Duration::days(60));
+    let window_millis = Duration::days(58).num_milliseconds();
+    for n in 1..=count {
+        let i = n as usize;
+        let given = GIVEN_NAMES[i % GIVEN_NAMES.len()];
+        let family = FAMILY_NAMES[(i / GIVEN_NAMES.len()) % FAMILY_NAMES.len()];
+        let username = format!("{}.{}.{n}", ascii_slug(given), ascii_slug(family));
+        let org = if n % 4 == 3 { &GLOBEX } else { &ACME };
+        let history: &[&str] = match n % 10 {
+            6 => INACTIVE,
+            7 => LOCKED,
+            8 => INITIAL,
+            9 => &[event_type::DEACTIVATED, event_type::REACTIVATED],
+            _ => ACTIVE,
+        };
+        let offset = window_millis * i64::from(n) / (i64::from(count) + 1);
+        let added_at = window_start.plus(Duration::milliseconds(offset));
+        let profile = person(given, family, Gender::Unspecified);
+        let added = added_event(&username, org, &profile);
+        let id = generated_user_id(n);
+        add_user(
+            conn,
+            &id,
+            org.id,
+            added,
+            added_at,
+            history,
+            Duration::hours(1),
+        )?;
+    }
+    Ok(())
+}
+
+/// Lower-case ASCII for user names: "Zoë" → "zoe", "Berners-Lee" → "berners-lee".
+fn ascii_slug(name: &str) -> String {
+    name.chars()
+        .filter_map(|c| match c {
+            'ë' => Some('e'),
+            'ü' => Some('u'),
+            c if c.is_ascii_alphanumeric() || c == '-' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii() {
+        assert_eq!(ascii_slug("Zoë"), "zoe");
+        assert_eq!(ascii_slug("Berners-Lee"), "berners-lee");
+        assert_eq!(ascii_slug("Müller"), "muller");
+    }
+
+    #[test]
+    fn generated_ids_do_not_collide_with_fixed_ones() {
+        assert_eq!(generated_user_id(1), "226000001000000001");
+        assert!(USERS.iter().all(|u| u.id < generated_user_id(1).as_str()));
+    }
+}

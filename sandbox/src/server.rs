@@ -1,0 +1,225 @@
+//! Starting and stopping: bind, open the database, print what a person needs, serve
+//! until a signal or `--exit-after`.
+
+use crate::clock::Timestamp;
+use crate::db::{self, Store};
+use crate::errors::ApiError;
+use crate::{router, seed, users};
+use std::fmt;
+use std::future::{pending, IntoFuture};
+use std::io::Write;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+/// How long open connections get to finish once the server is told to stop.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+/// At most this many users are listed at start.
+const USERS_SHOWN: usize = 30;
+
+/// What `sandbox` was asked to do (see the CLI in `main.rs`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub port: u16,
+    pub db: PathBuf,
+    pub reset: bool,
+    pub serve: Option<PathBuf>,
+    pub exit_after: Option<Duration>,
+    pub seed_users: u32,
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    PortInUse(u16),
+    Bind(u16, std::io::Error),
+    ServeDir(PathBuf),
+    Database(String),
+    Io(std::io::Error),
+}
+
+impl RunError {
+    /// 2 for problems with what was asked (port, directory), 1 for the rest.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::PortInUse(_) | RunError::Bind(..) | RunError::ServeDir(_) => 2,
+            RunError::Database(_) | RunError::Io(_) => 1,
+        }
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            RunError::PortInUse(port) => write!(
+                f,
+                "port {port} on 127.0.0.1 is already in use; pass --port to choose another"
+            ),
+            RunError::Bind(port, err) => write!(f, "cannot listen on 127.0.0.1:{port}: {err}"),
+            RunError::ServeDir(dir) => write!(
+                f,
+                "--serve {}: no index.html in that directory (build the app first)",
+                dir.display()
+            ),
+            RunError::Database(message) => f.write_str(message),
+            RunError::Io(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Runs the sandbox until it is stopped.
+pub async fn run(config: Config) -> Result<(), RunError> {
+    if let Some(dir) = &config.serve {
+        if !dir.join("index.html").is_file() {
+            return Err(RunError::ServeDir(dir.clone()));
+        }
+    }
+    let listener = bind(config.port).await?;
+    let port = listener.local_addr().map_err(RunError::Io)?.port();
+
+    let (db_path, reset, seed_users) = (config.db.clone(), config.reset, config.seed_users);
+    let store = tokio::task::spawn_blocking(move || open_database(&db_path, reset, seed_users))
+        .await
+        .map_err(|err| RunError::Database(format!("opening the database: {err}")))??;
+
+    // Output is for people: a closed or full stdout must not stop the server.
+    let _ = print_banner(port, &store);
+    let app = router::app(store, config.serve.clone());
+    serve(listener, app, config.exit_after).await
+}
+
+/// Binds 127.0.0.1 only: the sandbox has fixed, published tokens.
+async fn bind(port: u16) -> Result<TcpListener, RunError> {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    TcpListener::bind(address).await.map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AddrInUse {
+            RunError::PortInUse(port)
+        } else {
+            RunError::Bind(port, err)
+        }
+    })
+}
+
+/// Opens the database at `path`, first deleting it if `reset`; a new file is seeded
+/// with the fixed data plus `seed_users` generated users.
+pub fn open_database(path: &Path, reset: bool, seed_users: u32) -> Result<Store, RunError> {
+    let describe =
+        |err: &dyn fmt::Display| RunError::Database(format!("database {}: {err}", path.display()));
+    if reset {
+        db::delete_database(path).map_err(|err| describe(&err))?;
+    }
+    let store = Store::open(path).map_err(|err| describe(&err))?;
+    let seeded = store
+        .initialise(|tx| seed::seed(tx, seed_users, Timestamp::now()))
+        .map_err(|err| describe(&err))?;
+    if !seeded && seed_users > 0 {
+        eprintln!(
+            "sandbox: --seed {seed_users} ignored: {} already exists (add --reset to seed anew)",
+            path.display()
+        );
+    }
+    Ok(store)
+}
+
+/// The start-up text: the address first (start scripts wait for that line), then the
+/// tokens and users a person needs to try the API.
+fn print_banner(port: u16, store: &Store) -> std::io::Result<()> {
+    let (users, total) = store
+        .blocking(|conn| users::first_users(conn, USERS_SHOWN))
+        .map_err(|err: ApiError| std::io::Error::other(err.message))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "sandbox listening on http://127.0.0.1:{port}")?;
+    out.flush()?;
+    writeln!(
+        out,
+        "personal access tokens (sandbox only, valid nowhere else):"
+    )?;
+    for token in &seed::TOKENS {
+        writeln!(
+            out,
+            "  {:<18} {:<17} ({:<19}) {}",
+            token.username, token.role, token.scope, token.token
+        )?;
+    }
+    writeln!(out, "users:")?;
+    for user in &users {
+        writeln!(
+            out,
+            "  {}  {:<18} {}",
+            user.id,
+            user.username,
+            user.state.wire_name()
+        )?;
+    }
+    if total > users.len() {
+        writeln!(
+            out,
+            "  … and {} more (POST /v2/users lists them)",
+            total - users.len()
+        )?;
+    }
+    out.flush()
+}
+
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    exit_after: Option<Duration>,
+) -> Result<(), RunError> {
+    let stopping = Arc::new(Notify::new());
+    let signal = {
+        let stopping = stopping.clone();
+        async move {
+            wait_for_stop(exit_after).await;
+            stopping.notify_one();
+        }
+    };
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(signal)
+        .into_future();
+    // A client that keeps a connection open must not keep the process alive.
+    let deadline = async {
+        stopping.notified().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = server => result.map_err(RunError::Io),
+        () = deadline => Ok(()),
+    }
+}
+
+/// Resolves on SIGINT, SIGTERM or when `exit_after` has passed.
+async fn wait_for_stop(exit_after: Option<Duration>) {
+    let timer = async {
+        match exit_after {
+            Some(duration) => tokio::time::sleep(duration).await,
+            None => pending().await,
+        }
+    };
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = pending::<()>();
+    tokio::select! {
+        () = timer => {}
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,230 @@
+//! Helpers for the sandbox's tests: a seeded sandbox in a temporary directory, driven
+//! in-process through the router (no sockets), and small request helpers.
+
+use crate::db::Store;
+use crate::router;
+use crate::server::open_database;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use tower::ServiceExt;
+
+/// A directory under the system temp dir, removed on drop.
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "sandbox-{label}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        // A leftover from an earlier, killed run with the same pid is stale.
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A freshly seeded sandbox on its own database file.
+pub struct TestSandbox {
+    pub dir: TempDir,
+    pub store: Store,
+    router: Router,
+    serve_dir: Option<PathBuf>,
+}
+
+impl TestSandbox {
+    pub fn new() -> Self {
+        Self::with_options(None, 0)
+    }
+
+    /// `serve_dir`: the app directory to serve (`--serve`); `extra_users`: `--seed N`.
+    pub fn with_options(serve_dir: Option<PathBuf>, extra_users: u32) -> Self {
+        let dir = TempDir::new("test");
+        let store = open_database(&dir.path().join("sandbox.sqlite"), false, extra_users)
+            .expect("open test database");
+        let router = router::app(store.clone(), serve_dir.clone());
+        TestSandbox {
+            dir,
+            store,
+            router,
+            serve_dir,
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("sandbox.sqlite")
+    }
+
+    /// Closes the database and opens the same file again, as a restart would.
+    pub fn reopen(self) -> Self {
+        let TestSandbox {
+            dir,
+            store,
+            router,
+            serve_dir,
+        } = self;
+        drop(router);
+        drop(store);
+        let store = open_database(&dir.path().join("sandbox.sqlite"), false, 0)
+            .expect("reopen test database");
+        let router = router::app(store.clone(), serve_dir.clone());
+        TestSandbox {
+            dir,
+            store,
+            router,
+            serve_dir,
+        }
+    }
+
+    /// Sends any request through the whole application (CORS, routing, auth).
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router never fails");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("read response body");
+        TestResponse {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A request with an optional bearer token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        self.send(request.body(body).expect("valid request")).await
+    }
+
+    pub async fn get_user(&self, user_id: &str, token: &str) -> TestResponse {
+        self.call("GET", &format!("/v2/users/{user_id}"), Some(token), None)
+            .await
+    }
+
+    /// `POST /v2/users/{id}/{action}` with `{}`, or `DELETE` for `action == "delete"`.
+    pub async fn act(&self, user_id: &str, action: &str, token: &str) -> TestResponse {
+        if action == "delete" {
+            self.call("DELETE", &format!("/v2/users/{user_id}"), Some(token), None)
+                .await
+        } else {
+            self.call(
+                "POST",
+                &format!("/v2/users/{user_id}/{action}"),
+                Some(token),
+                Some("{}"),
+            )
+            .await
+        }
+    }
+
+    pub async fn list_users(&self, request: &str, token: &str) -> TestResponse {
+        self.call("POST", "/v2/users", Some(token), Some(request))
+            .await
+    }
+}
+
+impl Default for TestSandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A response read in full.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `details[0].id` of an error body.
+    pub fn error_id(&self) -> Option<String> {
+        self.json()["details"][0]["id"].as_str().map(str::to_string)
+    }
+
+    /// `code` (the gRPC code) of an error body.
+    pub fn error_code(&self) -> Option<i64> {
+        self.json()["code"].as_i64()
+    }
+}
+
+/// Every string, number, bool, array and object in `value` that grpc-gateway would
+/// have left out as a default value, as JSON paths. Empty means the body is clean.
+pub fn default_values(value: &serde_json::Value) -> Vec<String> {
+    fn walk(value: &serde_json::Value, path: String, found: &mut Vec<String>) {
+        use serde_json::Value::*;
+        let is_default = match value {
+            Null => true,
+            Bool(b) => !b,
+            Number(n) => n.as_f64() == Some(0.0),
+            String(s) => s.is_empty() || s.ends_with("_UNSPECIFIED") || s == "0",
+            Array(items) => items.is_empty(),
+            Object(_) => false,
+        };
+        if is_default {
+            found.push(path.clone());
+        }
+        match value {
+            Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{path}[{i}]"), found);
+                }
+            }
+            Object(fields) => {
+                for (key, item) in fields {
+                    walk(item, format!("{path}.{key}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, "$".to_string(), &mut found);
+    found
+}

@@ -1,0 +1,480 @@
+//! `POST /v2/users` (ListUsers): the search request is turned into one SQL query over
+//! the users projection (contract §4.2, `internal/api/grpc/user/v2/query.go`).
+//!
+//! The request is read from a `serde_json::Value` rather than typed structs because
+//! protojson accepts both the camelCase and the proto snake_case name of each field,
+//! numbers or strings for integers, and names or numbers for enums.
+
+use super::wire::{ListDetails, ListUsersResponse, UserJson};
+use crate::auth::Caller;
+use crate::clock::Timestamp;
+use crate::errors::{ApiError, GrpcCode};
+use crate::events;
+use crate::users::{read_user, SELECT_USER};
+use rusqlite::types::Value as SqlValue;
+use serde_json::{Map, Value};
+
+/// ZITADEL's defaults for list queries without a limit, and the largest limit accepted.
+const DEFAULT_LIMIT: u64 = 100;
+const MAX_LIMIT: u64 = 1000;
+/// `queries` may nest `orQuery`/`andQuery`/`notQuery` this deep.
+const MAX_NESTING: usize = 20;
+
+/// A parsed ListUsers request, ready to run.
+#[derive(Debug)]
+pub struct UserSearch {
+    offset: u64,
+    limit: u64,
+    asc: bool,
+    sorting: SortingColumn,
+    /// The `WHERE` condition built from `queries`, and its parameters.
+    condition: String,
+    params: SqlParams,
+}
+
+/// The parameters of the SQL being built, numbered in the order they were added.
+#[derive(Debug, Default)]
+struct SqlParams {
+    values: Vec<SqlValue>,
+}
+
+impl SqlParams {
+    /// Adds a parameter and returns its placeholder (`?N`), usable more than once.
+    fn param(&mut self, value: impl Into<SqlValue>) -> String {
+        self.values.push(value.into());
+        format!("?{}", self.values.len())
+    }
+}
+
+/// Text filters: request key, the key of the searched value, and the column.
+const TEXT_QUERIES: [(&str, &str, &str); 8] = [
+    ("userNameQuery", "userName", "u.username"),
+    ("firstNameQuery", "firstName", "u.given_name"),
+    ("lastNameQuery", "lastName", "u.family_name"),
+    ("nickNameQuery", "nickName", "u.nick_name"),
+    ("displayNameQuery", "displayName", "u.display_name"),
+    ("emailQuery", "emailAddress", "u.email"),
+    ("phoneQuery", "number", "u.phone"),
+    (
+        "loginNameQuery",
+        "loginName",
+        "(u.username || '@' || o.primary_domain)",
+    ),
+];
+
+const OTHER_QUERIES: [&str; 8] = [
+    "stateQuery",
+    "typeQuery",
+    "organizationIdQuery",
+    "inUserIdsQuery",
+    "inUserEmailsQuery",
+    "orQuery",
+    "andQuery",
+    "notQuery",
+];
+
+const TEXT_METHODS: [&str; 8] = [
+    "TEXT_QUERY_METHOD_EQUALS",
+    "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
+    "TEXT_QUERY_METHOD_STARTS_WITH",
+    "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
+    "TEXT_QUERY_METHOD_CONTAINS",
+    "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
+    "TEXT_QUERY_METHOD_ENDS_WITH",
+    "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE",
+];
+
+const STATES: [&str; 6] = [
+    "USER_STATE_UNSPECIFIED",
+    "USER_STATE_ACTIVE",
+    "USER_STATE_INACTIVE",
+    "USER_STATE_DELETED",
+    "USER_STATE_LOCKED",
+    "USER_STATE_INITIAL",
+];
+
+const TYPES: [&str; 3] = ["TYPE_UNSPECIFIED", "TYPE_HUMAN", "TYPE_MACHINE"];
+
+/// `zitadel.user.v2.UserFieldName`, with the column each sorts by.
+const SORTING_COLUMNS: [(&str, &str); 10] = [
+    ("USER_FIELD_NAME_UNSPECIFIED", "u.id"),
+    ("USER_FIELD_NAME_USER_NAME", "u.username COLLATE NOCASE"),
+    ("USER_FIELD_NAME_FIRST_NAME", "u.given_name COLLATE NOCASE"),
+    ("USER_FIELD_NAME_LAST_NAME", "u.family_name COLLATE NOCASE"),
+    ("USER_FIELD_NAME_NICK_NAME", "u.nick_name COLLATE NOCASE"),
+    (
+        "USER_FIELD_NAME_DISPLAY_NAME",
+        "u.display_name COLLATE NOCASE",
+    ),
+    ("USER_FIELD_NAME_EMAIL", "u.email COLLATE NOCASE"),
+    ("USER_FIELD_NAME_STATE", "u.state"),
+    ("USER_FIELD_NAME_TYPE", "u.user_type"),
+    ("USER_FIELD_NAME_CREATION_DATE", "u.created_at"),
+];
+
+#[derive(Debug, Clone, Copy)]
+struct SortingColumn(usize);
+
+impl SortingColumn {
+    fn wire_name(self) -> Option<&'static str> {
+        (self.0 != 0).then(|| SORTING_COLUMNS[self.0].0)
+    }
+
+    fn sql(self) -> &'static str {
+        SORTING_COLUMNS[self.0].1
+    }
+}
+
+impl UserSearch {
+    /// Parses the JSON body of a ListUsers request.
+    pub fn parse(body: &Value) -> Result<Self, ApiError> {
+        let request = as_object(body, "request")?;
+        let query = match field(request, "query") {
+            Some(query) => as_object(query, "query")?.clone(),
+            None => Map::new(),
+        };
+        let offset = match field(&query, "offset") {
+            Some(value) => as_uint(value, "query.offset")?,
+            None => 0,
+        };
+        let limit = match field(&query, "limit") {
+            Some(value) => as_uint(value, "query.limit")?,
+            None => 0,
+        };
+        if limit > MAX_LIMIT {
+            return Err(ApiError::zitadel(
+                GrpcCode::InvalidArgument,
+                "QUERY-4M0fs",
+                "Errors.Query.LimitExceeded",
+            ));
+        }
+        let asc = match field(&query, "asc") {
+            Some(Value::Bool(asc)) => *asc,
+            Some(_) => return Err(ApiError::invalid_body("query.asc must be a boolean")),
+            None => false,
+        };
+        let sorting = match field(request, "sortingColumn") {
+            Some(value) => SortingColumn(as_enum(
+                value,
+                &SORTING_COLUMNS.map(|(name, _)| name),
+                "sortingColumn",
+            )?),
+            None => SortingColumn(0),
+        };
+        let mut params = SqlParams::default();
+        let queries = match field(request, "queries") {
+            Some(value) => as_array(value, "queries")?.as_slice(),
+            None => &[],
+        };
+        let condition = all_of(queries, 0, &mut params)?;
+        Ok(UserSearch {
+            offset,
+            limit: if limit == 0 { DEFAULT_LIMIT } else { limit },
+            asc,
+            sorting,
+            condition,
+            params,
+        })
+    }
+
+    /// Runs the search, limited to the users `caller` may read (others are left out,
+    /// with no error, as ZITADEL does).
+    pub fn run(
+        mut self,
+        conn: &rusqlite::Connection,
+        caller: &Caller,
+    ) -> Result<ListUsersResponse, ApiError> {
+        let permission = match caller.readable_orgs() {
+            None => "1".to_string(),
+            Some(orgs) => {
+                let mut allowed: Vec<String> =
+                    orgs.into_iter().map(|org| self.params.param(org)).collect();
+                allowed.push("NULL".to_string());
+                let me = self.params.param(caller.user_id.clone());
+                format!("(u.org_id IN ({}) OR u.id = {me})", allowed.join(", "))
+            }
+        };
+        let where_clause = format!("WHERE {} AND {permission}", self.condition);
+        let count_sql =
+            format!("SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id {where_clause}");
+        let total: i64 = conn.query_row(
+            &count_sql,
+            rusqlite::params_from_iter(self.params.values.iter()),
+            |row| row.get(0),
+        )?;
+        let direction = if self.asc { "ASC" } else { "DESC" };
+        let limit = self.params.param(self.limit.min(i64::MAX as u64) as i64);
+        let offset = self.params.param(self.offset.min(i64::MAX as u64) as i64);
+        let select_sql = format!(
+            "{SELECT_USER} {where_clause} ORDER BY {} {direction}, u.id {direction}
+             LIMIT {limit} OFFSET {offset}",
+            self.sorting.sql()
+        );
+        let mut stmt = conn.prepare(&select_sql)?;
+        let users = stmt
+            .query_map(
+                rusqlite::params_from_iter(self.params.values.iter()),
+                read_user,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ListUsersResponse {
+            details: ListDetails::new(
+                total as u64,
+                events::last_event_id(conn)? as u64,
+                Timestamp::now(),
+            ),
+            sorting_column: self.sorting.wire_name(),
+            result: users.iter().map(UserJson::from).collect(),
+        })
+    }
+}
+
+/// Top-level `queries` are combined with AND.
+fn all_of(queries: &[Value], level: usize, params: &mut SqlParams) -> Result<String, ApiError> {
+    combine(queries, level, params, "AND", "1")
+}
+
+/// Joins the conditions of `queries` with `operator`; `when_empty` stands for none.
+fn combine(
+    queries: &[Value],
+    level: usize,
+    params: &mut SqlParams,
+    operator: &str,
+    when_empty: &str,
+) -> Result<String, ApiError> {
+    if queries.is_empty() {
+        return Ok(when_empty.to_string());
+    }
+    let parts = queries
+        .iter()
+        .map(|query| search_query(query, level, params))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(format!("({})", parts.join(&format!(" {operator} "))))
+}
+
+/// One `SearchQuery`: an object with exactly one of the query keys.
+fn search_query(query: &Value, level: usize, params: &mut SqlParams) -> Result<String, ApiError> {
+    if level > MAX_NESTING {
+        return Err(ApiError::zitadel(
+            GrpcCode::InvalidArgument,
+            "USER-zsQ97",
+            "Errors.Query.TooManyNestingLevels",
+        ));
+    }
+    let query = as_object(query, "queries[]")?;
+    let known_keys = TEXT_QUERIES
+        .iter()
+        .map(|(key, _, _)| *key)
+        .chain(OTHER_QUERIES)
+        .filter(|key| field(query, key).is_some())
+        .collect::<Vec<_>>();
+    let key = match known_keys.as_slice() {
+        [key] => *key,
+        [] => {
+            return Err(ApiError::zitadel(
+                GrpcCode::InvalidArgument,
+                "GRPC-vR9nC",
+                "List.Query.Invalid",
+            ))
+        }
+        _ => {
+            return Err(ApiError::invalid_body(&format!(
+                "a search query sets more than one of {}",
+                known_keys.join(", ")
+            )))
+        }
+    };
+    let body = field(query, key).unwrap_or(&Value::Null);
+    let body = as_object(body, key)?;
+
+    if let Some((_, value_key, column)) = TEXT_QUERIES.iter().find(|(k, _, _)| *k == key) {
+        let text = match field(body, value_key) {
+            Some(value) => as_str(value, value_key)?,
+            None => "",
+        };
+        let method = match field(body, "method") {
+            Some(value) => as_enum(value, &TEXT_METHODS, "method")?,
+            None => 0,
+        };
+        return Ok(text_match(column, text, method, params));
+    }
+
+    match key {
+        "stateQuery" => {
+            let state = match field(body, "state") {
+                Some(value) => as_enum(value, &STATES, "state")?,
+                None => 0,
+            };
+            Ok(format!("u.state = {}", params.param(state as i64)))
+        }
+        "typeQuery" => {
+            let user_type = match field(body, "type") {
+                Some(value) => as_enum(value, &TYPES, "type")?,
+                None => 0,
+            };
+            Ok(format!("u.user_type = {}", params.param(user_type as i64)))
+        }
+        "organizationIdQuery" => {
+            let org_id = match field(body, "organizationId") {
+                Some(value) => as_str(value, "organizationId")?,
+                None => "",
+            };
+            Ok(format!("u.org_id = {}", params.param(org_id.to_string())))
+        }
+        "inUserIdsQuery" => in_list("u.id", body, "userIds", params, false),
+        "inUserEmailsQuery" => in_list("u.email", body, "userEmails", params, true),
+        "orQuery" => combine(nested(body)?, level + 1, params, "OR", "0"),
+        "andQuery" => combine(nested(body)?, level + 1, params, "AND", "1"),
+        "notQuery" => {
+            let inner = field(body, "query").ok_or_else(|| {
+                ApiError::zitadel(
+                    GrpcCode::InvalidArgument,
+                    "GRPC-vR9nC",
+                    "List.Query.Invalid",
+                )
+            })?;
+            Ok(format!("NOT ({})", search_query(inner, level + 1, params)?))
+        }
+        _ => Err(ApiError::internal(format!("unhandled search query {key}"))),
+    }
+}
+
+fn nested(body: &Map<String, Value>) -> Result<&[Value], ApiError> {
+    match field(body, "queries") {
+        Some(value) => Ok(as_array(value, "queries")?.as_slice()),
+        None => Ok(&[]),
+    }
+}
+
+/// `column IN (…)`; an empty list matches nothing.
+fn in_list(
+    column: &str,
+    body: &Map<String, Value>,
+    key: &str,
+    params: &mut SqlParams,
+    ignore_case: bool,
+) -> Result<String, ApiError> {
+    let values = match field(body, key) {
+        Some(value) => as_array(value, key)?.as_slice(),
+        None => &[],
+    };
+    let mut placeholders = vec!["NULL".to_string()];
+    for value in values {
+        let text = as_str(value, key)?;
+        let text = if ignore_case {
+            text.to_lowercase()
+        } else {
+            text.to_string()
+        };
+        placeholders.push(params.param(text));
+    }
+    let column = if ignore_case {
+        format!("fold({column})")
+    } else {
+        column.to_string()
+    };
+    Ok(format!("{column} IN ({})", placeholders.join(", ")))
+}
+
+/// SQL for one text method (see `TEXT_METHODS`). `instr` and `substr` are used
+/// instead of LIKE so that `%` and `_` in the search text have no special meaning.
+fn text_match(column: &str, text: &str, method: usize, params: &mut SqlParams) -> String {
+    let ignore_case = method % 2 == 1;
+    let (column, needle) = if ignore_case {
+        (format!("fold({column})"), params.param(text.to_lowercase()))
+    } else {
+        (column.to_string(), params.param(text.to_string()))
+    };
+    match method / 2 {
+        0 => format!("{column} = {needle}"),
+        1 => format!("instr({column}, {needle}) = 1"),
+        2 => format!("instr({column}, {needle}) > 0"),
+        _ => format!("substr({column}, length({column}) - length({needle}) + 1) = {needle}"),
+    }
+}
+
+/// A field by its camelCase name or its proto snake_case name; `null` counts as unset.
+fn field<'a>(object: &'a Map<String, Value>, camel: &str) -> Option<&'a Value> {
+    object
+        .get(camel)
+        .or_else(|| object.get(&snake_case(camel)))
+        .filter(|value| !value.is_null())
+}
+
+fn snake_case(camel: &str) -> String {
+    let mut snake = String::with_capacity(camel.len() + 4);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            snake.push('_');
+            snake.push(c.to_ascii_lowercase());
+        } else {
+            snake.push(c);
+        }
+    }
+    snake
+}
+
+fn as_object<'a>(value: &'a Value, name: &str) -> Result<&'a Map<String, Value>, ApiError> {
+    value
+        .as_object()
+        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an object")))
+}
+
+fn as_array<'a>(value: &'a Value, name: &str) -> Result<&'a Vec<Value>, ApiError> {
+    value
+        .as_array()
+        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an array")))
+}
+
+fn as_str<'a>(value: &'a Value, name: &str) -> Result<&'a str, ApiError> {
+    value
+        .as_str()
+        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be a string")))
+}
+
+/// An unsigned integer, sent as a number or (as protojson writes 64-bit ones) a string.
+fn as_uint(value: &Value, name: &str) -> Result<u64, ApiError> {
+    let parsed = match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an unsigned integer")))
+}
+
+/// An enum value, sent as its name or its number; returns the number.
+fn as_enum(value: &Value, names: &[&str], name: &str) -> Result<usize, ApiError> {
+    let number = match value {
+        Value::String(s) => names.iter().position(|n| n == s),
+        Value::Number(n) => n.as_u64().map(|n| n as usize).filter(|&n| n < names.len()),
+        _ => None,
+    };
+    number.ok_or_else(|| ApiError::invalid_body(&format!("{name}: unknown value {value}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_names_follow_the_protos() {
+        assert_eq!(snake_case("userNameQuery"), "user_name_query");
+        assert_eq!(snake_case("sortingColumn"), "sorting_column");
+        assert_eq!(snake_case("offset"), "offset");
+    }
+
+    #[test]
+    fn enums_accept_names_and_numbers() {
+        assert_eq!(as_enum(&Value::from("TYPE_MACHINE"), &TYPES, "type"), Ok(2));
+        assert_eq!(as_enum(&Value::from(1), &TYPES, "type"), Ok(1));
+        assert!(as_enum(&Value::from("TYPE_ROBOT"), &TYPES, "type").is_err());
+        assert!(as_enum(&Value::from(7), &TYPES, "type").is_err());
+    }
+
+    #[test]
+    fn integers_accept_strings_and_numbers() {
+        assert_eq!(as_uint(&Value::from("20"), "offset"), Ok(20));
+        assert_eq!(as_uint(&Value::from(20), "offset"), Ok(20));
+        assert!(as_uint(&Value::from(-1), "offset").is_err());
+    }
+}

@@ -1,0 +1,193 @@
+//! The `sandbox` binary as start scripts and test harnesses use it.
+
+use sandbox::test_support::TempDir;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn sandbox_command(dir: &TempDir) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sandbox"));
+    command.current_dir(dir.path());
+    command
+}
+
+/// Starts the sandbox on a free port; returns the child, the port and the rest of the
+/// start-up text (read until the user list ends).
+fn start(dir: &TempDir, extra_args: &[&str]) -> (Child, u16, Vec<String>) {
+    let mut child = sandbox_command(dir)
+        .args(["--port", "0"])
+        .args(extra_args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sandbox");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().expect("a first line").expect("utf-8");
+    let port = first
+        .strip_prefix("sandbox listening on http://127.0.0.1:")
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+    // The banner ends with the user list; the last seeded user is the auditor.
+    let mut rest = Vec::new();
+    for line in lines.map_while(Result::ok) {
+        let last = line.contains("226000000000000102") || line.contains("more (");
+        rest.push(line);
+        if last {
+            break;
+        }
+    }
+    (child, port, rest)
+}
+
+/// A plain HTTP/1.1 request; returns the status code and the body.
+fn http(port: u16, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let auth = token.map_or_else(String::new, |t| format!("Authorization: Bearer {t}\r\n"));
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {response}"));
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<i32> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn help_explains_every_flag() {
+    let dir = TempDir::new("cli-help");
+    let output = sandbox_command(&dir).arg("--help").output().expect("run");
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--port",
+        "--db",
+        "--reset",
+        "--serve",
+        "--exit-after",
+        "--seed",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error_with_exit_code_2() {
+    let dir = TempDir::new("cli-busy");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let output = sandbox_command(&dir)
+        .args(["--port", &port.to_string(), "--exit-after", "5"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        format!("port {port} on 127.0.0.1 is already in use; pass --port to choose another")
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn serve_needs_a_built_app() {
+    let dir = TempDir::new("cli-serve");
+    let output = sandbox_command(&dir)
+        .args(["--port", "0", "--serve", "no-such-dir", "--exit-after", "5"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("index.html"));
+}
+
+#[test]
+fn serves_prints_tokens_and_exits_by_itself() {
+    let dir = TempDir::new("cli-run");
+    let (mut child, port, banner) = start(&dir, &["--exit-after", "2"]);
+    let text = banner.join("\n");
+    for expected in [
+        "sandbox-owner-pat",
+        "sandbox-acme-manager-pat",
+        "sandbox-viewer-pat",
+        "IAM_OWNER",
+        "ORG_USER_MANAGER",
+        "226000000000000001  minnie-mouse",
+        "USER_STATE_LOCKED",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    assert_eq!(
+        http(port, "GET", "/debug/healthz", None),
+        (200, "ok".to_string())
+    );
+    let (status, body) = http(
+        port,
+        "POST",
+        "/v2/users/226000000000000001/lock",
+        Some("sandbox-owner-pat"),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(wait_for_exit(&mut child, Duration::from_secs(15)), Some(0));
+    assert!(dir.path().join("sandbox.sqlite").is_file());
+
+    // A restart keeps the state; --reset starts over.
+    let (mut child, port, _) = start(&dir, &["--exit-after", "1"]);
+    let (_, body) = http(
+        port,
+        "GET",
+        "/v2/users/226000000000000001",
+        Some("sandbox-owner-pat"),
+    );
+    assert!(body.contains("USER_STATE_LOCKED"), "{body}");
+    assert_eq!(wait_for_exit(&mut child, Duration::from_secs(15)), Some(0));
+
+    let (mut child, port, _) = start(&dir, &["--exit-after", "1", "--reset"]);
+    let (_, body) = http(
+        port,
+        "GET",
+        "/v2/users/226000000000000001",
+        Some("sandbox-owner-pat"),
+    );
+    assert!(body.contains("USER_STATE_ACTIVE"), "{body}");
+    assert_eq!(wait_for_exit(&mut child, Duration::from_secs(15)), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_it_cleanly() {
+    let dir = TempDir::new("cli-term");
+    let (mut child, port, _) = start(&dir, &["--exit-after", "60"]);
+    assert_eq!(http(port, "GET", "/debug/healthz", None).0, 200);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    assert_eq!(wait_for_exit(&mut child, Duration::from_secs(10)), Some(0));
+}
