@@ -7,7 +7,7 @@ use leptos_router::path;
 use crate::api::Api;
 use crate::auth::Session;
 use crate::config::{AppConfig, ConfigError};
-use crate::pages::{HomePage, NotFoundPage, SignInPage, UserDetailPage};
+use crate::pages::{GrantDetailPage, HomePage, NotFoundPage, SignInPage, UserDetailPage};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -43,6 +43,7 @@ pub fn Console(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/users/:id") view=UserDetailPage/>
+                    <Route path=path!("/users/:id/grants/:grantId") view=GrantDetailPage/>
                 </Routes>
             </main>
         </Router>

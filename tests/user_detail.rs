@@ -1,167 +1,38 @@
-//! The user detail page in headless Chromium against a running sandbox.
-//! `cargo xtask test wasm` starts the sandbox and sets SANDBOX_URL; each test
-//! uses its own seeded user so that the tests do not depend on each other.
+//! The user detail page for ZITADEL user v2, in headless Chromium against
+//! the sandbox. Each test uses its own seeded user, so the tests do not
+//! depend on each other.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::*;
 use leptos::prelude::*;
-use lifecycle_console::api::Api;
-use lifecycle_console::auth::Session;
-use lifecycle_console::config::Connection;
 use lifecycle_console::pages::UserDetail;
-use lifecycle_console::providers::ProviderApi;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const OWNER: &str = "sandbox-owner-pat";
-const VIEWER: &str = "sandbox-viewer-pat";
-const ACME: &str = "69629023906488334";
-
-fn sandbox_url() -> &'static str {
-    option_env!("SANDBOX_URL").expect("SANDBOX_URL is not set at build time: run `cargo xtask test wasm`, which starts the sandbox")
-}
-
-/// A mounted page; unmounts and removes its container when dropped.
-struct Mounted {
-    container: HtmlElement,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.container.remove();
-    }
-}
-
-fn mount(user_id: &str, token: &str) -> Mounted {
-    let document = document();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    // Appended, never replacing the body: the runner reports through it.
-    document.body().unwrap().append_child(&container).unwrap();
-    let connection = Connection { name: "Sandbox".into(), provider: ProviderApi::ZitadelV2, api_base_url: sandbox_url().into() };
-    let user_id = user_id.to_string();
-    let token = token.to_string();
-    let handle = leptos::mount::mount_to(container.clone(), move || {
-        let session = Session::in_memory(Some(token));
-        provide_context(session);
-        provide_context(Api::new(&connection, session));
-        view! { <UserDetail user_id=user_id/> }.into_any()
-    });
-    Mounted { container, _handle: handle }
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Waits up to 10 s for `condition`, then fails showing what the page says.
-async fn wait_until(page: &Mounted, what: &str, condition: impl Fn(&Mounted) -> bool) {
-    for _ in 0..200 {
-        if condition(page) {
-            return;
-        }
-        sleep(50).await;
-    }
-    panic!("timed out waiting for {what}; the page shows:\n{}", page.text());
-}
-
-impl Mounted {
-    fn text(&self) -> String {
-        self.container.inner_text()
-    }
-
-    fn query(&self, selector: &str) -> Option<HtmlElement> {
-        self.container.query_selector(selector).unwrap().map(|e| e.unchecked_into())
-    }
-
-    fn badge(&self) -> String {
-        self.query("[data-testid=state-badge]").map(|b| b.inner_text()).unwrap_or_default()
-    }
-
-    fn heading(&self) -> String {
-        self.query("h1").map(|h| h.text_content().unwrap_or_default()).unwrap_or_default()
-    }
-
-    fn alert(&self) -> Option<String> {
-        self.query("[role=alert]").map(|a| a.inner_text())
-    }
-
-    fn dialog(&self) -> Option<HtmlElement> {
-        self.query("dialog[open]")
-    }
-
-    /// The button labelled `label`, inside `scope` (the page or the dialog).
-    fn button_in(scope: &HtmlElement, label: &str) -> Option<web_sys::HtmlButtonElement> {
-        let buttons = scope.query_selector_all("button").unwrap();
-        (0..buttons.length())
-            .filter_map(|i| buttons.item(i))
-            .map(|b| b.unchecked_into::<web_sys::HtmlButtonElement>())
-            .find(|b| b.text_content().unwrap_or_default().trim() == label)
-    }
-
-    fn action(&self, label: &str) -> web_sys::HtmlButtonElement {
-        let bar = self.query(".action-bar").unwrap_or_else(|| panic!("no action bar; page shows:\n{}", self.text()));
-        Self::button_in(&bar, label).unwrap_or_else(|| panic!("no {label} button"))
-    }
-
-    fn enabled_actions(&self) -> Vec<String> {
-        ["Deactivate", "Reactivate", "Lock", "Unlock", "Delete"]
-            .into_iter()
-            .filter(|label| !self.action(label).disabled())
-            .map(String::from)
-            .collect()
-    }
-
-    fn confirm(&self, label: &str) {
-        let dialog = self.dialog().expect("the confirmation dialog is open");
-        Self::button_in(&dialog, label).unwrap_or_else(|| panic!("no {label} button in the dialog")).click();
-    }
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Changes a user behind the page's back, as another admin in another tab would.
-async fn act_directly(user_id: &str, action: &str) {
-    let response = gloo_net::http::Request::post(&format!("{}/v2/users/{user_id}/{action}", sandbox_url()))
-        .header("Authorization", &format!("Bearer {OWNER}"))
-        .header("Content-Type", "application/json")
-        .body("{}")
-        .unwrap()
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "direct {action} of {user_id}");
-}
-
-async fn server_state(user_id: &str) -> String {
-    let response = gloo_net::http::Request::get(&format!("{}/v2/users/{user_id}", sandbox_url()))
-        .header("Authorization", &format!("Bearer {OWNER}"))
-        .send()
-        .await
-        .unwrap();
-    let body: serde_json::Value = response.json().await.unwrap();
-    body["user"]["state"].as_str().unwrap_or_default().to_string()
+fn open_user(id: &str, token: &str) -> Mounted {
+    let id = id.to_string();
+    mount(zitadel_v2(), token, move || view! { <UserDetail user_id=id/> }.into_any())
 }
 
 #[wasm_bindgen_test]
 async fn shows_an_active_user_with_the_actions_its_state_allows() {
-    let page = mount("226000000000000002", OWNER);
+    let page = open_user("226000000000000002", OWNER);
     wait_until(&page, "the user", |p| p.heading() == "Mickey Mouse").await;
     assert_eq!(page.badge(), "Active");
     assert_eq!(page.query("[data-testid=login-name]").unwrap().inner_text(), "mickey-mouse@acme.example.com");
+    assert_eq!(page.action_labels(), ["Deactivate", "Reactivate", "Lock", "Unlock", "Delete"]);
     assert_eq!(page.enabled_actions(), ["Deactivate", "Lock", "Delete"]);
     assert_eq!(page.action("Unlock").title(), "Only a locked user can be unlocked.");
-    let details = page.query("[data-testid=details]").unwrap().inner_text();
+    let details = page.details();
     assert!(details.contains("Organization") && details.contains(ACME), "{details}");
+    assert!(details.contains("Sequence"), "{details}");
     let changed = page.query("[data-testid=details] time").expect("a changed timestamp");
     assert!(changed.title().ends_with("Z (UTC)"), "hover shows the UTC instant: {}", changed.title());
+    assert!(changed.inner_text().contains("ago"), "relative time: {}", changed.inner_text());
 }
 
 #[wasm_bindgen_test]
@@ -171,7 +42,7 @@ async fn each_state_enables_only_its_allowed_actions() {
         ("226000000000000004", "Locked", vec!["Deactivate", "Unlock", "Delete"]),
         ("226000000000000005", "Initial", vec!["Lock", "Delete"]),
     ] {
-        let page = mount(id, OWNER);
+        let page = open_user(id, OWNER);
         wait_until(&page, state, |p| p.badge() == state).await;
         assert_eq!(page.enabled_actions(), allowed, "{state}");
     }
@@ -179,9 +50,9 @@ async fn each_state_enables_only_its_allowed_actions() {
 
 #[wasm_bindgen_test]
 async fn deactivate_asks_first_then_shows_the_state_the_server_confirmed() {
-    let page = mount("226000000000000008", OWNER);
+    let page = open_user("226000000000000008", OWNER);
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
-    let sequence_before = page.text();
+    let details_before = page.details();
 
     page.action("Deactivate").click();
     wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
@@ -193,7 +64,7 @@ async fn deactivate_asks_first_then_shows_the_state_the_server_confirmed() {
     assert!(page.dialog().is_none());
     assert_eq!(page.enabled_actions(), ["Reactivate", "Delete"]);
     assert_eq!(server_state("226000000000000008").await, "USER_STATE_INACTIVE");
-    assert_ne!(page.text(), sequence_before, "details show the change");
+    assert_ne!(page.details(), details_before, "the details show the change the server returned");
 
     // Reactivate undoes a destructive step, so it does not ask.
     page.action("Reactivate").click();
@@ -207,7 +78,7 @@ async fn deactivate_asks_first_then_shows_the_state_the_server_confirmed() {
 
 #[wasm_bindgen_test]
 async fn cancel_changes_nothing() {
-    let page = mount("226000000000000009", OWNER);
+    let page = open_user("226000000000000009", OWNER);
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
     page.action("Lock").click();
     wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
@@ -220,9 +91,10 @@ async fn cancel_changes_nothing() {
 #[wasm_bindgen_test]
 async fn a_change_made_elsewhere_gives_the_server_error_and_then_the_fresh_state() {
     // The page shows Dewey locked; another admin unlocks him meanwhile.
-    let page = mount("226000000000000010", OWNER);
+    let page = open_user("226000000000000010", OWNER);
     wait_until(&page, "the user", |p| p.badge() == "Locked").await;
-    act_directly("226000000000000010", "unlock").await;
+    let (status, _) = direct("POST", "/v2/users/226000000000000010/unlock", OWNER, &[], Some("{}")).await;
+    assert_eq!(status, 200);
 
     page.action("Unlock").click();
     wait_until(&page, "the server's refusal", |p| p.alert().is_some()).await;
@@ -235,20 +107,17 @@ async fn a_change_made_elsewhere_gives_the_server_error_and_then_the_fresh_state
 
 #[wasm_bindgen_test]
 async fn delete_needs_the_user_name_typed() {
-    let page = mount("226000000000000011", OWNER);
+    let page = open_user("226000000000000011", OWNER);
     wait_until(&page, "the user", |p| p.badge() == "Inactive").await;
     page.action("Delete").click();
     wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
     let dialog = page.dialog().unwrap();
-    let confirm = Mounted::button_in(&dialog, "Delete").unwrap();
+    let confirm = button_in(&dialog, "Delete").unwrap();
     assert!(confirm.disabled());
 
     let input: web_sys::HtmlInputElement = dialog.query_selector("input").unwrap().unwrap().unchecked_into();
     for (typed, enabled) in [("louie", false), ("louie-duck", true)] {
-        input.set_value(typed);
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        input.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+        type_into(&input, typed);
         sleep(20).await;
         assert_eq!(!confirm.disabled(), enabled, "after typing {typed:?}");
     }
@@ -256,11 +125,12 @@ async fn delete_needs_the_user_name_typed() {
     wait_until(&page, "the deleted badge", |p| p.badge() == "Deleted").await;
     assert!(page.text().contains("This user was deleted"));
     assert!(page.enabled_actions().is_empty());
+    assert_eq!(direct("GET", "/v2/users/226000000000000011", OWNER, &[], None).await.0, 404);
 }
 
 #[wasm_bindgen_test]
 async fn a_refused_permission_is_explained_and_the_state_kept() {
-    let page = mount("226000000000000007", VIEWER);
+    let page = open_user("226000000000000007", VIEWER);
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
     page.action("Lock").click();
     wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
@@ -273,7 +143,7 @@ async fn a_refused_permission_is_explained_and_the_state_kept() {
 
 #[wasm_bindgen_test]
 async fn an_unknown_user_says_not_found() {
-    let page = mount("999999999999999999", OWNER);
+    let page = open_user("999999999999999999", OWNER);
     wait_until(&page, "the error", |p| p.alert().is_some()).await;
     let alert = page.alert().unwrap();
     assert!(alert.contains("Not found") && alert.contains("User could not be found"), "{alert}");
@@ -282,7 +152,7 @@ async fn an_unknown_user_says_not_found() {
 
 #[wasm_bindgen_test]
 async fn a_rejected_token_offers_to_sign_in_again() {
-    let page = mount("226000000000000002", "not-a-token");
+    let page = open_user("226000000000000002", "not-a-token");
     wait_until(&page, "the error", |p| p.alert().is_some()).await;
     let alert = page.alert().unwrap();
     assert!(alert.contains("You are signed out") && alert.contains("AUTH-7fs1e"), "{alert}");
@@ -292,8 +162,19 @@ async fn a_rejected_token_offers_to_sign_in_again() {
 
 #[wasm_bindgen_test]
 async fn markup_in_a_name_is_shown_as_text() {
-    let page = mount("226000000000000012", OWNER);
+    let page = open_user("226000000000000012", OWNER);
     wait_until(&page, "the user", |p| !p.heading().is_empty()).await;
     assert_eq!(page.heading(), "<img src=x onerror=alert(1)>");
     assert!(page.query("img").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_users_grants_are_listed_with_links() {
+    let page = open_user("226000000000000001", OWNER);
+    wait_until(&page, "the grants", |p| p.query("tr[data-grant-id]").is_some()).await;
+    let rows = page.query(".grants tbody").unwrap().inner_text();
+    assert!(rows.contains("Portal") && rows.contains("reader") && rows.contains("Active"), "{rows}");
+    assert!(rows.contains("Billing") && rows.contains("admin, auditor") && rows.contains("Inactive"), "{rows}");
+    let link = page.query("tr[data-grant-id='70000000000000001'] a").unwrap();
+    assert_eq!(link.get_attribute("href").unwrap(), "/users/226000000000000001/grants/70000000000000001");
 }

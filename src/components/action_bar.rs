@@ -1,31 +1,39 @@
 use leptos::prelude::*;
 
 use super::ConfirmDialog;
-use crate::domain::{User, UserAction};
+use crate::domain::LifecycleAction;
 
-/// The lifecycle buttons. Only the actions the state machine allows are
-/// enabled; the others say why not. While one request runs every button is
-/// disabled, so a double click sends one request.
+/// The lifecycle buttons of a user or a grant. Only the actions the state
+/// machine allows are enabled; the others say why not. While one request
+/// runs every button is disabled, so a double click sends one request.
 #[component]
-pub fn ActionBar(
-    #[prop(into)] user: Signal<User>,
+pub fn ActionBar<A: LifecycleAction>(
+    /// The provider's actions, in display order.
+    actions: Vec<A>,
+    /// Why an action is not possible now (tracked), `None` when it is.
+    refusal: Callback<A, Option<String>>,
+    /// What the confirmation calls the subject ("Minnie Mouse").
+    #[prop(into)]
+    subject: Signal<String>,
+    /// What must be typed to confirm an action that cannot be undone.
+    #[prop(into)]
+    typed_confirmation: Signal<String>,
     /// The action whose request is in flight, if any.
     #[prop(into)]
-    busy: Signal<Option<UserAction>>,
-    on_action: Callback<UserAction>,
+    busy: Signal<Option<A>>,
+    on_action: Callback<A>,
 ) -> impl IntoView {
-    let confirming = RwSignal::new(None::<UserAction>);
+    let confirming = RwSignal::new(None::<A>);
 
-    let buttons = UserAction::ALL
+    let buttons = actions
         .into_iter()
         .map(|action| {
-            let refusal = move || user.with(|u| action.refusal_reason(&u.state));
             view! {
                 <button
                     type="button"
                     class:danger=action.needs_confirmation()
-                    disabled=move || busy.get().is_some() || refusal().is_some()
-                    title=move || refusal().unwrap_or_default()
+                    disabled=move || busy.get().is_some() || refusal.run(action).is_some()
+                    title=move || refusal.run(action).unwrap_or_default()
                     aria-busy=move || (busy.get() == Some(action)).to_string()
                     on:click=move |_| {
                         if busy.get_untracked().is_some() {
@@ -46,12 +54,11 @@ pub fn ActionBar(
 
     let dialog = move || {
         confirming.get().map(|action| {
-            let user = user.get_untracked();
             view! {
                 <ConfirmDialog
                     action=action
-                    display_name=user.display_name
-                    username=user.username
+                    subject=subject.get_untracked()
+                    typed_confirmation=typed_confirmation.get_untracked()
                     on_confirm=Callback::new(move |_| {
                         confirming.set(None);
                         on_action.run(action);

@@ -1,15 +1,15 @@
 use leptos::prelude::*;
 
-use crate::domain::UserAction;
+use crate::domain::LifecycleAction;
 
 /// Asks before a destructive action. A native modal `<dialog>`: the rest of
-/// the page is inert while it is open and Escape cancels it. Delete, which
-/// cannot be undone, also asks for the user name to be typed.
+/// the page is inert while it is open and Escape cancels it. Actions that
+/// cannot be undone also ask for `typed_confirmation` to be typed.
 #[component]
-pub fn ConfirmDialog(
-    action: UserAction,
-    display_name: String,
-    username: String,
+pub fn ConfirmDialog<A: LifecycleAction>(
+    action: A,
+    subject: String,
+    typed_confirmation: String,
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
@@ -24,12 +24,12 @@ pub fn ConfirmDialog(
 
     let typed = RwSignal::new(String::new());
     let needs_typing = action.needs_typed_confirmation();
-    let expected = StoredValue::new(username.clone());
+    let expected = StoredValue::new(typed_confirmation.clone());
     let can_confirm = move || !needs_typing || typed.with(|t| expected.with_value(|e| t.trim() == e));
     let typing_field = needs_typing.then(|| {
         view! {
             <label class="field">
-                <span>"Type " <code>{username}</code> " to confirm"</span>
+                <span>"Type " <code>{typed_confirmation}</code> " to confirm"</span>
                 <input
                     type="text"
                     autocomplete="off"
@@ -58,7 +58,7 @@ pub fn ConfirmDialog(
                     on_confirm.run(());
                 }
             }>
-                <h2 id="confirm-title">{format!("{} {}?", action.label(), display_name)}</h2>
+                <h2 id="confirm-title">{format!("{} {}?", action.label(), subject)}</h2>
                 <p id="confirm-consequence">{action.consequence()}</p>
                 {typing_field}
                 <div class="dialog-buttons">

@@ -1,15 +1,12 @@
 use leptos::prelude::*;
 
-use crate::domain::UserState;
-
+/// A state in words, coloured by its tone (`active`, `inactive`, `locked`,
+/// `initial`, `deleted`, `unknown`).
 #[component]
-pub fn StateBadge(#[prop(into)] state: Signal<UserState>) -> impl IntoView {
+pub fn StateBadge(#[prop(into)] label: Signal<String>, #[prop(into)] tone: Signal<&'static str>) -> impl IntoView {
     view! {
-        <span
-            class=move || format!("badge badge-{}", state.with(UserState::css_name))
-            data-testid="state-badge"
-        >
-            {move || state.with(|s| s.label().to_string())}
+        <span class=move || format!("badge badge-{}", tone.get()) data-testid="state-badge">
+            {move || label.get()}
         </span>
     }
 }

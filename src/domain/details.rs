@@ -6,6 +6,10 @@ pub enum OwnerKind {
     Organization,
     Instance,
     System,
+    /// Weavr identities, which own their authorised users.
+    Corporate,
+    Consumer,
+    Buyer,
     /// The server sent no type, or a bare owner id (the published v3alpha example).
     Unspecified,
 }
@@ -16,6 +20,9 @@ impl OwnerKind {
             OwnerKind::Organization => "Organization",
             OwnerKind::Instance => "Instance",
             OwnerKind::System => "System",
+            OwnerKind::Corporate => "Corporate identity",
+            OwnerKind::Consumer => "Consumer identity",
+            OwnerKind::Buyer => "Buyer",
             OwnerKind::Unspecified => "Unspecified",
         }
     }
@@ -52,10 +59,13 @@ impl Details {
     }
 
     /// True when these details are older than `other`: a projection that has
-    /// not yet caught up with a write we already saw confirmed.
+    /// not yet caught up with a write already confirmed. The event sequence
+    /// decides where both have one (ZITADEL v1/v2); otherwise the change time
+    /// (v3alpha sends no sequence).
     pub fn is_older_than(&self, other: &Details) -> bool {
-        match (self.sequence, other.sequence) {
-            (Some(mine), Some(theirs)) => mine < theirs,
+        match (self.sequence, other.sequence, &self.changed, &other.changed) {
+            (Some(mine), Some(theirs), _, _) => mine < theirs,
+            (_, _, Some(mine), Some(theirs)) => mine.unix_millis() < theirs.unix_millis(),
             _ => false,
         }
     }
@@ -92,5 +102,13 @@ mod tests {
         assert!(!at(13).is_older_than(&at(13)));
         assert!(!at(14).is_older_than(&at(13)));
         assert!(!Details::default().is_older_than(&at(13)));
+    }
+
+    #[test]
+    fn without_sequences_the_change_time_decides() {
+        let changed = |t| Details { changed: ts(t), ..Default::default() };
+        assert!(changed("2024-08-02T11:00:00Z").is_older_than(&changed("2024-08-02T11:07:00Z")));
+        assert!(!changed("2024-08-02T11:07:00Z").is_older_than(&changed("2024-08-02T11:07:00Z")));
+        assert!(!Details::default().is_older_than(&changed("2024-08-02T11:07:00Z")));
     }
 }

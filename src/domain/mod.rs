@@ -1,14 +1,19 @@
-//! Provider-neutral model: what a user and their lifecycle look like to an
-//! administrator, whichever identity provider answered. No I/O, no UI.
+//! Provider-neutral model: what a user, a grant and their lifecycles look
+//! like to an administrator, whichever identity provider answered. No I/O,
+//! no UI.
 
 mod action;
 mod details;
+mod grant;
+mod lifecycle;
 mod state;
 mod timestamp;
 mod user;
 
-pub use action::UserAction;
+pub use action::{LifecycleAction, UserAction};
 pub use details::{Details, Owner, OwnerKind};
+pub use grant::{Grant, GrantAction, GrantState};
+pub use lifecycle::Lifecycle;
 pub use state::UserState;
 pub use timestamp::{Timestamp, TimestampError};
 pub use user::{User, UserKind};

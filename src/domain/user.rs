@@ -41,10 +41,6 @@ impl User {
             read
         }
     }
-
-    pub fn allowed_actions(&self) -> impl Iterator<Item = UserAction> + '_ {
-        UserAction::ALL.into_iter().filter(|a| a.is_allowed_from(&self.state))
-    }
 }
 
 #[cfg(test)]
@@ -92,11 +88,5 @@ mod tests {
 
         let fresh = minnie(UserState::Locked, 14);
         assert_eq!(shown.reconciled_with(fresh).state, UserState::Locked);
-    }
-
-    #[test]
-    fn allowed_actions_follow_the_state() {
-        let actions: Vec<_> = minnie(UserState::Inactive, 1).allowed_actions().collect();
-        assert_eq!(actions, vec![UserAction::Reactivate, UserAction::Delete]);
     }
 }

@@ -105,6 +105,10 @@ impl ApiError {
 
     /// Whether trying the same request again can help.
     pub fn is_retryable(&self) -> bool {
+        // Weavr's "a request with this idempotency-ref is still running".
+        if let ApiError::Conflict(message) = self {
+            return message.id.as_deref() == Some("IDEMPOTENT_REQUEST_IN_PROGRESS");
+        }
         matches!(
             self,
             ApiError::RateLimited { .. }

@@ -24,6 +24,41 @@ pub struct ApiRequest {
     pub path: String,
     /// A JSON body; `None` sends no body and no `Content-Type`.
     pub json_body: Option<String>,
+    /// Provider headers such as `x-zitadel-orgid` or `idempotency-ref`.
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl ApiRequest {
+    pub fn get(path: String) -> ApiRequest {
+        ApiRequest { method: Method::Get, path, json_body: None, headers: Vec::new() }
+    }
+
+    pub fn post(path: String, json_body: Option<String>) -> ApiRequest {
+        ApiRequest { method: Method::Post, path, json_body, headers: Vec::new() }
+    }
+
+    pub fn delete(path: String) -> ApiRequest {
+        ApiRequest { method: Method::Delete, path, json_body: None, headers: Vec::new() }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: Option<&str>) -> ApiRequest {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_string()));
+        }
+        self
+    }
+}
+
+/// Percent-encodes an id that came from a URL, so it cannot change the path.
+pub fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// An answer as the server gave it, whatever its status.
@@ -41,20 +76,23 @@ impl ApiResponse {
     }
 }
 
-/// How long a call may take before the console stops waiting and says so.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a call may take, unless the connection says otherwise, before
+/// the console stops waiting and says so.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Sends requests to one connection's API.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     base_url: String,
+    timeout: Duration,
 }
 
 impl HttpClient {
-    /// `base_url` is the API origin (`https://my-instance.zitadel.cloud`);
-    /// empty means the origin the console itself is served from.
-    pub fn new(base_url: &str) -> HttpClient {
-        HttpClient { base_url: base_url.trim_end_matches('/').to_string() }
+    /// `base_url` is the API origin (`https://my-instance.zitadel.cloud`), or
+    /// a path on this site (`/weavr/multi`, a same-origin proxy); empty means
+    /// the origin the console itself is served from.
+    pub fn new(base_url: &str, timeout: Duration) -> HttpClient {
+        HttpClient { base_url: base_url.trim_end_matches('/').to_string(), timeout }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -76,7 +114,7 @@ impl HttpClient {
                     timed_out.set(true);
                     controller.abort();
                 },
-                REQUEST_TIMEOUT,
+                self.timeout,
             )
             .ok()
         };
@@ -93,6 +131,9 @@ impl HttpClient {
         if let Some(token) = token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
         let built = match &request.json_body {
             Some(body) => builder.header("Content-Type", "application/json").body(body.clone()),
             None => builder.build(),
@@ -108,7 +149,8 @@ impl HttpClient {
         };
         let status = response.status();
         let content_type = response.headers().get("content-type");
-        let retry_after = response.headers().get("retry-after");
+        // Weavr says when to retry in x-ratelimit-reset (seconds) instead.
+        let retry_after = response.headers().get("retry-after").or_else(|| response.headers().get("x-ratelimit-reset"));
         let body = match response.text().await {
             Ok(body) => body,
             Err(_) if timed_out.get() => return Err(ApiError::Timeout),
@@ -120,5 +162,30 @@ impl HttpClient {
             timer.clear();
         }
         Ok(ApiResponse { status, content_type, retry_after, body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_cannot_change_the_path() {
+        assert_eq!(path_segment("226000000000000001"), "226000000000000001");
+        assert_eq!(path_segment("../../admin?x=1"), "..%2F..%2Fadmin%3Fx%3D1");
+        assert_eq!(path_segment("a b#c"), "a%20b%23c");
+    }
+
+    #[test]
+    fn urls_join_base_and_path() {
+        assert_eq!(HttpClient::new("https://acme.zitadel.cloud/", DEFAULT_TIMEOUT).url("/v2/users/1"), "https://acme.zitadel.cloud/v2/users/1");
+        assert_eq!(HttpClient::new("/weavr/multi", DEFAULT_TIMEOUT).url("/users/1"), "/weavr/multi/users/1");
+        assert_eq!(HttpClient::new("", DEFAULT_TIMEOUT).url("/v2/users/1"), "/v2/users/1");
+    }
+
+    #[test]
+    fn only_given_headers_are_added() {
+        let request = ApiRequest::get("/x".into()).with_header("x-zitadel-orgid", Some("1")).with_header("idempotency-ref", None);
+        assert_eq!(request.headers, vec![("x-zitadel-orgid", "1".to_string())]);
     }
 }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::auth::{safe_return_path, Session};
 
@@ -54,5 +55,22 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="submit" class="primary">"Sign in"</button>
             </form>
         </section>
+    }
+}
+
+/// Shows its children to a signed-in admin; sends anyone else to sign in
+/// first, and back here afterwards.
+#[component]
+pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let location = use_location();
+    move || {
+        if session.is_signed_in() {
+            children().into_any()
+        } else {
+            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let next = js_sys::encode_uri_component(&here);
+            view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
+        }
     }
 }

@@ -2,33 +2,28 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map};
 
-use crate::api::Api;
-use crate::auth::Session;
+use super::RequireSignIn;
+use crate::api::{new_intent, Api, Intent};
+use super::GrantList;
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
 use crate::domain::{User, UserAction, UserState};
 use crate::http::ApiError;
+use leptos_router::hooks::use_params_map;
 
 /// ZITADEL's reads come from projections that lag writes (contracts §11):
 /// re-read this long after a write, and once more if the read is still stale.
-const REREAD_DELAYS: [Duration; 2] = [Duration::from_millis(1_000), Duration::from_millis(2_500)];
+pub const REREAD_DELAYS: [Duration; 2] = [Duration::from_millis(1_000), Duration::from_millis(2_500)];
 
-/// `/users/:id`: signs the admin in first if needed.
+/// `/users/:id`
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
-    let session = expect_context::<Session>();
     let params = use_params_map();
-    let location = use_location();
     let user_id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    move || {
-        if session.is_signed_in() {
-            view! { <UserDetail user_id=user_id/> }.into_any()
-        } else {
-            let next = js_sys::encode_uri_component(&location.pathname.get_untracked());
-            view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
-        }
+    view! {
+        <RequireSignIn>
+            <UserDetail user_id=user_id/>
+        </RequireSignIn>
     }
 }
 
@@ -40,6 +35,9 @@ struct PageState {
     shown: RwSignal<Option<User>>,
     load_error: RwSignal<Option<ApiError>>,
     action_error: RwSignal<Option<ApiError>>,
+    /// The change asked for and not yet settled: in flight, or failed in a
+    /// way that a retry of the same click may fix (it keeps its reference).
+    intent: RwSignal<Option<Intent>>,
     /// The action whose request is in flight.
     busy: RwSignal<Option<UserAction>>,
 }
@@ -54,6 +52,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         shown: RwSignal::new(None),
         load_error: RwSignal::new(None),
         action_error: RwSignal::new(None),
+        intent: RwSignal::new(None),
         busy: RwSignal::new(None),
     };
 
@@ -64,6 +63,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
             page.shown.set(None);
             page.load_error.set(None);
             page.action_error.set(None);
+            page.intent.set(None);
             read(api.clone(), page, id, None);
         }
     });
@@ -72,12 +72,21 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         let api = api.clone();
         move |action: UserAction| act(api.clone(), page, action)
     });
-    let retry_load = Callback::new(move |_| {
-        page.load_error.set(None);
-        read(api.clone(), page, user_id.get_untracked(), None);
+    let retry_action = Callback::new(move |_| {
+        if let Some(intent) = page.intent.get_untracked() {
+            on_action.run(intent.action);
+        }
+    });
+    let retry_load = Callback::new({
+        let api = api.clone();
+        move |_| {
+            page.load_error.set(None);
+            read(api.clone(), page, user_id.get_untracked(), None);
+        }
     });
     let here = move || format!("/users/{}", user_id.get_untracked());
     let details = Signal::derive(move || page.shown.with(|u| u.as_ref().map(|u| u.details.clone()).unwrap_or_default()));
+    let has_grants = api.provider().has_grants();
 
     view! {
         <article class="user-page">
@@ -87,15 +96,16 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 (true, _) => ().into_any(),
             }}
             <Show when=move || page.shown.with(Option::is_some)>
-                <UserView shown=page.shown busy=page.busy on_action=on_action/>
+                <UserHeader page=page on_action=on_action/>
                 {move || page.load_error.get().map(|error| view! {
                     <div class="stale-note">
                         <p>"Could not refresh this user; the page shows the last state the server confirmed."</p>
                         <ErrorAlert error=error on_retry=retry_load return_to=here()/>
                     </div>
                 })}
-                {move || page.action_error.get().map(|error| view! { <ErrorAlert error=error return_to=here()/> })}
+                {move || page.action_error.get().map(|error| view! { <ErrorAlert error=error on_retry=retry_action return_to=here()/> })}
                 <DetailsPanel details=details/>
+                {has_grants.then(|| view! { <GrantList user_id=user_id/> })}
             </Show>
         </article>
     }
@@ -142,16 +152,21 @@ fn act(api: Api, page: PageState, action: UserAction) {
     if page.busy.get_untracked().is_some() {
         return;
     }
+    // A retry of the same click keeps its reference, so the server can
+    // recognise a repeat and never act twice.
+    let intent = Intent::for_click(page.intent.get_untracked(), action, new_intent);
+    page.intent.set(Some(intent.clone()));
     page.busy.set(Some(action));
     page.action_error.set(None);
     let id = page.user_id.get_untracked();
     spawn_local(async move {
-        let result = api.act(&id, action).await;
+        let result = api.act(&id, &intent).await;
         if page.busy.try_set(None).is_some() {
             return; // the page is gone
         }
         match result {
             Ok(details) => {
+                page.intent.set(None);
                 page.shown.update(|user| {
                     if let Some(user) = user.as_mut() {
                         *user = user.after(action, details);
@@ -162,8 +177,11 @@ fn act(api: Api, page: PageState, action: UserAction) {
                 }
             }
             Err(error) => {
-                // The server refused or the answer is uncertain: say why, and
-                // show the state the server reports now.
+                if !error.is_retryable() {
+                    page.intent.set(None);
+                }
+                // Refused, or the outcome is unknown: say why, and show the
+                // state the server reports now.
                 let reread = matches!(error, ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout);
                 page.action_error.set(Some(error));
                 if reread {
@@ -180,34 +198,34 @@ fn is_deleted(page: PageState) -> bool {
 
 /// The header and action bar of a loaded user.
 #[component]
-fn UserView(shown: RwSignal<Option<User>>, busy: RwSignal<Option<UserAction>>, on_action: Callback<UserAction>) -> impl IntoView {
-    // Only rendered while `shown` is Some; the fallback keeps the signal total.
-    let user = Signal::derive(move || shown.get().unwrap_or_else(placeholder_user));
+fn UserHeader(page: PageState, on_action: Callback<UserAction>) -> impl IntoView {
+    let lifecycle = expect_context::<Api>().lifecycle();
+    let field = move |f: fn(&User) -> String| Signal::derive(move || page.shown.with(|u| u.as_ref().map(f).unwrap_or_default()));
+    let state = move || page.shown.with(|u| u.as_ref().map(|u| u.state.clone()).unwrap_or(UserState::Unspecified));
+    let refusal = Callback::new(move |action: UserAction| lifecycle.refusal_reason(action, &state()));
+    let email = move || page.shown.with(|u| u.as_ref().and_then(|u| u.email.clone().filter(|e| Some(e) != u.login_name.as_ref())));
     view! {
         <header class="user-header">
-            <h1>{move || user.with(|u| u.display_name.clone())}</h1>
-            <StateBadge state=Signal::derive(move || user.with(|u| u.state.clone()))/>
+            <h1>{field(|u| u.display_name.clone())}</h1>
+            <StateBadge
+                label=Signal::derive(move || state().label().to_string())
+                tone=Signal::derive(move || state().css_name())
+            />
         </header>
         <p class="login-name" data-testid="login-name">
-            {move || user.with(|u| u.login_name.clone().unwrap_or_else(|| u.username.clone()))}
+            {field(|u| u.login_name.clone().unwrap_or_else(|| u.username.clone()))}
         </p>
-        {move || user.with(|u| u.email.clone()).map(|email| view! { <p class="muted">{email}</p> })}
-        {move || (user.with(|u| u.state == UserState::Deleted)).then(|| view! {
+        {move || email().map(|email| view! { <p class="muted">{email}</p> })}
+        {move || (state() == UserState::Deleted).then(|| view! {
             <p class="notice">"This user was deleted. The server no longer returns them."</p>
         })}
-        <ActionBar user=user busy=busy on_action=on_action/>
-    }
-}
-
-fn placeholder_user() -> User {
-    User {
-        id: String::new(),
-        username: String::new(),
-        display_name: String::new(),
-        login_name: None,
-        email: None,
-        kind: crate::domain::UserKind::Unspecified,
-        state: UserState::Unspecified,
-        details: Default::default(),
+        <ActionBar
+            actions=lifecycle.offered().to_vec()
+            refusal=refusal
+            subject=field(|u| u.display_name.clone())
+            typed_confirmation=field(|u| if u.username.is_empty() { u.id.clone() } else { u.username.clone() })
+            busy=page.busy
+            on_action=on_action
+        />
     }
 }

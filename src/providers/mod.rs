@@ -2,22 +2,49 @@
 //! mapping from wire to domain. No UI code and no I/O here.
 
 mod wire;
+pub mod weavr;
 pub mod zitadel;
+pub mod zitadel_grants;
 pub mod zitadel_v2;
+pub mod zitadel_v3alpha;
 
 use serde::Deserialize;
+
+use crate::domain::Lifecycle;
 
 /// Which API a connection speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 pub enum ProviderApi {
     #[serde(rename = "zitadel-v2")]
     ZitadelV2,
+    #[serde(rename = "zitadel-v3alpha")]
+    ZitadelV3Alpha,
+    #[serde(rename = "weavr-payment-run")]
+    WeavrPaymentRun,
+    #[serde(rename = "weavr-multi")]
+    WeavrMulti,
 }
 
 impl ProviderApi {
     pub fn label(self) -> &'static str {
         match self {
             ProviderApi::ZitadelV2 => "ZITADEL user service v2",
+            ProviderApi::ZitadelV3Alpha => "ZITADEL user resources v3alpha",
+            ProviderApi::WeavrPaymentRun => "Weavr Embedded Payment Run",
+            ProviderApi::WeavrMulti => "Weavr Multi",
         }
+    }
+
+    pub fn lifecycle(self) -> Lifecycle {
+        match self {
+            ProviderApi::ZitadelV2 => Lifecycle::ZitadelV2,
+            ProviderApi::ZitadelV3Alpha => Lifecycle::ZitadelV3Alpha,
+            ProviderApi::WeavrPaymentRun | ProviderApi::WeavrMulti => Lifecycle::Weavr,
+        }
+    }
+
+    /// ZITADEL users have grants (management v1); Weavr users have roles only.
+    pub fn has_grants(self) -> bool {
+        matches!(self, ProviderApi::ZitadelV2 | ProviderApi::ZitadelV3Alpha)
     }
 }

@@ -4,7 +4,33 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::wire::{int64, non_empty, timestamp};
+use crate::domain::{Details, Owner, OwnerKind};
 use crate::http::{ApiError, ApiResponse, ServerMessage};
+
+/// `zitadel.object.v2.Details` and `zitadel.v1.ObjectDetails`: the same four
+/// fields, each present only when the converter fills it (contracts §2.2, §2.3).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ObjectDetailsWire {
+    #[serde(deserialize_with = "int64")]
+    sequence: Option<u64>,
+    change_date: Option<String>,
+    creation_date: Option<String>,
+    resource_owner: Option<String>,
+}
+
+impl ObjectDetailsWire {
+    pub fn into_domain(self) -> Details {
+        Details {
+            // v1/v2 objects of this console belong to an organisation; resourceOwner is its id.
+            owner: non_empty(self.resource_owner).map(|id| Owner { kind: OwnerKind::Organization, id }),
+            created: timestamp(self.creation_date.as_deref()),
+            changed: timestamp(self.change_date.as_deref()),
+            sequence: self.sequence,
+        }
+    }
+}
 
 /// gRPC FAILED_PRECONDITION: ZITADEL's "not in the right state", sent as HTTP 400.
 const GRPC_FAILED_PRECONDITION: i64 = 9;

@@ -2,26 +2,26 @@
 
 use serde::Deserialize;
 
-use super::wire::{int64, non_empty, timestamp};
-use super::zitadel::{error_from_response, unreadable};
-use crate::domain::{Details, Owner, OwnerKind, User, UserAction, UserKind, UserState};
-use crate::http::{ApiError, ApiRequest, ApiResponse, Method};
+use super::wire::non_empty;
+use super::zitadel::{error_from_response, unreadable, ObjectDetailsWire};
+use crate::domain::{Details, User, UserAction, UserKind, UserState};
+use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 
 pub fn get_user_request(user_id: &str) -> ApiRequest {
-    ApiRequest { method: Method::Get, path: format!("/v2/users/{}", path_segment(user_id)), json_body: None }
+    ApiRequest::get(format!("/v2/users/{}", path_segment(user_id)))
 }
 
 pub fn action_request(user_id: &str, action: UserAction) -> ApiRequest {
     let id = path_segment(user_id);
-    let (method, path, json_body) = match action {
-        UserAction::Deactivate => (Method::Post, format!("/v2/users/{id}/deactivate"), Some("{}".to_string())),
-        UserAction::Reactivate => (Method::Post, format!("/v2/users/{id}/reactivate"), Some("{}".to_string())),
-        UserAction::Lock => (Method::Post, format!("/v2/users/{id}/lock"), Some("{}".to_string())),
-        UserAction::Unlock => (Method::Post, format!("/v2/users/{id}/unlock"), Some("{}".to_string())),
+    let post = |verb: &str| ApiRequest::post(format!("/v2/users/{id}/{verb}"), Some("{}".to_string()));
+    match action {
+        UserAction::Deactivate => post("deactivate"),
+        UserAction::Reactivate => post("reactivate"),
+        UserAction::Lock => post("lock"),
+        UserAction::Unlock => post("unlock"),
         // DELETE takes no body (the RPC has no body annotation).
-        UserAction::Delete => (Method::Delete, format!("/v2/users/{id}"), None),
-    };
-    ApiRequest { method, path, json_body }
+        UserAction::Delete => ApiRequest::delete(format!("/v2/users/{id}")),
+    }
 }
 
 /// Reads the answer to [`get_user_request`].
@@ -41,19 +41,7 @@ pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
     }
     // A 200 already confirms the change; details are what it adds.
     let body: ActionResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "the change's details"))?;
-    Ok(body.details.map(DetailsWire::into_domain).unwrap_or_default())
-}
-
-/// Keeps an id that came from a URL from changing the request's path.
-fn path_segment(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for byte in id.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    Ok(body.details.map(ObjectDetailsWire::into_domain).unwrap_or_default())
 }
 
 #[derive(Deserialize, Default)]
@@ -65,14 +53,14 @@ struct GetUserResponse {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ActionResponse {
-    details: Option<DetailsWire>,
+    details: Option<ObjectDetailsWire>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 struct UserWire {
     user_id: Option<String>,
-    details: Option<DetailsWire>,
+    details: Option<ObjectDetailsWire>,
     state: Option<String>,
     username: Option<String>,
     login_names: Option<Vec<String>>,
@@ -108,30 +96,7 @@ struct MachineWire {
     name: Option<String>,
 }
 
-/// `zitadel.object.v2.Details`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct DetailsWire {
-    #[serde(deserialize_with = "int64")]
-    sequence: Option<u64>,
-    change_date: Option<String>,
-    creation_date: Option<String>,
-    resource_owner: Option<String>,
-}
-
-impl DetailsWire {
-    fn into_domain(self) -> Details {
-        Details {
-            // v2 users always belong to an organisation; resourceOwner is its id.
-            owner: non_empty(self.resource_owner).map(|id| Owner { kind: OwnerKind::Organization, id }),
-            created: timestamp(self.creation_date.as_deref()),
-            changed: timestamp(self.change_date.as_deref()),
-            sequence: self.sequence,
-        }
-    }
-}
-
-fn user_state(wire: Option<&str>) -> UserState {
+pub(super) fn user_state(wire: Option<&str>) -> UserState {
     match wire {
         None | Some("") | Some("USER_STATE_UNSPECIFIED") => UserState::Unspecified,
         Some("USER_STATE_ACTIVE") => UserState::Active,
@@ -171,7 +136,7 @@ impl UserWire {
             email,
             kind,
             state: user_state(self.state.as_deref()),
-            details: self.details.map(DetailsWire::into_domain).unwrap_or_default(),
+            details: self.details.map(ObjectDetailsWire::into_domain).unwrap_or_default(),
         }
     }
 }
@@ -179,6 +144,8 @@ impl UserWire {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Owner, OwnerKind};
+    use crate::http::Method;
 
     fn ok(body: &str) -> ApiResponse {
         ApiResponse { status: 200, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
@@ -218,7 +185,6 @@ mod tests {
 
     #[test]
     fn ids_cannot_change_the_path() {
-        assert_eq!(get_user_request("../../admin?x=1").path, "/v2/users/..%2F..%2Fadmin%3Fx%3D1");
         assert_eq!(action_request("a/b", UserAction::Lock).path, "/v2/users/a%2Fb/lock");
     }
 

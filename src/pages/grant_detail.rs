@@ -1,0 +1,174 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::user_detail::REREAD_DELAYS;
+use super::RequireSignIn;
+use crate::api::Api;
+use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
+use crate::domain::{Grant, GrantAction, GrantState};
+use crate::http::ApiError;
+
+/// `/users/:id/grants/:grantId`
+#[component]
+pub fn GrantDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let user_id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
+    let grant_id = Signal::derive(move || params.with(|p| p.get("grantId").unwrap_or_default()));
+    view! {
+        <RequireSignIn>
+            <GrantDetail user_id=user_id grant_id=grant_id/>
+        </RequireSignIn>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct GrantPage {
+    user_id: Signal<String>,
+    grant_id: Signal<String>,
+    /// The grant as the server last confirmed it.
+    shown: RwSignal<Option<Grant>>,
+    load_error: RwSignal<Option<ApiError>>,
+    action_error: RwSignal<Option<ApiError>>,
+    busy: RwSignal<Option<GrantAction>>,
+}
+
+/// One grant: its project, roles and state, with deactivate, reactivate and remove.
+#[component]
+pub fn GrantDetail(#[prop(into)] user_id: Signal<String>, #[prop(into)] grant_id: Signal<String>) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let page = GrantPage {
+        user_id,
+        grant_id,
+        shown: RwSignal::new(None),
+        load_error: RwSignal::new(None),
+        action_error: RwSignal::new(None),
+        busy: RwSignal::new(None),
+    };
+    Effect::new({
+        let api = api.clone();
+        move || {
+            grant_id.track();
+            user_id.track();
+            page.shown.set(None);
+            page.load_error.set(None);
+            page.action_error.set(None);
+            read_grant(api.clone(), page, None);
+        }
+    });
+    let on_action = Callback::new({
+        let api = api.clone();
+        move |action: GrantAction| act_on_grant(api.clone(), page, action)
+    });
+    let retry_load = Callback::new(move |_| read_grant(api.clone(), page, None));
+    let here = move || format!("/users/{}/grants/{}", user_id.get_untracked(), grant_id.get_untracked());
+    let state = move || page.shown.with(|g| g.as_ref().map(|g| g.state.clone()).unwrap_or(GrantState::Unspecified));
+    let title = Signal::derive(move || page.shown.with(|g| g.as_ref().map(Grant::title).unwrap_or_default()));
+    let details = Signal::derive(move || page.shown.with(|g| g.as_ref().map(|g| g.details.clone()).unwrap_or_default()));
+    let refusal = Callback::new(move |action: GrantAction| action.refusal_reason(&state()));
+
+    view! {
+        <article class="grant-page">
+            <p><A href=move || format!("/users/{}", user_id.get())>"← Back to the user"</A></p>
+            {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
+                (false, None) => view! { <p class="muted" aria-live="polite">"Loading grant…"</p> }.into_any(),
+                (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),
+                (true, _) => ().into_any(),
+            }}
+            <Show when=move || page.shown.with(Option::is_some)>
+                <header class="user-header">
+                    <h1>{move || format!("Grant for {}", title.get())}</h1>
+                    <StateBadge
+                        label=Signal::derive(move || state().label().to_string())
+                        tone=Signal::derive(move || state().css_name())
+                    />
+                </header>
+                <p class="login-name">
+                    "Roles: " {move || page.shown.with(|g| g.as_ref().map(|g| g.roles.join(", ")).unwrap_or_default())}
+                </p>
+                {move || (state() == GrantState::Removed).then(|| view! {
+                    <p class="notice">"This grant was removed. The server no longer returns it."</p>
+                })}
+                <ActionBar
+                    actions=GrantAction::ALL.to_vec()
+                    refusal=refusal
+                    subject=Signal::derive(move || format!("the grant for {}", title.get()))
+                    typed_confirmation=title
+                    busy=page.busy
+                    on_action=on_action
+                />
+                {move || page.load_error.get().map(|error| view! { <ErrorAlert error=error on_retry=retry_load/> })}
+                {move || page.action_error.get().map(|error| view! { <ErrorAlert error=error return_to=here()/> })}
+                <DetailsPanel details=details/>
+            </Show>
+        </article>
+    }
+}
+
+fn read_grant(api: Api, page: GrantPage, after_write: Option<usize>) {
+    let (user_id, grant_id) = (page.user_id.get_untracked(), page.grant_id.get_untracked());
+    spawn_local(async move {
+        let result = api.get_grant(&user_id, &grant_id).await;
+        if page.grant_id.try_get_untracked().as_deref() != Some(grant_id.as_str()) {
+            return;
+        }
+        match result {
+            Ok(fresh) => {
+                let mut stale = false;
+                page.shown.update(|current| {
+                    *current = Some(match current.take() {
+                        Some(confirmed) => {
+                            stale = fresh.details.is_older_than(&confirmed.details);
+                            confirmed.reconciled_with(fresh)
+                        }
+                        None => fresh,
+                    })
+                });
+                page.load_error.set(None);
+                let next_attempt = after_write.map(|n| n + 1).filter(|n| stale && *n < REREAD_DELAYS.len());
+                if let Some(attempt) = next_attempt {
+                    set_timeout(move || read_grant(api, page, Some(attempt)), REREAD_DELAYS[attempt]);
+                }
+            }
+            // After a confirmed removal a 404 is the expected answer.
+            Err(ApiError::NotFound(_))
+                if page.shown.with_untracked(|g| g.as_ref().is_some_and(|g| g.state == GrantState::Removed)) => {}
+            Err(error) => page.load_error.set(Some(error)),
+        }
+    });
+}
+
+fn act_on_grant(api: Api, page: GrantPage, action: GrantAction) {
+    if page.busy.get_untracked().is_some() {
+        return;
+    }
+    page.busy.set(Some(action));
+    page.action_error.set(None);
+    let (user_id, grant_id) = (page.user_id.get_untracked(), page.grant_id.get_untracked());
+    spawn_local(async move {
+        let result = api.act_on_grant(&user_id, &grant_id, action).await;
+        if page.busy.try_set(None).is_some() {
+            return;
+        }
+        match result {
+            Ok(details) => {
+                page.shown.update(|grant| {
+                    if let Some(grant) = grant.as_mut() {
+                        *grant = grant.after(action, details);
+                    }
+                });
+                if action != GrantAction::Remove {
+                    set_timeout(move || read_grant(api, page, Some(0)), REREAD_DELAYS[0]);
+                }
+            }
+            Err(error) => {
+                let reread = matches!(error, ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout);
+                page.action_error.set(Some(error));
+                if reread {
+                    read_grant(api, page, None);
+                }
+            }
+        }
+    });
+}

@@ -1,0 +1,86 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api::Api;
+use crate::components::{ErrorAlert, StateBadge, TimestampView};
+use crate::domain::Grant;
+use crate::http::ApiError;
+
+/// The user's grants in the connection's organisation, each a link to its page.
+#[component]
+pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
+    let api = expect_context::<Api>();
+    let organization = api.organization_id().map(str::to_string);
+    let grants = RwSignal::new(None::<Result<(Vec<Grant>, u64), ApiError>>);
+    let load = move || {
+        let api = api.clone();
+        let id = user_id.get_untracked();
+        spawn_local(async move {
+            let result = api.list_grants(&id).await;
+            if user_id.try_get_untracked().as_deref() == Some(id.as_str()) {
+                grants.set(Some(result));
+            }
+        });
+    };
+    Effect::new({
+        let load = load.clone();
+        move || {
+            user_id.track();
+            grants.set(None);
+            load();
+        }
+    });
+    let retry = Callback::new(move |_| load());
+    let scope = match organization {
+        Some(org) => format!("Grants owned by organisation {org}."),
+        None => "Grants owned by your own organisation.".to_string(),
+    };
+
+    view! {
+        <section class="grants" aria-labelledby="grants-heading">
+            <h2 id="grants-heading">"Grants"</h2>
+            <p class="muted">{scope}</p>
+            {move || match grants.get() {
+                None => view! { <p class="muted">"Loading grants…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry/> }.into_any(),
+                Some(Ok((list, _))) if list.is_empty() => view! { <p>"This user has no grants here."</p> }.into_any(),
+                Some(Ok((list, total))) => view! { <GrantTable grants=list total=total/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn GrantTable(grants: Vec<Grant>, total: u64) -> impl IntoView {
+    let shown = grants.len() as u64;
+    let rows = grants
+        .into_iter()
+        .map(|grant| {
+            let href = format!("/users/{}/grants/{}", grant.user_id, grant.id);
+            let state = grant.state.clone();
+            let title = grant.title();
+            let roles = if grant.roles.is_empty() { "—".to_string() } else { grant.roles.join(", ") };
+            view! {
+                <tr data-grant-id=grant.id>
+                    <td><A href=href>{title}</A></td>
+                    <td>{roles}</td>
+                    <td><StateBadge label=state.label().to_string() tone=state.css_name()/></td>
+                    <td>{grant.details.created.map(|t| view! { <TimestampView timestamp=t/> })}</td>
+                    <td>{grant.details.changed.map(|t| view! { <TimestampView timestamp=t/> })}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table>
+                <thead>
+                    <tr><th scope="col">"Project"</th><th scope="col">"Roles"</th><th scope="col">"State"</th><th scope="col">"Created"</th><th scope="col">"Changed"</th></tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {(total > shown).then(|| view! { <p class="muted">{format!("Showing {shown} of {total} grants.")}</p> })}
+    }
+}

@@ -1,0 +1,299 @@
+//! Weavr authorised users, Multi (`/users...`) and Payment Run (`/v1/users...`),
+//! contracts/WEAVR.md. The browser calls the deployment's same-origin proxy,
+//! which adds the api-key; this module never sees it.
+
+use serde::Deserialize;
+
+use super::wire::non_empty;
+use crate::domain::{Details, Owner, OwnerKind, User, UserAction, UserKind, UserState};
+use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse, ServerMessage};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Product {
+    Multi,
+    PaymentRun,
+}
+
+impl Product {
+    fn users_path(self) -> &'static str {
+        match self {
+            Product::Multi => "/users",
+            Product::PaymentRun => "/v1/users",
+        }
+    }
+}
+
+pub fn get_user_request(product: Product, user_id: &str) -> ApiRequest {
+    ApiRequest::get(format!("{}/{}", product.users_path(), path_segment(user_id)))
+}
+
+/// Activate and deactivate take no body. Payment Run declares
+/// `idempotency-ref` on them (Multi does not): the same reference on a retry
+/// lets the server recognise the duplicate.
+pub fn action_request(product: Product, user_id: &str, action: UserAction, idempotency_ref: &str) -> Option<ApiRequest> {
+    let verb = match action {
+        UserAction::Deactivate => "deactivate",
+        UserAction::Reactivate => "activate",
+        UserAction::Lock | UserAction::Unlock | UserAction::Delete => return None,
+    };
+    let request = ApiRequest::post(format!("{}/{}/{verb}", product.users_path(), path_segment(user_id)), None);
+    Some(match product {
+        Product::PaymentRun => request.with_header("idempotency-ref", Some(idempotency_ref)),
+        Product::Multi => request,
+    })
+}
+
+pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError> {
+    if !response.is_success() {
+        return Err(error_from_response(response));
+    }
+    let user: UserWire = serde_json::from_str(&response.body).map_err(|_| unreadable(response))?;
+    Ok(user.into_domain(user_id))
+}
+
+/// A 204 with no body is success; Weavr returns no details of the change.
+pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
+    if response.is_success() {
+        Ok(Details::default())
+    } else {
+        Err(error_from_response(response))
+    }
+}
+
+/// Weavr error bodies: 400 `{message, syntaxErrors}`, 403/409 `{errorCode}`,
+/// 404 `{code, message}`; 401, 413, 422, 429 and 5xx have none.
+pub fn error_from_response(response: &ApiResponse) -> ApiError {
+    let body: ErrorWire = serde_json::from_str(&response.body).unwrap_or_default();
+    let id = non_empty(body.error_code).or(non_empty(body.code));
+    let syntax = body.syntax_errors.map(|s| s.describe()).filter(|s| !s.is_empty());
+    let text = match (non_empty(body.message), syntax) {
+        (Some(message), Some(syntax)) => Some(format!("{message}: {syntax}")),
+        (message, syntax) => message.or(syntax),
+    };
+    // Weavr sends the seconds until the rate-limit window resets, not Retry-After.
+    ApiError::from_status(response.status, ServerMessage { text, id }, false, response.retry_after.as_deref())
+}
+
+fn unreadable(response: &ApiResponse) -> ApiError {
+    let detail = if response.body.trim().is_empty() {
+        "The server sent an empty answer where a user was expected"
+    } else {
+        "The server's answer does not contain a user"
+    };
+    ApiError::UnreadableAnswer { status: response.status, detail: detail.into() }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ErrorWire {
+    error_code: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
+    syntax_errors: Option<SyntaxErrorsWire>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct SyntaxErrorsWire {
+    invalid_fields: Vec<InvalidFieldWire>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct InvalidFieldWire {
+    field_name: Option<String>,
+    error: Option<String>,
+    params: Vec<String>,
+}
+
+impl SyntaxErrorsWire {
+    fn describe(self) -> String {
+        self.invalid_fields
+            .into_iter()
+            .map(|f| {
+                let field = f.field_name.unwrap_or_else(|| "a field".into());
+                let error = f.error.unwrap_or_else(|| "invalid".into());
+                if f.params.is_empty() {
+                    format!("{field} {error}")
+                } else {
+                    format!("{field} {error} ({})", f.params.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// The `User` of both products: Multi has `identity`, Payment Run `buyerId`.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct UserWire {
+    id: Option<String>,
+    name: Option<String>,
+    surname: Option<String>,
+    email: Option<String>,
+    active: Option<bool>,
+    identity: Option<IdentityWire>,
+    buyer_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct IdentityWire {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    id: Option<String>,
+}
+
+impl UserWire {
+    fn into_domain(self, requested_id: &str) -> User {
+        let id = non_empty(self.id).unwrap_or_else(|| requested_id.to_string());
+        let email = non_empty(self.email);
+        let full_name = [non_empty(self.name), non_empty(self.surname)].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        let owner = match (self.identity, non_empty(self.buyer_id)) {
+            (Some(identity), _) => non_empty(identity.id).map(|id| Owner {
+                kind: match identity.kind.as_deref() {
+                    Some("CORPORATE") => OwnerKind::Corporate,
+                    Some("CONSUMER") => OwnerKind::Consumer,
+                    _ => OwnerKind::Unspecified,
+                },
+                id,
+            }),
+            (None, Some(buyer)) => Some(Owner { kind: OwnerKind::Buyer, id: buyer }),
+            (None, None) => None,
+        };
+        User {
+            display_name: non_empty(Some(full_name)).or_else(|| email.clone()).unwrap_or_else(|| id.clone()),
+            username: email.clone().unwrap_or_default(),
+            login_name: email.clone(),
+            email,
+            id,
+            kind: UserKind::Human,
+            // A missing `active` is not a state the console may guess.
+            state: match self.active {
+                Some(true) => UserState::Active,
+                Some(false) => UserState::Inactive,
+                None => UserState::Unspecified,
+            },
+            // Weavr sends no timestamps or sequence (contracts/WEAVR.md §3).
+            details: Details { owner, ..Details::default() },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Method;
+
+    fn answer(status: u16, body: &str) -> ApiResponse {
+        ApiResponse { status, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+    }
+
+    /// contracts/WEAVR.md §4, verbatim.
+    const MULTI_USER: &str = r#"{
+      "id": "110747174434373672",
+      "identity": { "type": "CORPORATE", "id": "110747174434373120" },
+      "name": "Ada",
+      "surname": "Lovelace",
+      "email": "ada@example.com",
+      "mobile": { "countryCode": "+44", "number": "7700900123" },
+      "active": true,
+      "dateOfBirth": { "year": 1990, "month": 12, "day": 10 },
+      "tag": "finance",
+      "countryOfResidence": "GB",
+      "locale": "en-GB",
+      "brand": "acme",
+      "roles": ["ACCESS_MANAGEMENT_ROLE"]
+    }"#;
+
+    const PAYMENT_RUN_USER: &str = r#"{
+      "id": "110747174434373672",
+      "buyerId": "110747174434373120",
+      "name": "Ada",
+      "surname": "Lovelace",
+      "email": "ada@example.com",
+      "mobile": { "countryCode": "+44", "number": "7700900123" },
+      "active": false,
+      "dateOfBirth": { "year": 1990, "month": 12, "day": 10 },
+      "roles": ["CREATOR"],
+      "addedBy": { "rolesNames": ["ADMIN"], "userId": "110747174434373001" }
+    }"#;
+
+    #[test]
+    fn builds_the_contract_requests() {
+        let get = get_user_request(Product::Multi, "110747174434373672");
+        assert_eq!((get.method, get.path.as_str()), (Method::Get, "/users/110747174434373672"));
+        let deactivate = action_request(Product::PaymentRun, "110747174434373672", UserAction::Deactivate, "ref-1").unwrap();
+        assert_eq!(deactivate.path, "/v1/users/110747174434373672/deactivate");
+        assert_eq!(deactivate.json_body, None);
+        assert_eq!(deactivate.headers, vec![("idempotency-ref", "ref-1".to_string())]);
+        let activate = action_request(Product::Multi, "1", UserAction::Reactivate, "ref-2").unwrap();
+        assert_eq!((activate.path.as_str(), activate.headers.len()), ("/users/1/activate", 0));
+        assert!(action_request(Product::Multi, "1", UserAction::Lock, "r").is_none());
+        assert!(action_request(Product::PaymentRun, "1", UserAction::Delete, "r").is_none());
+    }
+
+    #[test]
+    fn parses_the_contract_user_examples() {
+        let multi = read_user("x", &answer(200, MULTI_USER)).unwrap();
+        assert_eq!(multi.id, "110747174434373672");
+        assert_eq!(multi.display_name, "Ada Lovelace");
+        assert_eq!(multi.login_name.as_deref(), Some("ada@example.com"));
+        assert_eq!(multi.state, UserState::Active);
+        assert_eq!(multi.details.owner, Some(Owner { kind: OwnerKind::Corporate, id: "110747174434373120".into() }));
+        assert_eq!((multi.details.created, multi.details.changed, multi.details.sequence), (None, None, None));
+
+        let payment_run = read_user("x", &answer(200, PAYMENT_RUN_USER)).unwrap();
+        assert_eq!(payment_run.state, UserState::Inactive);
+        assert_eq!(payment_run.details.owner, Some(Owner { kind: OwnerKind::Buyer, id: "110747174434373120".into() }));
+    }
+
+    #[test]
+    fn a_missing_active_flag_is_not_guessed() {
+        let user = read_user("5", &answer(200, r#"{"name":"Ada"}"#)).unwrap();
+        assert_eq!((user.state, user.id.as_str(), user.display_name.as_str()), (UserState::Unspecified, "5", "Ada"));
+    }
+
+    #[test]
+    fn a_204_is_success_without_details() {
+        assert_eq!(read_action(&answer(204, "")), Ok(Details::default()));
+    }
+
+    #[test]
+    fn reads_every_error_shape_of_the_contract() {
+        // contracts/WEAVR.md §7 examples.
+        let bad = r#"{ "message": "Bad request", "syntaxErrors": { "invalidFields": [ { "fieldName": "limit", "error": "RANGE", "params": ["1", "100"] } ] } }"#;
+        let err = error_from_response(&answer(400, bad));
+        assert!(matches!(err, ApiError::InvalidRequest(_)));
+        assert_eq!(err.server_text(), Some("Bad request: limit RANGE (1, 100)"));
+
+        let err = error_from_response(&answer(403, r#"{ "errorCode": "INSUFFICIENT_PERMISSIONS" }"#));
+        assert!(matches!(err, ApiError::PermissionDenied(_)));
+        assert_eq!(err.error_id(), Some("INSUFFICIENT_PERMISSIONS"));
+
+        let err = error_from_response(&answer(404, r#"{ "code": "NOT_FOUND", "message": "User not found" }"#));
+        assert_eq!((err.error_id(), err.server_text()), (Some("NOT_FOUND"), Some("User not found")));
+
+        let err = error_from_response(&answer(409, r#"{ "errorCode": "IDEMPOTENT_REQUEST_IN_PROGRESS" }"#));
+        assert!(matches!(err, ApiError::Conflict(_)));
+        assert!(err.is_retryable(), "the first request is still running: retrying with the same ref is safe");
+
+        for status in [401, 413, 422, 500, 503] {
+            let err = error_from_response(&answer(status, ""));
+            assert_eq!(err.server_message(), Some(&ServerMessage::default()), "{status}");
+        }
+        let limited = ApiResponse { retry_after: Some("12".into()), ..answer(429, "") };
+        assert_eq!(error_from_response(&limited), ApiError::RateLimited { retry_after_seconds: Some(12) });
+        // Weavr's own front-end reads `message` on a 403; both are kept.
+        let err = error_from_response(&answer(403, r#"{"message":"STEP_UP_REQUIRED"}"#));
+        assert_eq!(err.server_text(), Some("STEP_UP_REQUIRED"));
+    }
+
+    #[test]
+    fn unreadable_users_become_clear_errors() {
+        assert!(matches!(read_user("1", &answer(200, "")), Err(ApiError::UnreadableAnswer { .. })));
+        assert!(matches!(read_user("1", &answer(200, "[1,2]")), Err(ApiError::UnreadableAnswer { .. })));
+        assert!(matches!(read_user("1", &answer(200, r#"{"active":"yes"}"#)), Err(ApiError::UnreadableAnswer { .. })));
+    }
+}
