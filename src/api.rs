@@ -3,7 +3,9 @@
 
 use crate::auth::Session;
 use crate::config::Connection;
-use crate::domain::{Details, Grant, GrantAction, Lifecycle, User, UserAction};
+use crate::domain::{
+    Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
+};
 use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient};
 use crate::providers::weavr::{self, Product};
 use crate::providers::{zitadel_grants, zitadel_v2, zitadel_v3alpha, ProviderApi};
@@ -47,14 +49,18 @@ impl Api {
     }
 
     async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        self.http.send(request, self.session.token().as_deref()).await
+        self.http
+            .send(request, self.session.token().as_deref())
+            .await
     }
 
     pub async fn get_user(&self, user_id: &str) -> Result<User, ApiError> {
         match self.provider {
             ProviderApi::ZitadelV2 => self.get_user_v2(user_id).await,
             ProviderApi::ZitadelV3Alpha => {
-                let response = self.send(&zitadel_v3alpha::get_user_request(user_id)).await?;
+                let response = self
+                    .send(&zitadel_v3alpha::get_user_request(user_id))
+                    .await?;
                 // Current servers do not implement v3alpha GetUser: read through v2.
                 if zitadel_v3alpha::get_is_unimplemented(&response) {
                     return self.get_user_v2(user_id).await;
@@ -62,8 +68,27 @@ impl Api {
                 zitadel_v3alpha::read_user(user_id, &response)
             }
             ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => {
-                let response = self.send(&weavr::get_user_request(self.weavr_product(), user_id)).await?;
+                let response = self
+                    .send(&weavr::get_user_request(self.weavr_product(), user_id))
+                    .await?;
                 weavr::read_user(user_id, &response)
+            }
+        }
+    }
+
+    /// One page of users. v3alpha's search is a stub on real servers, so
+    /// ZITADEL connections list through v2.
+    pub async fn list_users(&self, query: &UserQuery) -> Result<UserPage, ApiError> {
+        match self.provider {
+            ProviderApi::ZitadelV2 | ProviderApi::ZitadelV3Alpha => {
+                let response = self.send(&zitadel_v2::list_request(query)).await?;
+                zitadel_v2::read_list(&response)
+            }
+            ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => {
+                let response = self
+                    .send(&weavr::list_request(self.weavr_product(), query))
+                    .await?;
+                weavr::read_list(&response)
             }
         }
     }
@@ -79,17 +104,21 @@ impl Api {
         let action = intent.action;
         match self.provider {
             ProviderApi::ZitadelV2 => {
-                let response = self.send(&zitadel_v2::action_request(user_id, action)).await?;
+                let response = self
+                    .send(&zitadel_v2::action_request(user_id, action))
+                    .await?;
                 zitadel_v2::read_action(&response)
             }
             ProviderApi::ZitadelV3Alpha => {
-                let request = zitadel_v3alpha::action_request(user_id, action, self.organization_id());
+                let request =
+                    zitadel_v3alpha::action_request(user_id, action, self.organization_id());
                 let response = self.send(&request).await?;
                 zitadel_v3alpha::read_action(action, &response)
             }
             ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => {
-                let request = weavr::action_request(self.weavr_product(), user_id, action, &intent.reference)
-                    .ok_or_else(|| not_offered(self.provider, action))?;
+                let request =
+                    weavr::action_request(self.weavr_product(), user_id, action, &intent.reference)
+                        .ok_or_else(|| not_offered(self.provider, action))?;
                 let response = self.send(&request).await?;
                 weavr::read_action(&response)
             }
@@ -106,17 +135,34 @@ impl Api {
     /// The user's grants owned by the connection's organisation, and how
     /// many the server counted in all.
     pub async fn list_grants(&self, user_id: &str) -> Result<(Vec<Grant>, u64), ApiError> {
-        let response = self.send(&zitadel_grants::list_request(user_id, self.organization_id())).await?;
+        let response = self
+            .send(&zitadel_grants::list_request(
+                user_id,
+                self.organization_id(),
+            ))
+            .await?;
         zitadel_grants::read_list(&response)
     }
 
     pub async fn get_grant(&self, user_id: &str, grant_id: &str) -> Result<Grant, ApiError> {
-        let response = self.send(&zitadel_grants::get_request(user_id, grant_id, self.organization_id())).await?;
+        let response = self
+            .send(&zitadel_grants::get_request(
+                user_id,
+                grant_id,
+                self.organization_id(),
+            ))
+            .await?;
         zitadel_grants::read_grant(&response)
     }
 
-    pub async fn act_on_grant(&self, user_id: &str, grant_id: &str, action: GrantAction) -> Result<Details, ApiError> {
-        let request = zitadel_grants::action_request(user_id, grant_id, action, self.organization_id());
+    pub async fn act_on_grant(
+        &self,
+        user_id: &str,
+        grant_id: &str,
+        action: GrantAction,
+    ) -> Result<Details, ApiError> {
+        let request =
+            zitadel_grants::action_request(user_id, grant_id, action, self.organization_id());
         let response = self.send(&request).await?;
         zitadel_grants::read_action(action, &response)
     }
@@ -125,7 +171,11 @@ impl Api {
 fn not_offered(provider: ProviderApi, action: UserAction) -> ApiError {
     use crate::domain::LifecycleAction;
     ApiError::InvalidRequest(crate::http::ServerMessage {
-        text: Some(format!("{} has no “{}” action.", provider.label(), action.label())),
+        text: Some(format!(
+            "{} has no “{}” action.",
+            provider.label(),
+            action.label()
+        )),
         id: None,
     })
 }
@@ -133,7 +183,11 @@ fn not_offered(provider: ProviderApi, action: UserAction) -> ApiError {
 impl Intent {
     /// The intent for a click on `action`: the unsettled one when it is a
     /// retry of the same action, so its reference is reused; else a new one.
-    pub fn for_click(unsettled: Option<Intent>, action: UserAction, fresh: impl FnOnce(UserAction) -> Intent) -> Intent {
+    pub fn for_click(
+        unsettled: Option<Intent>,
+        action: UserAction,
+        fresh: impl FnOnce(UserAction) -> Intent,
+    ) -> Intent {
         match unsettled {
             Some(intent) if intent.action == action => intent,
             _ => fresh(action),
@@ -155,7 +209,10 @@ pub fn new_intent(action: UserAction) -> Intent {
             *byte = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    Intent { action, reference: uuid_v4(bytes) }
+    Intent {
+        action,
+        reference: uuid_v4(bytes),
+    }
 }
 
 /// Formats 16 random bytes as a version 4, variant 1 UUID.
@@ -163,7 +220,14 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 #[cfg(test)]
@@ -173,20 +237,35 @@ mod tests {
 
     #[test]
     fn a_retry_of_the_same_click_keeps_its_reference() {
-        let fresh = |action| Intent { action, reference: "new".into() };
-        let unsettled = Intent { action: UserAction::Deactivate, reference: "first".into() };
+        let fresh = |action| Intent {
+            action,
+            reference: "new".into(),
+        };
+        let unsettled = Intent {
+            action: UserAction::Deactivate,
+            reference: "first".into(),
+        };
         let retry = Intent::for_click(Some(unsettled.clone()), UserAction::Deactivate, fresh);
         assert_eq!(retry.reference, "first");
         let other = Intent::for_click(Some(unsettled), UserAction::Reactivate, fresh);
-        assert_eq!((other.action, other.reference.as_str()), (UserAction::Reactivate, "new"));
-        assert_eq!(Intent::for_click(None, UserAction::Deactivate, fresh).reference, "new");
+        assert_eq!(
+            (other.action, other.reference.as_str()),
+            (UserAction::Reactivate, "new")
+        );
+        assert_eq!(
+            Intent::for_click(None, UserAction::Deactivate, fresh).reference,
+            "new"
+        );
     }
 
     #[test]
     fn formats_a_version_4_uuid() {
         assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
         assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
-        let id = uuid_v4([0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0]);
+        let id = uuid_v4([
+            0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc,
+            0xde, 0xf0,
+        ]);
         assert_eq!(id, "12345678-9abc-4ef0-9234-56789abcdef0");
     }
 }

@@ -1,13 +1,13 @@
 //! Router, layout and the context every page relies on.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::Api;
 use crate::auth::Session;
 use crate::config::{AppConfig, ConfigError};
-use crate::pages::{GrantDetailPage, HomePage, NotFoundPage, SignInPage, UserDetailPage};
+use crate::pages::{GrantDetailPage, NotFoundPage, SignInPage, UserDetailPage, UsersPage};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -30,7 +30,7 @@ pub fn Console(config: AppConfig) -> impl IntoView {
     view! {
         <Router>
             <header class="top-bar">
-                <A href="/" attr:class="brand">"Lifecycle console"</A>
+                <A href="/users" attr:class="brand">"Lifecycle console"</A>
                 <span class="connection" title=connection.provider.label()>
                     "Connection: " <strong>{connection.name.clone()}</strong>
                 </span>
@@ -40,7 +40,8 @@ pub fn Console(config: AppConfig) -> impl IntoView {
             </header>
             <main>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/users"/> }/>
+                    <Route path=path!("/users") view=UsersPage/>
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/users/:id") view=UserDetailPage/>
                     <Route path=path!("/users/:id/grants/:grantId") view=GrantDetailPage/>

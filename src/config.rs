@@ -50,20 +50,28 @@ pub enum ConfigError {
 
 impl AppConfig {
     pub fn parse(text: &str) -> Result<AppConfig, ConfigError> {
-        let config: AppConfig = serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        let config: AppConfig =
+            serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
         if config.connections.is_empty() {
             return Err(ConfigError::NoConnections);
         }
         for connection in &config.connections {
             let url = &connection.api_base_url;
-            if connection.timeout_seconds.is_some_and(|t| !(0.1..=600.0).contains(&t)) {
+            if connection
+                .timeout_seconds
+                .is_some_and(|t| !(0.1..=600.0).contains(&t))
+            {
                 return Err(ConfigError::Malformed(format!(
                     "timeoutSeconds of “{}” must be between 0.1 and 600",
                     connection.name
                 )));
             }
             let is_site_path = url.starts_with('/') && !url.starts_with("//");
-            if !(url.is_empty() || is_site_path || url.starts_with("https://") || url.starts_with("http://")) {
+            if !(url.is_empty()
+                || is_site_path
+                || url.starts_with("https://")
+                || url.starts_with("http://"))
+            {
                 return Err(ConfigError::Malformed(format!(
                     "apiBaseUrl of “{}” must start with https://, http:// or / (a path on this site), or be empty for this site's origin",
                     connection.name
@@ -86,9 +94,15 @@ impl AppConfig {
             .await
             .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
         if !response.ok() {
-            return Err(ConfigError::Unavailable(format!("HTTP {}", response.status())));
+            return Err(ConfigError::Unavailable(format!(
+                "HTTP {}",
+                response.status()
+            )));
         }
-        let text = response.text().await.map_err(|e| ConfigError::Unavailable(e.to_string()))?;
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
         AppConfig::parse(&text)
     }
 }
@@ -108,28 +122,62 @@ mod tests {
         let config = AppConfig::parse(text).unwrap();
         assert_eq!(config.active_connection().name, "Sandbox");
         assert_eq!(config.active_connection().api_base_url, "");
-        assert_eq!(config.connections[1].api_base_url, "https://acme.zitadel.cloud");
-        assert_eq!(config.connections[1].organization_id.as_deref(), Some("69629023906488334"));
+        assert_eq!(
+            config.connections[1].api_base_url,
+            "https://acme.zitadel.cloud"
+        );
+        assert_eq!(
+            config.connections[1].organization_id.as_deref(),
+            Some("69629023906488334")
+        );
         assert_eq!(config.connections[2].provider, ProviderApi::WeavrMulti);
         assert_eq!(config.connections[3].provider, ProviderApi::WeavrPaymentRun);
         assert_eq!(config.connections[4].provider, ProviderApi::ZitadelV3Alpha);
-        assert_eq!(config.connections[4].timeout(), std::time::Duration::from_millis(2_500));
-        assert_eq!(config.connections[0].timeout(), crate::http::DEFAULT_TIMEOUT);
+        assert_eq!(
+            config.connections[4].timeout(),
+            std::time::Duration::from_millis(2_500)
+        );
+        assert_eq!(
+            config.connections[0].timeout(),
+            crate::http::DEFAULT_TIMEOUT
+        );
     }
 
     #[test]
     fn says_what_is_wrong() {
-        assert_eq!(AppConfig::parse(r#"{"connections":[]}"#), Err(ConfigError::NoConnections));
-        let err = AppConfig::parse(r#"{"connections":[{"name":"X","provider":"keycloak"}]}"#).unwrap_err();
-        assert!(err.to_string().contains("unknown variant `keycloak`"), "{err}");
+        assert_eq!(
+            AppConfig::parse(r#"{"connections":[]}"#),
+            Err(ConfigError::NoConnections)
+        );
+        let err = AppConfig::parse(r#"{"connections":[{"name":"X","provider":"keycloak"}]}"#)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown variant `keycloak`"),
+            "{err}"
+        );
         let err = AppConfig::parse(r#"{"connections":[{"name":"X","provider":"zitadel-v2","apiBaseUrl":"acme.zitadel.cloud"}]}"#).unwrap_err();
-        assert!(err.to_string().contains("must start with https://"), "{err}");
+        assert!(
+            err.to_string().contains("must start with https://"),
+            "{err}"
+        );
         let err = AppConfig::parse(r#"{"connections":[{"name":"X","provider":"weavr-multi","apiBaseUrl":"//evil.example"}]}"#).unwrap_err();
-        assert!(err.to_string().contains("must start with https://"), "{err}");
-        let err = AppConfig::parse(r#"{"connections":[{"name":"X","provider":"zitadel-v2","timeoutSeconds":0}]}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("must start with https://"),
+            "{err}"
+        );
+        let err = AppConfig::parse(
+            r#"{"connections":[{"name":"X","provider":"zitadel-v2","timeoutSeconds":0}]}"#,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("timeoutSeconds"), "{err}");
         let err = AppConfig::parse(r#"{"conections":[]}"#).unwrap_err();
-        assert!(err.to_string().contains("unknown field `conections`"), "{err}");
-        assert!(matches!(AppConfig::parse("<html>"), Err(ConfigError::Malformed(_))));
+        assert!(
+            err.to_string().contains("unknown field `conections`"),
+            "{err}"
+        );
+        assert!(matches!(
+            AppConfig::parse("<html>"),
+            Err(ConfigError::Malformed(_))
+        ));
     }
 }

@@ -15,7 +15,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn open_user(id: &str, token: &str) -> Mounted {
     let id = id.to_string();
-    mount(zitadel_v2(), token, move || view! { <UserDetail user_id=id/> }.into_any())
+    mount(zitadel_v2(), token, move || {
+        view! { <UserDetail user_id=id/> }.into_any()
+    })
 }
 
 #[wasm_bindgen_test]
@@ -23,23 +25,53 @@ async fn shows_an_active_user_with_the_actions_its_state_allows() {
     let page = open_user("226000000000000002", OWNER);
     wait_until(&page, "the user", |p| p.heading() == "Mickey Mouse").await;
     assert_eq!(page.badge(), "Active");
-    assert_eq!(page.query("[data-testid=login-name]").unwrap().inner_text(), "mickey-mouse@acme.example.com");
-    assert_eq!(page.action_labels(), ["Deactivate", "Reactivate", "Lock", "Unlock", "Delete"]);
+    assert_eq!(
+        page.query("[data-testid=login-name]").unwrap().inner_text(),
+        "mickey-mouse@acme.example.com"
+    );
+    assert_eq!(
+        page.action_labels(),
+        ["Deactivate", "Reactivate", "Lock", "Unlock", "Delete"]
+    );
     assert_eq!(page.enabled_actions(), ["Deactivate", "Lock", "Delete"]);
-    assert_eq!(page.action("Unlock").title(), "Only a locked user can be unlocked.");
+    assert_eq!(
+        page.action("Unlock").title(),
+        "Only a locked user can be unlocked."
+    );
     let details = page.details();
-    assert!(details.contains("Organization") && details.contains(ACME), "{details}");
+    assert!(
+        details.contains("Organization") && details.contains(ACME),
+        "{details}"
+    );
     assert!(details.contains("Sequence"), "{details}");
-    let changed = page.query("[data-testid=details] time").expect("a changed timestamp");
-    assert!(changed.title().ends_with("Z (UTC)"), "hover shows the UTC instant: {}", changed.title());
-    assert!(changed.inner_text().contains("ago"), "relative time: {}", changed.inner_text());
+    let changed = page
+        .query("[data-testid=details] time")
+        .expect("a changed timestamp");
+    assert!(
+        changed.title().ends_with("Z (UTC)"),
+        "hover shows the UTC instant: {}",
+        changed.title()
+    );
+    assert!(
+        changed.inner_text().contains("ago"),
+        "relative time: {}",
+        changed.inner_text()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn each_state_enables_only_its_allowed_actions() {
     for (id, state, allowed) in [
-        ("226000000000000003", "Inactive", vec!["Reactivate", "Delete"]),
-        ("226000000000000004", "Locked", vec!["Deactivate", "Unlock", "Delete"]),
+        (
+            "226000000000000003",
+            "Inactive",
+            vec!["Reactivate", "Delete"],
+        ),
+        (
+            "226000000000000004",
+            "Locked",
+            vec!["Deactivate", "Unlock", "Delete"],
+        ),
         ("226000000000000005", "Initial", vec!["Lock", "Delete"]),
     ] {
         let page = open_user(id, OWNER);
@@ -57,20 +89,38 @@ async fn deactivate_asks_first_then_shows_the_state_the_server_confirmed() {
     page.action("Deactivate").click();
     wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
     let dialog = page.dialog().unwrap();
-    assert_eq!(dialog.query_selector("h2").unwrap().unwrap().text_content().unwrap(), "Deactivate Scrooge McDuck?");
+    assert_eq!(
+        dialog
+            .query_selector("h2")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Deactivate Scrooge McDuck?"
+    );
     page.confirm("Deactivate");
 
     wait_until(&page, "the inactive badge", |p| p.badge() == "Inactive").await;
     assert!(page.dialog().is_none());
     assert_eq!(page.enabled_actions(), ["Reactivate", "Delete"]);
-    assert_eq!(server_state("226000000000000008").await, "USER_STATE_INACTIVE");
-    assert_ne!(page.details(), details_before, "the details show the change the server returned");
+    assert_eq!(
+        server_state("226000000000000008").await,
+        "USER_STATE_INACTIVE"
+    );
+    assert_ne!(
+        page.details(),
+        details_before,
+        "the details show the change the server returned"
+    );
 
     // Reactivate undoes a destructive step, so it does not ask.
     page.action("Reactivate").click();
     assert!(page.dialog().is_none());
     wait_until(&page, "the active badge", |p| p.badge() == "Active").await;
-    assert_eq!(server_state("226000000000000008").await, "USER_STATE_ACTIVE");
+    assert_eq!(
+        server_state("226000000000000008").await,
+        "USER_STATE_ACTIVE"
+    );
     // The delayed re-read must not flip the state back.
     sleep(1_500).await;
     assert_eq!(page.badge(), "Active");
@@ -85,7 +135,10 @@ async fn cancel_changes_nothing() {
     page.confirm("Cancel");
     wait_until(&page, "the dialog to close", |p| p.dialog().is_none()).await;
     assert_eq!(page.badge(), "Active");
-    assert_eq!(server_state("226000000000000009").await, "USER_STATE_ACTIVE");
+    assert_eq!(
+        server_state("226000000000000009").await,
+        "USER_STATE_ACTIVE"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -93,13 +146,23 @@ async fn a_change_made_elsewhere_gives_the_server_error_and_then_the_fresh_state
     // The page shows Dewey locked; another admin unlocks him meanwhile.
     let page = open_user("226000000000000010", OWNER);
     wait_until(&page, "the user", |p| p.badge() == "Locked").await;
-    let (status, _) = direct("POST", "/v2/users/226000000000000010/unlock", OWNER, &[], Some("{}")).await;
+    let (status, _) = direct(
+        "POST",
+        "/v2/users/226000000000000010/unlock",
+        OWNER,
+        &[],
+        Some("{}"),
+    )
+    .await;
     assert_eq!(status, 200);
 
     page.action("Unlock").click();
     wait_until(&page, "the server's refusal", |p| p.alert().is_some()).await;
     let alert = page.alert().unwrap();
-    assert!(alert.contains("Not possible in the current state"), "{alert}");
+    assert!(
+        alert.contains("Not possible in the current state"),
+        "{alert}"
+    );
     assert!(alert.contains("User is not locked"), "{alert}");
     assert!(alert.contains("COMMAND-olb9vb0oca"), "{alert}");
     wait_until(&page, "the fresh state", |p| p.badge() == "Active").await;
@@ -115,7 +178,11 @@ async fn delete_needs_the_user_name_typed() {
     let confirm = button_in(&dialog, "Delete").unwrap();
     assert!(confirm.disabled());
 
-    let input: web_sys::HtmlInputElement = dialog.query_selector("input").unwrap().unwrap().unchecked_into();
+    let input: web_sys::HtmlInputElement = dialog
+        .query_selector("input")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     for (typed, enabled) in [("louie", false), ("louie-duck", true)] {
         type_into(&input, typed);
         sleep(20).await;
@@ -125,7 +192,12 @@ async fn delete_needs_the_user_name_typed() {
     wait_until(&page, "the deleted badge", |p| p.badge() == "Deleted").await;
     assert!(page.text().contains("This user was deleted"));
     assert!(page.enabled_actions().is_empty());
-    assert_eq!(direct("GET", "/v2/users/226000000000000011", OWNER, &[], None).await.0, 404);
+    assert_eq!(
+        direct("GET", "/v2/users/226000000000000011", OWNER, &[], None)
+            .await
+            .0,
+        404
+    );
 }
 
 #[wasm_bindgen_test]
@@ -137,7 +209,10 @@ async fn a_refused_permission_is_explained_and_the_state_kept() {
     page.confirm("Lock");
     wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
     let alert = page.alert().unwrap();
-    assert!(alert.contains("Not allowed") && alert.contains("AUTHZ-HKJD33"), "{alert}");
+    assert!(
+        alert.contains("Not allowed") && alert.contains("AUTHZ-HKJD33"),
+        "{alert}"
+    );
     assert_eq!(page.badge(), "Active");
 }
 
@@ -146,8 +221,14 @@ async fn an_unknown_user_says_not_found() {
     let page = open_user("999999999999999999", OWNER);
     wait_until(&page, "the error", |p| p.alert().is_some()).await;
     let alert = page.alert().unwrap();
-    assert!(alert.contains("Not found") && alert.contains("User could not be found"), "{alert}");
-    assert!(page.query(".action-bar").is_none(), "no actions for a user the server did not return");
+    assert!(
+        alert.contains("Not found") && alert.contains("User could not be found"),
+        "{alert}"
+    );
+    assert!(
+        page.query(".action-bar").is_none(),
+        "no actions for a user the server did not return"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -155,9 +236,15 @@ async fn a_rejected_token_offers_to_sign_in_again() {
     let page = open_user("226000000000000002", "not-a-token");
     wait_until(&page, "the error", |p| p.alert().is_some()).await;
     let alert = page.alert().unwrap();
-    assert!(alert.contains("You are signed out") && alert.contains("AUTH-7fs1e"), "{alert}");
+    assert!(
+        alert.contains("You are signed out") && alert.contains("AUTH-7fs1e"),
+        "{alert}"
+    );
     let link = page.query("[role=alert] a").expect("a sign-in link");
-    assert_eq!(link.get_attribute("href").unwrap(), "/sign-in?next=%2Fusers%2F226000000000000002");
+    assert_eq!(
+        link.get_attribute("href").unwrap(),
+        "/sign-in?next=%2Fusers%2F226000000000000002"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -171,10 +258,24 @@ async fn markup_in_a_name_is_shown_as_text() {
 #[wasm_bindgen_test]
 async fn the_users_grants_are_listed_with_links() {
     let page = open_user("226000000000000001", OWNER);
-    wait_until(&page, "the grants", |p| p.query("tr[data-grant-id]").is_some()).await;
+    wait_until(&page, "the grants", |p| {
+        p.query("tr[data-grant-id]").is_some()
+    })
+    .await;
     let rows = page.query(".grants tbody").unwrap().inner_text();
-    assert!(rows.contains("Portal") && rows.contains("reader") && rows.contains("Active"), "{rows}");
-    assert!(rows.contains("Billing") && rows.contains("admin, auditor") && rows.contains("Inactive"), "{rows}");
-    let link = page.query("tr[data-grant-id='70000000000000001'] a").unwrap();
-    assert_eq!(link.get_attribute("href").unwrap(), "/users/226000000000000001/grants/70000000000000001");
+    assert!(
+        rows.contains("Portal") && rows.contains("reader") && rows.contains("Active"),
+        "{rows}"
+    );
+    assert!(
+        rows.contains("Billing") && rows.contains("admin, auditor") && rows.contains("Inactive"),
+        "{rows}"
+    );
+    let link = page
+        .query("tr[data-grant-id='70000000000000001'] a")
+        .unwrap();
+    assert_eq!(
+        link.get_attribute("href").unwrap(),
+        "/users/226000000000000001/grants/70000000000000001"
+    );
 }

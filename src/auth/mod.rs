@@ -16,12 +16,18 @@ impl Session {
     /// The session of this browser tab, as kept in sessionStorage.
     pub fn from_tab() -> Session {
         let token = session_storage().and_then(|s| s.get_item(TOKEN_KEY).ok().flatten());
-        Session { token: RwSignal::new(token.filter(|t| !t.is_empty())), persist: true }
+        Session {
+            token: RwSignal::new(token.filter(|t| !t.is_empty())),
+            persist: true,
+        }
     }
 
     /// A session that is never written anywhere (component tests).
     pub fn in_memory(token: Option<String>) -> Session {
-        Session { token: RwSignal::new(token), persist: false }
+        Session {
+            token: RwSignal::new(token),
+            persist: false,
+        }
     }
 
     pub fn token(&self) -> Option<String> {
@@ -61,7 +67,9 @@ fn session_storage() -> Option<web_sys::Storage> {
 /// link cannot send the admin elsewhere.
 pub fn safe_return_path(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
         _ => "/".to_string(),
     }
 }

@@ -25,7 +25,8 @@ pub fn ConfirmDialog<A: LifecycleAction>(
     let typed = RwSignal::new(String::new());
     let needs_typing = action.needs_typed_confirmation();
     let expected = StoredValue::new(typed_confirmation.clone());
-    let can_confirm = move || !needs_typing || typed.with(|t| expected.with_value(|e| t.trim() == e));
+    let can_confirm =
+        move || !needs_typing || typed.with(|t| expected.with_value(|e| t.trim() == e));
     let typing_field = needs_typing.then(|| {
         view! {
             <label class="field">

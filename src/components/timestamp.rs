@@ -34,7 +34,11 @@ fn local_text(date: &js_sys::Date) -> String {
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
-    format.call1(&JsValue::NULL, date).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    format
+        .call1(&JsValue::NULL, date)
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 fn relative_text(then_millis: i64, now_millis: i64) -> String {

@@ -25,8 +25,13 @@ pub enum UserAction {
 
 impl UserAction {
     /// Every action, in the order the action bar shows them.
-    pub const ALL: [UserAction; 5] =
-        [UserAction::Deactivate, UserAction::Reactivate, UserAction::Lock, UserAction::Unlock, UserAction::Delete];
+    pub const ALL: [UserAction; 5] = [
+        UserAction::Deactivate,
+        UserAction::Reactivate,
+        UserAction::Lock,
+        UserAction::Unlock,
+        UserAction::Delete,
+    ];
 
     /// The state the user is in once the server has confirmed the action.
     pub fn resulting_state(self) -> UserState {
@@ -51,7 +56,10 @@ impl LifecycleAction for UserAction {
     }
 
     fn needs_confirmation(self) -> bool {
-        matches!(self, UserAction::Deactivate | UserAction::Lock | UserAction::Delete)
+        matches!(
+            self,
+            UserAction::Deactivate | UserAction::Lock | UserAction::Delete
+        )
     }
 
     fn needs_typed_confirmation(self) -> bool {
@@ -60,8 +68,12 @@ impl LifecycleAction for UserAction {
 
     fn consequence(self) -> &'static str {
         match self {
-            UserAction::Deactivate => "The user can no longer sign in until an administrator reactivates them.",
-            UserAction::Lock => "The user can no longer sign in until an administrator unlocks them.",
+            UserAction::Deactivate => {
+                "The user can no longer sign in until an administrator reactivates them."
+            }
+            UserAction::Lock => {
+                "The user can no longer sign in until an administrator unlocks them."
+            }
             UserAction::Delete => "The user and their grants are removed. This cannot be undone.",
             UserAction::Reactivate | UserAction::Unlock => "The user can sign in again.",
         }
@@ -84,7 +96,10 @@ mod tests {
 
     #[test]
     fn only_destructive_directions_ask_for_confirmation() {
-        let confirmed: Vec<_> = UserAction::ALL.into_iter().filter(|a| a.needs_confirmation()).collect();
+        let confirmed: Vec<_> = UserAction::ALL
+            .into_iter()
+            .filter(|a| a.needs_confirmation())
+            .collect();
         assert_eq!(confirmed, vec![Deactivate, Lock, Delete]);
         assert!(Delete.needs_typed_confirmation());
         assert!(!Deactivate.needs_typed_confirmation());

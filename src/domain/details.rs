@@ -82,12 +82,19 @@ mod tests {
     #[test]
     fn write_details_replace_what_they_carry_and_keep_the_rest() {
         let read = Details {
-            owner: Some(Owner { kind: OwnerKind::Organization, id: "1".into() }),
+            owner: Some(Owner {
+                kind: OwnerKind::Organization,
+                id: "1".into(),
+            }),
             created: ts("2024-08-01T10:00:00Z"),
             changed: ts("2024-08-02T11:00:00Z"),
             sequence: Some(12),
         };
-        let write = Details { changed: ts("2024-08-02T11:05:09.871Z"), sequence: Some(13), ..Default::default() };
+        let write = Details {
+            changed: ts("2024-08-02T11:05:09.871Z"),
+            sequence: Some(13),
+            ..Default::default()
+        };
         let merged = read.updated_with(write);
         assert_eq!(merged.created, ts("2024-08-01T10:00:00Z"));
         assert_eq!(merged.changed, ts("2024-08-02T11:05:09.871Z"));
@@ -97,7 +104,10 @@ mod tests {
 
     #[test]
     fn staleness_compares_sequences_only_when_both_are_known() {
-        let at = |n| Details { sequence: Some(n), ..Default::default() };
+        let at = |n| Details {
+            sequence: Some(n),
+            ..Default::default()
+        };
         assert!(at(12).is_older_than(&at(13)));
         assert!(!at(13).is_older_than(&at(13)));
         assert!(!at(14).is_older_than(&at(13)));
@@ -106,7 +116,10 @@ mod tests {
 
     #[test]
     fn without_sequences_the_change_time_decides() {
-        let changed = |t| Details { changed: ts(t), ..Default::default() };
+        let changed = |t| Details {
+            changed: ts(t),
+            ..Default::default()
+        };
         assert!(changed("2024-08-02T11:00:00Z").is_older_than(&changed("2024-08-02T11:07:00Z")));
         assert!(!changed("2024-08-02T11:07:00Z").is_older_than(&changed("2024-08-02T11:07:00Z")));
         assert!(!Details::default().is_older_than(&changed("2024-08-02T11:07:00Z")));

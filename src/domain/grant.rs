@@ -47,11 +47,17 @@ pub struct Grant {
 impl Grant {
     /// What to call the grant: its project, by name when the server sent one.
     pub fn title(&self) -> String {
-        self.project_name.clone().unwrap_or_else(|| format!("Project {}", self.project_id))
+        self.project_name
+            .clone()
+            .unwrap_or_else(|| format!("Project {}", self.project_id))
     }
 
     pub fn after(&self, action: GrantAction, details: Details) -> Grant {
-        Grant { state: action.resulting_state(), details: self.details.updated_with(details), ..self.clone() }
+        Grant {
+            state: action.resulting_state(),
+            details: self.details.updated_with(details),
+            ..self.clone()
+        }
     }
 
     /// A read older than the confirmed write is ignored (reads lag writes).
@@ -72,7 +78,11 @@ pub enum GrantAction {
 }
 
 impl GrantAction {
-    pub const ALL: [GrantAction; 3] = [GrantAction::Deactivate, GrantAction::Reactivate, GrantAction::Remove];
+    pub const ALL: [GrantAction; 3] = [
+        GrantAction::Deactivate,
+        GrantAction::Reactivate,
+        GrantAction::Remove,
+    ];
 
     pub fn allows(self, state: &GrantState) -> bool {
         match self {
@@ -88,9 +98,13 @@ impl GrantAction {
         }
         Some(match (self, state) {
             (_, GrantState::Removed) => "The grant is removed.".to_string(),
-            (GrantAction::Deactivate, GrantState::Inactive) => "The grant is already inactive.".to_string(),
+            (GrantAction::Deactivate, GrantState::Inactive) => {
+                "The grant is already inactive.".to_string()
+            }
             (GrantAction::Deactivate, _) => "Only an active grant can be deactivated.".to_string(),
-            (GrantAction::Reactivate, GrantState::Active) => "The grant is already active.".to_string(),
+            (GrantAction::Reactivate, GrantState::Active) => {
+                "The grant is already active.".to_string()
+            }
             (_, state) => format!("Not possible while the state is {}.", state.label()),
         })
     }
@@ -119,7 +133,9 @@ impl LifecycleAction for GrantAction {
 
     fn consequence(self) -> &'static str {
         match self {
-            GrantAction::Deactivate => "The user keeps the grant but its roles stop applying until it is reactivated.",
+            GrantAction::Deactivate => {
+                "The user keeps the grant but its roles stop applying until it is reactivated."
+            }
             GrantAction::Reactivate => "The grant's roles apply again.",
             GrantAction::Remove => "The user loses the grant and its roles. This cannot be undone.",
         }
@@ -133,14 +149,25 @@ mod tests {
     #[test]
     fn grant_actions_follow_the_grant_state() {
         let allowed = |state: GrantState| -> Vec<GrantAction> {
-            GrantAction::ALL.into_iter().filter(|a| a.allows(&state)).collect()
+            GrantAction::ALL
+                .into_iter()
+                .filter(|a| a.allows(&state))
+                .collect()
         };
-        assert_eq!(allowed(GrantState::Active), vec![GrantAction::Deactivate, GrantAction::Remove]);
-        assert_eq!(allowed(GrantState::Inactive), vec![GrantAction::Reactivate, GrantAction::Remove]);
+        assert_eq!(
+            allowed(GrantState::Active),
+            vec![GrantAction::Deactivate, GrantAction::Remove]
+        );
+        assert_eq!(
+            allowed(GrantState::Inactive),
+            vec![GrantAction::Reactivate, GrantAction::Remove]
+        );
         assert_eq!(allowed(GrantState::Removed), vec![]);
         assert_eq!(allowed(GrantState::Unspecified), vec![GrantAction::Remove]);
         assert_eq!(
-            GrantAction::Deactivate.refusal_reason(&GrantState::Inactive).as_deref(),
+            GrantAction::Deactivate
+                .refusal_reason(&GrantState::Inactive)
+                .as_deref(),
             Some("The grant is already inactive.")
         );
     }

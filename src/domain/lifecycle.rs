@@ -53,7 +53,9 @@ impl Lifecycle {
             (UserAction::Deactivate, UserState::Initial) => {
                 "A user who has not finished initialisation cannot be deactivated.".to_string()
             }
-            (UserAction::Deactivate, UserState::Inactive) => "The user is already inactive.".to_string(),
+            (UserAction::Deactivate, UserState::Inactive) => {
+                "The user is already inactive.".to_string()
+            }
             (UserAction::Reactivate, UserState::Active) if self == Lifecycle::Weavr => {
                 "The user is already active.".to_string()
             }
@@ -73,15 +75,26 @@ mod tests {
     use UserAction::*;
 
     fn allowed(lifecycle: Lifecycle, state: UserState) -> Vec<UserAction> {
-        lifecycle.offered().iter().copied().filter(|a| lifecycle.allows(*a, &state)).collect()
+        lifecycle
+            .offered()
+            .iter()
+            .copied()
+            .filter(|a| lifecycle.allows(*a, &state))
+            .collect()
     }
 
     #[test]
     fn zitadel_v2_follows_its_transition_table() {
         let v2 = Lifecycle::ZitadelV2;
-        assert_eq!(allowed(v2, UserState::Active), vec![Deactivate, Lock, Delete]);
+        assert_eq!(
+            allowed(v2, UserState::Active),
+            vec![Deactivate, Lock, Delete]
+        );
         assert_eq!(allowed(v2, UserState::Initial), vec![Lock, Delete]);
-        assert_eq!(allowed(v2, UserState::Locked), vec![Deactivate, Unlock, Delete]);
+        assert_eq!(
+            allowed(v2, UserState::Locked),
+            vec![Deactivate, Unlock, Delete]
+        );
         assert_eq!(allowed(v2, UserState::Inactive), vec![Reactivate, Delete]);
         assert_eq!(allowed(v2, UserState::Deleted), Vec::<UserAction>::new());
     }
@@ -89,9 +102,18 @@ mod tests {
     #[test]
     fn zitadel_v3alpha_locks_whenever_not_locked() {
         let v3 = Lifecycle::ZitadelV3Alpha;
-        assert_eq!(allowed(v3, UserState::Active), vec![Deactivate, Lock, Delete]);
-        assert_eq!(allowed(v3, UserState::Inactive), vec![Reactivate, Lock, Delete]);
-        assert_eq!(allowed(v3, UserState::Locked), vec![Deactivate, Unlock, Delete]);
+        assert_eq!(
+            allowed(v3, UserState::Active),
+            vec![Deactivate, Lock, Delete]
+        );
+        assert_eq!(
+            allowed(v3, UserState::Inactive),
+            vec![Reactivate, Lock, Delete]
+        );
+        assert_eq!(
+            allowed(v3, UserState::Locked),
+            vec![Deactivate, Unlock, Delete]
+        );
         assert_eq!(allowed(v3, UserState::Deleted), Vec::<UserAction>::new());
     }
 
@@ -102,14 +124,22 @@ mod tests {
         assert_eq!(allowed(weavr, UserState::Active), vec![Deactivate]);
         assert_eq!(allowed(weavr, UserState::Inactive), vec![Reactivate]);
         assert!(!weavr.allows(Lock, &UserState::Active));
-        assert_eq!(weavr.refusal_reason(Reactivate, &UserState::Active).as_deref(), Some("The user is already active."));
+        assert_eq!(
+            weavr
+                .refusal_reason(Reactivate, &UserState::Active)
+                .as_deref(),
+            Some("The user is already active.")
+        );
     }
 
     #[test]
     fn unknown_states_only_allow_delete() {
         for lifecycle in [Lifecycle::ZitadelV2, Lifecycle::ZitadelV3Alpha] {
             assert_eq!(allowed(lifecycle, UserState::Unspecified), vec![Delete]);
-            assert_eq!(allowed(lifecycle, UserState::Unknown("USER_STATE_SUSPENDED".into())), vec![Delete]);
+            assert_eq!(
+                allowed(lifecycle, UserState::Unknown("USER_STATE_SUSPENDED".into())),
+                vec![Delete]
+            );
         }
         assert!(allowed(Lifecycle::Weavr, UserState::Unspecified).is_empty());
     }
@@ -124,16 +154,26 @@ mod tests {
             UserState::Deleted,
             UserState::Unspecified,
         ];
-        for lifecycle in [Lifecycle::ZitadelV2, Lifecycle::ZitadelV3Alpha, Lifecycle::Weavr] {
+        for lifecycle in [
+            Lifecycle::ZitadelV2,
+            Lifecycle::ZitadelV3Alpha,
+            Lifecycle::Weavr,
+        ] {
             for state in &states {
                 for action in UserAction::ALL {
                     let reason = lifecycle.refusal_reason(action, state);
-                    assert_eq!(reason.is_none(), lifecycle.allows(action, state), "{lifecycle:?} {action:?} from {state:?}");
+                    assert_eq!(
+                        reason.is_none(),
+                        lifecycle.allows(action, state),
+                        "{lifecycle:?} {action:?} from {state:?}"
+                    );
                 }
             }
         }
         assert_eq!(
-            Lifecycle::ZitadelV2.refusal_reason(Deactivate, &UserState::Initial).as_deref(),
+            Lifecycle::ZitadelV2
+                .refusal_reason(Deactivate, &UserState::Initial)
+                .as_deref(),
             Some("A user who has not finished initialisation cannot be deactivated.")
         );
     }

@@ -6,6 +6,7 @@ mod action;
 mod details;
 mod grant;
 mod lifecycle;
+mod list;
 mod state;
 mod timestamp;
 mod user;
@@ -14,6 +15,10 @@ pub use action::{LifecycleAction, UserAction};
 pub use details::{Details, Owner, OwnerKind};
 pub use grant::{Grant, GrantAction, GrantState};
 pub use lifecycle::Lifecycle;
+pub use list::{
+    plan_bulk, BulkOutcome, SortField, UserPage, UserQuery, DEFAULT_PAGE_SIZE, FILTER_STATES,
+    PAGE_SIZES,
+};
 pub use state::UserState;
 pub use timestamp::{Timestamp, TimestampError};
 pub use user::{User, UserKind};

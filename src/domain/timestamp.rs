@@ -73,7 +73,10 @@ impl Timestamp {
 
         let days = days_from_civil(year, month, day);
         let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
-        Ok(Timestamp { text: text.to_string(), unix_millis: seconds * 1_000 + millis })
+        Ok(Timestamp {
+            text: text.to_string(),
+            unix_millis: seconds * 1_000 + millis,
+        })
     }
 
     /// The text exactly as the server sent it.
@@ -136,9 +139,18 @@ mod tests {
 
     #[test]
     fn honours_offsets_and_leap_days() {
-        assert_eq!(millis("2024-08-02T13:00:00+02:00"), millis("2024-08-02T11:00:00Z"));
-        assert_eq!(millis("2024-08-02T06:30:00-04:30"), millis("2024-08-02T11:00:00Z"));
-        assert_eq!(millis("2024-03-01T00:00:00Z") - millis("2024-02-28T00:00:00Z"), 2 * 86_400_000);
+        assert_eq!(
+            millis("2024-08-02T13:00:00+02:00"),
+            millis("2024-08-02T11:00:00Z")
+        );
+        assert_eq!(
+            millis("2024-08-02T06:30:00-04:30"),
+            millis("2024-08-02T11:00:00Z")
+        );
+        assert_eq!(
+            millis("2024-03-01T00:00:00Z") - millis("2024-02-28T00:00:00Z"),
+            2 * 86_400_000
+        );
         assert_eq!(millis("1969-12-31T23:59:59Z"), -1_000);
     }
 

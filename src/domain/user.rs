@@ -58,7 +58,10 @@ mod tests {
             kind: UserKind::Human,
             state,
             details: Details {
-                owner: Some(Owner { kind: OwnerKind::Organization, id: "69629023906488334".into() }),
+                owner: Some(Owner {
+                    kind: OwnerKind::Organization,
+                    id: "69629023906488334".into(),
+                }),
                 created: None,
                 changed: Some(Timestamp::parse("2024-08-02T11:00:00.5Z").unwrap()),
                 sequence: Some(sequence),
@@ -76,7 +79,10 @@ mod tests {
         let after = minnie(UserState::Active, 12).after(UserAction::Deactivate, written);
         assert_eq!(after.state, UserState::Inactive);
         assert_eq!(after.details.sequence, Some(13));
-        assert_eq!(after.details.changed.unwrap().as_str(), "2024-08-02T11:05:09.871Z");
+        assert_eq!(
+            after.details.changed.unwrap().as_str(),
+            "2024-08-02T11:05:09.871Z"
+        );
         assert_eq!(after.details.owner.unwrap().id, "69629023906488334");
     }
 

@@ -42,7 +42,12 @@ impl ApiError {
     /// Maps an HTTP status and what the body said to an error. `precondition`
     /// tells a 400 caused by the object's state from a malformed request: the
     /// status alone cannot (contracts/ZITADEL.md §8.2).
-    pub fn from_status(status: u16, message: ServerMessage, precondition: bool, retry_after: Option<&str>) -> ApiError {
+    pub fn from_status(
+        status: u16,
+        message: ServerMessage,
+        precondition: bool,
+        retry_after: Option<&str>,
+    ) -> ApiError {
         match status {
             400 if precondition => ApiError::Conflict(message),
             400 | 422 => ApiError::InvalidRequest(message),
@@ -50,7 +55,9 @@ impl ApiError {
             403 => ApiError::PermissionDenied(message),
             404 => ApiError::NotFound(message),
             409 => ApiError::Conflict(message),
-            429 => ApiError::RateLimited { retry_after_seconds: retry_after.and_then(parse_retry_after) },
+            429 => ApiError::RateLimited {
+                retry_after_seconds: retry_after.and_then(parse_retry_after),
+            },
             500..=599 => ApiError::ServerError { status, message },
             _ => ApiError::UnexpectedStatus { status, message },
         }
@@ -144,28 +151,70 @@ mod tests {
     use super::*;
 
     fn msg(id: &str) -> ServerMessage {
-        ServerMessage { text: Some("text".into()), id: Some(id.into()) }
+        ServerMessage {
+            text: Some("text".into()),
+            id: Some(id.into()),
+        }
     }
 
     #[test]
     fn statuses_map_to_what_the_admin_can_act_on() {
-        assert!(matches!(ApiError::from_status(400, msg("COMMAND-5gunjw0cd7"), true, None), ApiError::Conflict(_)));
-        assert!(matches!(ApiError::from_status(400, msg("X"), false, None), ApiError::InvalidRequest(_)));
-        assert!(matches!(ApiError::from_status(401, msg("AUTH-7fs1e"), false, None), ApiError::Unauthenticated(_)));
-        assert!(matches!(ApiError::from_status(403, msg("AUTHZ-HKJD33"), false, None), ApiError::PermissionDenied(_)));
-        assert!(matches!(ApiError::from_status(404, msg("X"), false, None), ApiError::NotFound(_)));
-        assert!(matches!(ApiError::from_status(409, msg("X"), false, None), ApiError::Conflict(_)));
-        assert!(matches!(ApiError::from_status(502, ServerMessage::default(), false, None), ApiError::ServerError { status: 502, .. }));
-        assert!(matches!(ApiError::from_status(418, ServerMessage::default(), false, None), ApiError::UnexpectedStatus { status: 418, .. }));
+        assert!(matches!(
+            ApiError::from_status(400, msg("COMMAND-5gunjw0cd7"), true, None),
+            ApiError::Conflict(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(400, msg("X"), false, None),
+            ApiError::InvalidRequest(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(401, msg("AUTH-7fs1e"), false, None),
+            ApiError::Unauthenticated(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(403, msg("AUTHZ-HKJD33"), false, None),
+            ApiError::PermissionDenied(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(404, msg("X"), false, None),
+            ApiError::NotFound(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(409, msg("X"), false, None),
+            ApiError::Conflict(_)
+        ));
+        assert!(matches!(
+            ApiError::from_status(502, ServerMessage::default(), false, None),
+            ApiError::ServerError { status: 502, .. }
+        ));
+        assert!(matches!(
+            ApiError::from_status(418, ServerMessage::default(), false, None),
+            ApiError::UnexpectedStatus { status: 418, .. }
+        ));
     }
 
     #[test]
     fn rate_limits_say_when_to_retry() {
         let err = ApiError::from_status(429, ServerMessage::default(), false, Some(" 30 "));
-        assert_eq!(err, ApiError::RateLimited { retry_after_seconds: Some(30) });
+        assert_eq!(
+            err,
+            ApiError::RateLimited {
+                retry_after_seconds: Some(30)
+            }
+        );
         assert_eq!(err.advice(), "Try again in 30 seconds.");
-        let dated = ApiError::from_status(429, ServerMessage::default(), false, Some("Wed, 21 Oct 2026 07:28:00 GMT"));
-        assert_eq!(dated, ApiError::RateLimited { retry_after_seconds: None });
+        let dated = ApiError::from_status(
+            429,
+            ServerMessage::default(),
+            false,
+            Some("Wed, 21 Oct 2026 07:28:00 GMT"),
+        );
+        assert_eq!(
+            dated,
+            ApiError::RateLimited {
+                retry_after_seconds: None
+            }
+        );
     }
 
     #[test]

@@ -30,15 +30,30 @@ pub struct ApiRequest {
 
 impl ApiRequest {
     pub fn get(path: String) -> ApiRequest {
-        ApiRequest { method: Method::Get, path, json_body: None, headers: Vec::new() }
+        ApiRequest {
+            method: Method::Get,
+            path,
+            json_body: None,
+            headers: Vec::new(),
+        }
     }
 
     pub fn post(path: String, json_body: Option<String>) -> ApiRequest {
-        ApiRequest { method: Method::Post, path, json_body, headers: Vec::new() }
+        ApiRequest {
+            method: Method::Post,
+            path,
+            json_body,
+            headers: Vec::new(),
+        }
     }
 
     pub fn delete(path: String) -> ApiRequest {
-        ApiRequest { method: Method::Delete, path, json_body: None, headers: Vec::new() }
+        ApiRequest {
+            method: Method::Delete,
+            path,
+            json_body: None,
+            headers: Vec::new(),
+        }
     }
 
     pub fn with_header(mut self, name: &'static str, value: Option<&str>) -> ApiRequest {
@@ -54,7 +69,9 @@ pub fn path_segment(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
     for byte in id.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -92,7 +109,10 @@ impl HttpClient {
     /// a path on this site (`/weavr/multi`, a same-origin proxy); empty means
     /// the origin the console itself is served from.
     pub fn new(base_url: &str, timeout: Duration) -> HttpClient {
-        HttpClient { base_url: base_url.trim_end_matches('/').to_string(), timeout }
+        HttpClient {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            timeout,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -101,7 +121,11 @@ impl HttpClient {
 
     /// Sends `request` with the bearer `token`. Any status is an `Ok`:
     /// reading it is the provider's job. Only transport failures are errors.
-    pub async fn send(&self, request: &ApiRequest, token: Option<&str>) -> Result<ApiResponse, ApiError> {
+    pub async fn send(
+        &self,
+        request: &ApiRequest,
+        token: Option<&str>,
+    ) -> Result<ApiResponse, ApiError> {
         use gloo_net::http::{Method as GlooMethod, RequestBuilder};
 
         let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network)?;
@@ -135,7 +159,9 @@ impl HttpClient {
             builder = builder.header(name, value);
         }
         let built = match &request.json_body {
-            Some(body) => builder.header("Content-Type", "application/json").body(body.clone()),
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body.clone()),
             None => builder.build(),
         };
         let result = match built {
@@ -150,18 +176,29 @@ impl HttpClient {
         let status = response.status();
         let content_type = response.headers().get("content-type");
         // Weavr says when to retry in x-ratelimit-reset (seconds) instead.
-        let retry_after = response.headers().get("retry-after").or_else(|| response.headers().get("x-ratelimit-reset"));
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .or_else(|| response.headers().get("x-ratelimit-reset"));
         let body = match response.text().await {
             Ok(body) => body,
             Err(_) if timed_out.get() => return Err(ApiError::Timeout),
             Err(_) => {
-                return Err(ApiError::UnreadableAnswer { status, detail: "The connection broke while the answer was arriving".into() })
+                return Err(ApiError::UnreadableAnswer {
+                    status,
+                    detail: "The connection broke while the answer was arriving".into(),
+                })
             }
         };
         if let Some(timer) = timer {
             timer.clear();
         }
-        Ok(ApiResponse { status, content_type, retry_after, body })
+        Ok(ApiResponse {
+            status,
+            content_type,
+            retry_after,
+            body,
+        })
     }
 }
 
@@ -178,14 +215,25 @@ mod tests {
 
     #[test]
     fn urls_join_base_and_path() {
-        assert_eq!(HttpClient::new("https://acme.zitadel.cloud/", DEFAULT_TIMEOUT).url("/v2/users/1"), "https://acme.zitadel.cloud/v2/users/1");
-        assert_eq!(HttpClient::new("/weavr/multi", DEFAULT_TIMEOUT).url("/users/1"), "/weavr/multi/users/1");
-        assert_eq!(HttpClient::new("", DEFAULT_TIMEOUT).url("/v2/users/1"), "/v2/users/1");
+        assert_eq!(
+            HttpClient::new("https://acme.zitadel.cloud/", DEFAULT_TIMEOUT).url("/v2/users/1"),
+            "https://acme.zitadel.cloud/v2/users/1"
+        );
+        assert_eq!(
+            HttpClient::new("/weavr/multi", DEFAULT_TIMEOUT).url("/users/1"),
+            "/weavr/multi/users/1"
+        );
+        assert_eq!(
+            HttpClient::new("", DEFAULT_TIMEOUT).url("/v2/users/1"),
+            "/v2/users/1"
+        );
     }
 
     #[test]
     fn only_given_headers_are_added() {
-        let request = ApiRequest::get("/x".into()).with_header("x-zitadel-orgid", Some("1")).with_header("idempotency-ref", None);
+        let request = ApiRequest::get("/x".into())
+            .with_header("x-zitadel-orgid", Some("1"))
+            .with_header("idempotency-ref", None);
         assert_eq!(request.headers, vec![("x-zitadel-orgid", "1".to_string())]);
     }
 }

@@ -36,7 +36,10 @@ struct GrantPage {
 
 /// One grant: its project, roles and state, with deactivate, reactivate and remove.
 #[component]
-pub fn GrantDetail(#[prop(into)] user_id: Signal<String>, #[prop(into)] grant_id: Signal<String>) -> impl IntoView {
+pub fn GrantDetail(
+    #[prop(into)] user_id: Signal<String>,
+    #[prop(into)] grant_id: Signal<String>,
+) -> impl IntoView {
     let api = expect_context::<Api>();
     let page = GrantPage {
         user_id,
@@ -62,10 +65,28 @@ pub fn GrantDetail(#[prop(into)] user_id: Signal<String>, #[prop(into)] grant_id
         move |action: GrantAction| act_on_grant(api.clone(), page, action)
     });
     let retry_load = Callback::new(move |_| read_grant(api.clone(), page, None));
-    let here = move || format!("/users/{}/grants/{}", user_id.get_untracked(), grant_id.get_untracked());
-    let state = move || page.shown.with(|g| g.as_ref().map(|g| g.state.clone()).unwrap_or(GrantState::Unspecified));
-    let title = Signal::derive(move || page.shown.with(|g| g.as_ref().map(Grant::title).unwrap_or_default()));
-    let details = Signal::derive(move || page.shown.with(|g| g.as_ref().map(|g| g.details.clone()).unwrap_or_default()));
+    let here = move || {
+        format!(
+            "/users/{}/grants/{}",
+            user_id.get_untracked(),
+            grant_id.get_untracked()
+        )
+    };
+    let state = move || {
+        page.shown.with(|g| {
+            g.as_ref()
+                .map(|g| g.state.clone())
+                .unwrap_or(GrantState::Unspecified)
+        })
+    };
+    let title = Signal::derive(move || {
+        page.shown
+            .with(|g| g.as_ref().map(Grant::title).unwrap_or_default())
+    });
+    let details = Signal::derive(move || {
+        page.shown
+            .with(|g| g.as_ref().map(|g| g.details.clone()).unwrap_or_default())
+    });
     let refusal = Callback::new(move |action: GrantAction| action.refusal_reason(&state()));
 
     view! {
@@ -126,14 +147,21 @@ fn read_grant(api: Api, page: GrantPage, after_write: Option<usize>) {
                     })
                 });
                 page.load_error.set(None);
-                let next_attempt = after_write.map(|n| n + 1).filter(|n| stale && *n < REREAD_DELAYS.len());
+                let next_attempt = after_write
+                    .map(|n| n + 1)
+                    .filter(|n| stale && *n < REREAD_DELAYS.len());
                 if let Some(attempt) = next_attempt {
-                    set_timeout(move || read_grant(api, page, Some(attempt)), REREAD_DELAYS[attempt]);
+                    set_timeout(
+                        move || read_grant(api, page, Some(attempt)),
+                        REREAD_DELAYS[attempt],
+                    );
                 }
             }
             // After a confirmed removal a 404 is the expected answer.
             Err(ApiError::NotFound(_))
-                if page.shown.with_untracked(|g| g.as_ref().is_some_and(|g| g.state == GrantState::Removed)) => {}
+                if page.shown.with_untracked(|g| {
+                    g.as_ref().is_some_and(|g| g.state == GrantState::Removed)
+                }) => {}
             Err(error) => page.load_error.set(Some(error)),
         }
     });
@@ -163,7 +191,10 @@ fn act_on_grant(api: Api, page: GrantPage, action: GrantAction) {
                 }
             }
             Err(error) => {
-                let reread = matches!(error, ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout);
+                let reread = matches!(
+                    error,
+                    ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout
+                );
                 page.action_error.set(Some(error));
                 if reread {
                     read_grant(api, page, None);

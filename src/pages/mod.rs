@@ -1,15 +1,15 @@
 //! One file per route (and the user page's grants section).
 
 mod grant_detail;
-mod home;
 mod not_found;
 mod sign_in;
 mod user_detail;
 mod user_grants;
+mod users_list;
 
 pub use grant_detail::{GrantDetail, GrantDetailPage};
-pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use sign_in::{RequireSignIn, SignInPage};
 pub use user_detail::{UserDetail, UserDetailPage};
 pub use user_grants::GrantList;
+pub use users_list::{users_url, UsersList, UsersPage};

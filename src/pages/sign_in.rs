@@ -21,7 +21,9 @@ pub fn SignInPage() -> impl IntoView {
             return;
         }
         if value.trim().chars().any(char::is_whitespace) {
-            problem.set(Some("A token has no spaces or line breaks inside. Copy it again, whole."));
+            problem.set(Some(
+                "A token has no spaces or line breaks inside. Copy it again, whole.",
+            ));
             return;
         }
         session.sign_in(&value);
@@ -68,7 +70,11 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
         if session.is_signed_in() {
             children().into_any()
         } else {
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
             let next = js_sys::encode_uri_component(&here);
             view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
         }

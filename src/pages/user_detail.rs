@@ -3,9 +3,9 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::GrantList;
 use super::RequireSignIn;
 use crate::api::{new_intent, Api, Intent};
-use super::GrantList;
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
 use crate::domain::{User, UserAction, UserState};
 use crate::http::ApiError;
@@ -13,7 +13,8 @@ use leptos_router::hooks::use_params_map;
 
 /// ZITADEL's reads come from projections that lag writes (contracts §11):
 /// re-read this long after a write, and once more if the read is still stale.
-pub const REREAD_DELAYS: [Duration; 2] = [Duration::from_millis(1_000), Duration::from_millis(2_500)];
+pub const REREAD_DELAYS: [Duration; 2] =
+    [Duration::from_millis(1_000), Duration::from_millis(2_500)];
 
 /// `/users/:id`
 #[component]
@@ -85,7 +86,10 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         }
     });
     let here = move || format!("/users/{}", user_id.get_untracked());
-    let details = Signal::derive(move || page.shown.with(|u| u.as_ref().map(|u| u.details.clone()).unwrap_or_default()));
+    let details = Signal::derive(move || {
+        page.shown
+            .with(|u| u.as_ref().map(|u| u.details.clone()).unwrap_or_default())
+    });
     let has_grants = api.provider().has_grants();
 
     view! {
@@ -134,9 +138,14 @@ fn read(api: Api, page: PageState, id: String, after_write: Option<usize>) {
                     })
                 });
                 page.load_error.set(None);
-                let next_attempt = after_write.map(|n| n + 1).filter(|n| stale && *n < REREAD_DELAYS.len());
+                let next_attempt = after_write
+                    .map(|n| n + 1)
+                    .filter(|n| stale && *n < REREAD_DELAYS.len());
                 if let Some(attempt) = next_attempt {
-                    set_timeout(move || read(api, page, id, Some(attempt)), REREAD_DELAYS[attempt]);
+                    set_timeout(
+                        move || read(api, page, id, Some(attempt)),
+                        REREAD_DELAYS[attempt],
+                    );
                 }
             }
             // After a confirmed delete a 404 is the expected answer.
@@ -182,7 +191,10 @@ fn act(api: Api, page: PageState, action: UserAction) {
                 }
                 // Refused, or the outcome is unknown: say why, and show the
                 // state the server reports now.
-                let reread = matches!(error, ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout);
+                let reread = matches!(
+                    error,
+                    ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout
+                );
                 page.action_error.set(Some(error));
                 if reread {
                     read(api, page, id, None);
@@ -193,17 +205,32 @@ fn act(api: Api, page: PageState, action: UserAction) {
 }
 
 fn is_deleted(page: PageState) -> bool {
-    page.shown.with_untracked(|s| s.as_ref().is_some_and(|u| u.state == UserState::Deleted))
+    page.shown
+        .with_untracked(|s| s.as_ref().is_some_and(|u| u.state == UserState::Deleted))
 }
 
 /// The header and action bar of a loaded user.
 #[component]
 fn UserHeader(page: PageState, on_action: Callback<UserAction>) -> impl IntoView {
     let lifecycle = expect_context::<Api>().lifecycle();
-    let field = move |f: fn(&User) -> String| Signal::derive(move || page.shown.with(|u| u.as_ref().map(f).unwrap_or_default()));
-    let state = move || page.shown.with(|u| u.as_ref().map(|u| u.state.clone()).unwrap_or(UserState::Unspecified));
-    let refusal = Callback::new(move |action: UserAction| lifecycle.refusal_reason(action, &state()));
-    let email = move || page.shown.with(|u| u.as_ref().and_then(|u| u.email.clone().filter(|e| Some(e) != u.login_name.as_ref())));
+    let field = move |f: fn(&User) -> String| {
+        Signal::derive(move || page.shown.with(|u| u.as_ref().map(f).unwrap_or_default()))
+    };
+    let state = move || {
+        page.shown.with(|u| {
+            u.as_ref()
+                .map(|u| u.state.clone())
+                .unwrap_or(UserState::Unspecified)
+        })
+    };
+    let refusal =
+        Callback::new(move |action: UserAction| lifecycle.refusal_reason(action, &state()));
+    let email = move || {
+        page.shown.with(|u| {
+            u.as_ref()
+                .and_then(|u| u.email.clone().filter(|e| Some(e) != u.login_name.as_ref()))
+        })
+    };
     view! {
         <header class="user-header">
             <h1>{field(|u| u.display_name.clone())}</h1>

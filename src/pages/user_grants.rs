@@ -60,7 +60,11 @@ fn GrantTable(grants: Vec<Grant>, total: u64) -> impl IntoView {
             let href = format!("/users/{}/grants/{}", grant.user_id, grant.id);
             let state = grant.state.clone();
             let title = grant.title();
-            let roles = if grant.roles.is_empty() { "—".to_string() } else { grant.roles.join(", ") };
+            let roles = if grant.roles.is_empty() {
+                "—".to_string()
+            } else {
+                grant.roles.join(", ")
+            };
             view! {
                 <tr data-grant-id=grant.id>
                     <td><A href=href>{title}</A></td>

@@ -1,8 +1,8 @@
 //! One module per provider API: request building, wire types (serde) and the
 //! mapping from wire to domain. No UI code and no I/O here.
 
-mod wire;
 pub mod weavr;
+mod wire;
 pub mod zitadel;
 pub mod zitadel_grants;
 pub mod zitadel_v2;

@@ -5,7 +5,9 @@
 use serde::Deserialize;
 
 use super::wire::non_empty;
-use crate::domain::{Details, Owner, OwnerKind, User, UserAction, UserKind, UserState};
+use crate::domain::{
+    Details, Owner, OwnerKind, User, UserAction, UserKind, UserPage, UserQuery, UserState,
+};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse, ServerMessage};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,19 +26,84 @@ impl Product {
 }
 
 pub fn get_user_request(product: Product, user_id: &str) -> ApiRequest {
-    ApiRequest::get(format!("{}/{}", product.users_path(), path_segment(user_id)))
+    ApiRequest::get(format!(
+        "{}/{}",
+        product.users_path(),
+        path_segment(user_id)
+    ))
+}
+
+/// The most users one Weavr list call returns (contracts/WEAVR.md §3).
+pub const MAX_LIMIT: u32 = 100;
+
+/// `GET /users?offset&limit&active&email`. Weavr filters by exact email only
+/// and does not sort; a search that is not an email address cannot be sent
+/// (the page says so), and states other than active/inactive do not exist.
+pub fn list_request(product: Product, query: &UserQuery) -> ApiRequest {
+    let mut params = vec![
+        format!("offset={}", query.offset()),
+        format!("limit={}", query.page_size.min(MAX_LIMIT)),
+    ];
+    match query.state {
+        Some(UserState::Active) => params.push("active=true".into()),
+        Some(UserState::Inactive) => params.push("active=false".into()),
+        _ => {}
+    }
+    if is_email(&query.search) {
+        params.push(format!("email={}", path_segment(&query.search)));
+    }
+    ApiRequest::get(format!("{}?{}", product.users_path(), params.join("&")))
+}
+
+/// Whether a search can be sent to Weavr, which only matches whole addresses.
+pub fn is_email(text: &str) -> bool {
+    let mut parts = text.split('@');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(local), Some(domain), None)
+        if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
+}
+
+pub fn read_list(response: &ApiResponse) -> Result<UserPage, ApiError> {
+    if !response.is_success() {
+        return Err(error_from_response(response));
+    }
+    let body: ListWire = serde_json::from_str(&response.body).map_err(|_| unreadable(response))?;
+    let users: Vec<User> = body
+        .users
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| u.into_domain(""))
+        .collect();
+    Ok(UserPage {
+        total: body.count.unwrap_or(users.len() as u64),
+        users,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListWire {
+    users: Option<Vec<UserWire>>,
+    count: Option<u64>,
 }
 
 /// Activate and deactivate take no body. Payment Run declares
 /// `idempotency-ref` on them (Multi does not): the same reference on a retry
 /// lets the server recognise the duplicate.
-pub fn action_request(product: Product, user_id: &str, action: UserAction, idempotency_ref: &str) -> Option<ApiRequest> {
+pub fn action_request(
+    product: Product,
+    user_id: &str,
+    action: UserAction,
+    idempotency_ref: &str,
+) -> Option<ApiRequest> {
     let verb = match action {
         UserAction::Deactivate => "deactivate",
         UserAction::Reactivate => "activate",
         UserAction::Lock | UserAction::Unlock | UserAction::Delete => return None,
     };
-    let request = ApiRequest::post(format!("{}/{}/{verb}", product.users_path(), path_segment(user_id)), None);
+    let request = ApiRequest::post(
+        format!("{}/{}/{verb}", product.users_path(), path_segment(user_id)),
+        None,
+    );
     Some(match product {
         Product::PaymentRun => request.with_header("idempotency-ref", Some(idempotency_ref)),
         Product::Multi => request,
@@ -65,13 +132,21 @@ pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
 pub fn error_from_response(response: &ApiResponse) -> ApiError {
     let body: ErrorWire = serde_json::from_str(&response.body).unwrap_or_default();
     let id = non_empty(body.error_code).or(non_empty(body.code));
-    let syntax = body.syntax_errors.map(|s| s.describe()).filter(|s| !s.is_empty());
+    let syntax = body
+        .syntax_errors
+        .map(|s| s.describe())
+        .filter(|s| !s.is_empty());
     let text = match (non_empty(body.message), syntax) {
         (Some(message), Some(syntax)) => Some(format!("{message}: {syntax}")),
         (message, syntax) => message.or(syntax),
     };
     // Weavr sends the seconds until the rate-limit window resets, not Retry-After.
-    ApiError::from_status(response.status, ServerMessage { text, id }, false, response.retry_after.as_deref())
+    ApiError::from_status(
+        response.status,
+        ServerMessage { text, id },
+        false,
+        response.retry_after.as_deref(),
+    )
 }
 
 fn unreadable(response: &ApiResponse) -> ApiError {
@@ -80,7 +155,10 @@ fn unreadable(response: &ApiResponse) -> ApiError {
     } else {
         "The server's answer does not contain a user"
     };
-    ApiError::UnreadableAnswer { status: response.status, detail: detail.into() }
+    ApiError::UnreadableAnswer {
+        status: response.status,
+        detail: detail.into(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -149,7 +227,11 @@ impl UserWire {
     fn into_domain(self, requested_id: &str) -> User {
         let id = non_empty(self.id).unwrap_or_else(|| requested_id.to_string());
         let email = non_empty(self.email);
-        let full_name = [non_empty(self.name), non_empty(self.surname)].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        let full_name = [non_empty(self.name), non_empty(self.surname)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
         let owner = match (self.identity, non_empty(self.buyer_id)) {
             (Some(identity), _) => non_empty(identity.id).map(|id| Owner {
                 kind: match identity.kind.as_deref() {
@@ -159,11 +241,16 @@ impl UserWire {
                 },
                 id,
             }),
-            (None, Some(buyer)) => Some(Owner { kind: OwnerKind::Buyer, id: buyer }),
+            (None, Some(buyer)) => Some(Owner {
+                kind: OwnerKind::Buyer,
+                id: buyer,
+            }),
             (None, None) => None,
         };
         User {
-            display_name: non_empty(Some(full_name)).or_else(|| email.clone()).unwrap_or_else(|| id.clone()),
+            display_name: non_empty(Some(full_name))
+                .or_else(|| email.clone())
+                .unwrap_or_else(|| id.clone()),
             username: email.clone().unwrap_or_default(),
             login_name: email.clone(),
             email,
@@ -176,7 +263,10 @@ impl UserWire {
                 None => UserState::Unspecified,
             },
             // Weavr sends no timestamps or sequence (contracts/WEAVR.md §3).
-            details: Details { owner, ..Details::default() },
+            details: Details {
+                owner,
+                ..Details::default()
+            },
         }
     }
 }
@@ -187,7 +277,12 @@ mod tests {
     use crate::http::Method;
 
     fn answer(status: u16, body: &str) -> ApiResponse {
-        ApiResponse { status, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+        ApiResponse {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.into(),
+        }
     }
 
     /// contracts/WEAVR.md §4, verbatim.
@@ -223,13 +318,29 @@ mod tests {
     #[test]
     fn builds_the_contract_requests() {
         let get = get_user_request(Product::Multi, "110747174434373672");
-        assert_eq!((get.method, get.path.as_str()), (Method::Get, "/users/110747174434373672"));
-        let deactivate = action_request(Product::PaymentRun, "110747174434373672", UserAction::Deactivate, "ref-1").unwrap();
+        assert_eq!(
+            (get.method, get.path.as_str()),
+            (Method::Get, "/users/110747174434373672")
+        );
+        let deactivate = action_request(
+            Product::PaymentRun,
+            "110747174434373672",
+            UserAction::Deactivate,
+            "ref-1",
+        )
+        .unwrap();
         assert_eq!(deactivate.path, "/v1/users/110747174434373672/deactivate");
         assert_eq!(deactivate.json_body, None);
-        assert_eq!(deactivate.headers, vec![("idempotency-ref", "ref-1".to_string())]);
-        let activate = action_request(Product::Multi, "1", UserAction::Reactivate, "ref-2").unwrap();
-        assert_eq!((activate.path.as_str(), activate.headers.len()), ("/users/1/activate", 0));
+        assert_eq!(
+            deactivate.headers,
+            vec![("idempotency-ref", "ref-1".to_string())]
+        );
+        let activate =
+            action_request(Product::Multi, "1", UserAction::Reactivate, "ref-2").unwrap();
+        assert_eq!(
+            (activate.path.as_str(), activate.headers.len()),
+            ("/users/1/activate", 0)
+        );
         assert!(action_request(Product::Multi, "1", UserAction::Lock, "r").is_none());
         assert!(action_request(Product::PaymentRun, "1", UserAction::Delete, "r").is_none());
     }
@@ -241,18 +352,88 @@ mod tests {
         assert_eq!(multi.display_name, "Ada Lovelace");
         assert_eq!(multi.login_name.as_deref(), Some("ada@example.com"));
         assert_eq!(multi.state, UserState::Active);
-        assert_eq!(multi.details.owner, Some(Owner { kind: OwnerKind::Corporate, id: "110747174434373120".into() }));
-        assert_eq!((multi.details.created, multi.details.changed, multi.details.sequence), (None, None, None));
+        assert_eq!(
+            multi.details.owner,
+            Some(Owner {
+                kind: OwnerKind::Corporate,
+                id: "110747174434373120".into()
+            })
+        );
+        assert_eq!(
+            (
+                multi.details.created,
+                multi.details.changed,
+                multi.details.sequence
+            ),
+            (None, None, None)
+        );
 
         let payment_run = read_user("x", &answer(200, PAYMENT_RUN_USER)).unwrap();
         assert_eq!(payment_run.state, UserState::Inactive);
-        assert_eq!(payment_run.details.owner, Some(Owner { kind: OwnerKind::Buyer, id: "110747174434373120".into() }));
+        assert_eq!(
+            payment_run.details.owner,
+            Some(Owner {
+                kind: OwnerKind::Buyer,
+                id: "110747174434373120".into()
+            })
+        );
     }
 
     #[test]
     fn a_missing_active_flag_is_not_guessed() {
         let user = read_user("5", &answer(200, r#"{"name":"Ada"}"#)).unwrap();
-        assert_eq!((user.state, user.id.as_str(), user.display_name.as_str()), (UserState::Unspecified, "5", "Ada"));
+        assert_eq!(
+            (user.state, user.id.as_str(), user.display_name.as_str()),
+            (UserState::Unspecified, "5", "Ada")
+        );
+    }
+
+    #[test]
+    fn lists_with_offset_limit_active_and_exact_email() {
+        let query = UserQuery {
+            state: Some(UserState::Inactive),
+            page: 2,
+            page_size: 1000,
+            search: "ada@example.com".into(),
+            ..UserQuery::default()
+        };
+        let request = list_request(Product::Multi, &query);
+        assert_eq!(
+            request.path,
+            "/users?offset=1000&limit=100&active=false&email=ada%40example.com"
+        );
+        let plain = list_request(
+            Product::PaymentRun,
+            &UserQuery {
+                search: "ada".into(),
+                ..UserQuery::default()
+            },
+        );
+        assert_eq!(plain.path, "/v1/users?offset=0&limit=50");
+        assert!(
+            is_email("a@b.co")
+                && !is_email("ada")
+                && !is_email("a@b")
+                && !is_email("@b.co")
+                && !is_email("a@b@c.d")
+        );
+    }
+
+    #[test]
+    fn parses_the_contract_list_example() {
+        // contracts/WEAVR.md §5.1
+        let body = r#"{ "users": [ { "id": "110747174434373672", "identity": { "type": "CORPORATE", "id": "110747174434373120" },
+                       "name": "Ada", "surname": "Lovelace", "email": "ada@example.com", "active": false } ],
+          "count": 1, "responseCount": 1 }"#;
+        let page = read_list(&answer(200, body)).unwrap();
+        assert_eq!(page.total, 1);
+        assert_eq!(
+            (
+                page.users[0].display_name.as_str(),
+                page.users[0].state.clone()
+            ),
+            ("Ada Lovelace", UserState::Inactive)
+        );
     }
 
     #[test]
@@ -268,23 +449,50 @@ mod tests {
         assert!(matches!(err, ApiError::InvalidRequest(_)));
         assert_eq!(err.server_text(), Some("Bad request: limit RANGE (1, 100)"));
 
-        let err = error_from_response(&answer(403, r#"{ "errorCode": "INSUFFICIENT_PERMISSIONS" }"#));
+        let err = error_from_response(&answer(
+            403,
+            r#"{ "errorCode": "INSUFFICIENT_PERMISSIONS" }"#,
+        ));
         assert!(matches!(err, ApiError::PermissionDenied(_)));
         assert_eq!(err.error_id(), Some("INSUFFICIENT_PERMISSIONS"));
 
-        let err = error_from_response(&answer(404, r#"{ "code": "NOT_FOUND", "message": "User not found" }"#));
-        assert_eq!((err.error_id(), err.server_text()), (Some("NOT_FOUND"), Some("User not found")));
+        let err = error_from_response(&answer(
+            404,
+            r#"{ "code": "NOT_FOUND", "message": "User not found" }"#,
+        ));
+        assert_eq!(
+            (err.error_id(), err.server_text()),
+            (Some("NOT_FOUND"), Some("User not found"))
+        );
 
-        let err = error_from_response(&answer(409, r#"{ "errorCode": "IDEMPOTENT_REQUEST_IN_PROGRESS" }"#));
+        let err = error_from_response(&answer(
+            409,
+            r#"{ "errorCode": "IDEMPOTENT_REQUEST_IN_PROGRESS" }"#,
+        ));
         assert!(matches!(err, ApiError::Conflict(_)));
-        assert!(err.is_retryable(), "the first request is still running: retrying with the same ref is safe");
+        assert!(
+            err.is_retryable(),
+            "the first request is still running: retrying with the same ref is safe"
+        );
 
         for status in [401, 413, 422, 500, 503] {
             let err = error_from_response(&answer(status, ""));
-            assert_eq!(err.server_message(), Some(&ServerMessage::default()), "{status}");
+            assert_eq!(
+                err.server_message(),
+                Some(&ServerMessage::default()),
+                "{status}"
+            );
         }
-        let limited = ApiResponse { retry_after: Some("12".into()), ..answer(429, "") };
-        assert_eq!(error_from_response(&limited), ApiError::RateLimited { retry_after_seconds: Some(12) });
+        let limited = ApiResponse {
+            retry_after: Some("12".into()),
+            ..answer(429, "")
+        };
+        assert_eq!(
+            error_from_response(&limited),
+            ApiError::RateLimited {
+                retry_after_seconds: Some(12)
+            }
+        );
         // Weavr's own front-end reads `message` on a 403; both are kept.
         let err = error_from_response(&answer(403, r#"{"message":"STEP_UP_REQUIRED"}"#));
         assert_eq!(err.server_text(), Some("STEP_UP_REQUIRED"));
@@ -292,8 +500,17 @@ mod tests {
 
     #[test]
     fn unreadable_users_become_clear_errors() {
-        assert!(matches!(read_user("1", &answer(200, "")), Err(ApiError::UnreadableAnswer { .. })));
-        assert!(matches!(read_user("1", &answer(200, "[1,2]")), Err(ApiError::UnreadableAnswer { .. })));
-        assert!(matches!(read_user("1", &answer(200, r#"{"active":"yes"}"#)), Err(ApiError::UnreadableAnswer { .. })));
+        assert!(matches!(
+            read_user("1", &answer(200, "")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
+        assert!(matches!(
+            read_user("1", &answer(200, "[1,2]")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
+        assert!(matches!(
+            read_user("1", &answer(200, r#"{"active":"yes"}"#)),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
     }
 }

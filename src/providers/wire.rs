@@ -15,7 +15,11 @@ pub fn int64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, 
     }
     Ok(match Option::<Int64>::deserialize(deserializer)? {
         Some(Int64::Number(n)) => Some(n),
-        Some(Int64::Text(s)) => Some(s.trim().parse().map_err(|_| serde::de::Error::custom(format!("“{s}” is not a whole number")))?),
+        Some(Int64::Text(s)) => Some(
+            s.trim()
+                .parse()
+                .map_err(|_| serde::de::Error::custom(format!("“{s}” is not a whole number")))?,
+        ),
         None => None,
     })
 }

@@ -24,7 +24,10 @@ impl ObjectDetailsWire {
     pub fn into_domain(self) -> Details {
         Details {
             // v1/v2 objects of this console belong to an organisation; resourceOwner is its id.
-            owner: non_empty(self.resource_owner).map(|id| Owner { kind: OwnerKind::Organization, id }),
+            owner: non_empty(self.resource_owner).map(|id| Owner {
+                kind: OwnerKind::Organization,
+                id,
+            }),
             created: timestamp(self.creation_date.as_deref()),
             changed: timestamp(self.change_date.as_deref()),
             sequence: self.sequence,
@@ -75,7 +78,12 @@ pub fn error_from_response(response: &ApiResponse) -> ApiError {
         }
         None => (plain_text_message(response), false),
     };
-    ApiError::from_status(response.status, message, precondition, response.retry_after.as_deref())
+    ApiError::from_status(
+        response.status,
+        message,
+        precondition,
+        response.retry_after.as_deref(),
+    )
 }
 
 fn server_message(body: StatusBody) -> ServerMessage {
@@ -94,7 +102,12 @@ fn server_message(body: StatusBody) -> ServerMessage {
 /// the id is shown on its own, so it is taken off the text.
 fn strip_id_suffix(message: &str, id: Option<&str>) -> String {
     match id {
-        Some(id) => message.trim_end().strip_suffix(&format!("({id})")).unwrap_or(message).trim_end().to_string(),
+        Some(id) => message
+            .trim_end()
+            .strip_suffix(&format!("({id})"))
+            .unwrap_or(message)
+            .trim_end()
+            .to_string(),
         None => message.to_string(),
     }
 }
@@ -102,13 +115,19 @@ fn strip_id_suffix(message: &str, id: Option<&str>) -> String {
 /// A short plain-text body is worth showing (grpc-gateway's plain-text 403 for
 /// an unknown host); an HTML page or a long dump is not.
 fn plain_text_message(response: &ApiResponse) -> ServerMessage {
-    let is_html = response.content_type.as_deref().is_some_and(|c| c.contains("html"))
+    let is_html = response
+        .content_type
+        .as_deref()
+        .is_some_and(|c| c.contains("html"))
         || response.body.trim_start().starts_with('<');
     let text = response.body.trim();
     if is_html || text.is_empty() || text.len() > 300 {
         ServerMessage::default()
     } else {
-        ServerMessage { text: Some(text.to_string()), id: None }
+        ServerMessage {
+            text: Some(text.to_string()),
+            id: None,
+        }
     }
 }
 
@@ -121,7 +140,10 @@ pub fn unreadable(response: &ApiResponse, what: &str) -> ApiError {
     } else {
         format!("The server's answer does not contain {what}")
     };
-    ApiError::UnreadableAnswer { status: response.status, detail }
+    ApiError::UnreadableAnswer {
+        status: response.status,
+        detail,
+    }
 }
 
 #[cfg(test)]
@@ -129,7 +151,12 @@ mod tests {
     use super::*;
 
     fn response(status: u16, body: &str) -> ApiResponse {
-        ApiResponse { status, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+        ApiResponse {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.into(),
+        }
     }
 
     #[test]
@@ -171,14 +198,26 @@ mod tests {
     #[test]
     fn a_400_without_precondition_code_is_an_invalid_request() {
         let body = r#"{"code":3,"message":"invalid user id (COMMAND-78iiirat8y)","details":[{"id":"COMMAND-78iiirat8y","message":"invalid user id"}]}"#;
-        assert!(matches!(error_from_response(&response(400, body)), ApiError::InvalidRequest(_)));
+        assert!(matches!(
+            error_from_response(&response(400, body)),
+            ApiError::InvalidRequest(_)
+        ));
     }
 
     #[test]
     fn errors_without_details_keep_the_message() {
         let err = error_from_response(&response(404, r#"{"code":5,"message":"Not Found"}"#));
-        assert_eq!(err, ApiError::NotFound(ServerMessage { text: Some("Not Found".into()), id: None }));
-        let err = error_from_response(&response(501, r#"{"code":12,"message":"method GetUser not implemented"}"#));
+        assert_eq!(
+            err,
+            ApiError::NotFound(ServerMessage {
+                text: Some("Not Found".into()),
+                id: None
+            })
+        );
+        let err = error_from_response(&response(
+            501,
+            r#"{"code":12,"message":"method GetUser not implemented"}"#,
+        ));
         assert_eq!(err.server_text(), Some("method GetUser not implemented"));
     }
 
@@ -192,24 +231,50 @@ mod tests {
 
     #[test]
     fn plain_text_html_and_empty_bodies_never_fail() {
-        let plain = ApiResponse { content_type: Some("text/plain".into()), ..response(403, "instance not found") };
-        assert_eq!(error_from_response(&plain).server_text(), Some("instance not found"));
+        let plain = ApiResponse {
+            content_type: Some("text/plain".into()),
+            ..response(403, "instance not found")
+        };
+        assert_eq!(
+            error_from_response(&plain).server_text(),
+            Some("instance not found")
+        );
 
         let html = ApiResponse {
             content_type: Some("text/html".into()),
             ..response(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
         };
-        assert_eq!(error_from_response(&html), ApiError::ServerError { status: 502, message: ServerMessage::default() });
+        assert_eq!(
+            error_from_response(&html),
+            ApiError::ServerError {
+                status: 502,
+                message: ServerMessage::default()
+            }
+        );
 
-        assert!(matches!(error_from_response(&response(503, "")), ApiError::ServerError { status: 503, .. }));
-        assert!(matches!(error_from_response(&response(500, "{\"code\":")), ApiError::ServerError { status: 500, .. }));
+        assert!(matches!(
+            error_from_response(&response(503, "")),
+            ApiError::ServerError { status: 503, .. }
+        ));
+        assert!(matches!(
+            error_from_response(&response(500, "{\"code\":")),
+            ApiError::ServerError { status: 500, .. }
+        ));
     }
 
     #[test]
     fn unreadable_answers_say_what_was_wrong() {
         let err = unreadable(&response(200, ""), "a user");
-        assert_eq!(err, ApiError::UnreadableAnswer { status: 200, detail: "The server sent an empty answer where a user was expected".into() });
+        assert_eq!(
+            err,
+            ApiError::UnreadableAnswer {
+                status: 200,
+                detail: "The server sent an empty answer where a user was expected".into()
+            }
+        );
         let err = unreadable(&response(200, "<!doctype html>"), "a user");
-        assert!(matches!(err, ApiError::UnreadableAnswer { detail, .. } if detail.contains("web page")));
+        assert!(
+            matches!(err, ApiError::UnreadableAnswer { detail, .. } if detail.contains("web page"))
+        );
     }
 }

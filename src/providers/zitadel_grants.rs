@@ -20,26 +20,42 @@ pub fn list_request(user_id: &str, organization_id: Option<&str>) -> ApiRequest 
         "query": { "offset": "0", "limit": LIST_LIMIT, "asc": true },
         "queries": [ { "userIdQuery": { "userId": user_id } } ]
     });
-    ApiRequest::post("/management/v1/users/grants/_search".into(), Some(body.to_string()))
-        .with_header(ORG_HEADER, organization_id)
+    ApiRequest::post(
+        "/management/v1/users/grants/_search".into(),
+        Some(body.to_string()),
+    )
+    .with_header(ORG_HEADER, organization_id)
 }
 
 pub fn get_request(user_id: &str, grant_id: &str, organization_id: Option<&str>) -> ApiRequest {
     ApiRequest::get(grant_path(user_id, grant_id)).with_header(ORG_HEADER, organization_id)
 }
 
-pub fn action_request(user_id: &str, grant_id: &str, action: GrantAction, organization_id: Option<&str>) -> ApiRequest {
+pub fn action_request(
+    user_id: &str,
+    grant_id: &str,
+    action: GrantAction,
+    organization_id: Option<&str>,
+) -> ApiRequest {
     let path = grant_path(user_id, grant_id);
     let request = match action {
-        GrantAction::Deactivate => ApiRequest::post(format!("{path}/_deactivate"), Some("{}".into())),
-        GrantAction::Reactivate => ApiRequest::post(format!("{path}/_reactivate"), Some("{}".into())),
+        GrantAction::Deactivate => {
+            ApiRequest::post(format!("{path}/_deactivate"), Some("{}".into()))
+        }
+        GrantAction::Reactivate => {
+            ApiRequest::post(format!("{path}/_reactivate"), Some("{}".into()))
+        }
         GrantAction::Remove => ApiRequest::delete(path),
     };
     request.with_header(ORG_HEADER, organization_id)
 }
 
 fn grant_path(user_id: &str, grant_id: &str) -> String {
-    format!("/management/v1/users/{}/grants/{}", path_segment(user_id), path_segment(grant_id))
+    format!(
+        "/management/v1/users/{}/grants/{}",
+        path_segment(user_id),
+        path_segment(grant_id)
+    )
 }
 
 /// The grants and the total the server counted (which may exceed the list).
@@ -47,9 +63,18 @@ pub fn read_list(response: &ApiResponse) -> Result<(Vec<Grant>, u64), ApiError> 
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    let body: ListResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a list of grants"))?;
-    let grants: Vec<Grant> = body.result.unwrap_or_default().into_iter().map(GrantWire::into_domain).collect();
-    let total = body.details.and_then(|d| d.total_result).unwrap_or(grants.len() as u64);
+    let body: ListResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, "a list of grants"))?;
+    let grants: Vec<Grant> = body
+        .result
+        .unwrap_or_default()
+        .into_iter()
+        .map(GrantWire::into_domain)
+        .collect();
+    let total = body
+        .details
+        .and_then(|d| d.total_result)
+        .unwrap_or(grants.len() as u64);
     Ok((grants, total))
 }
 
@@ -57,8 +82,11 @@ pub fn read_grant(response: &ApiResponse) -> Result<Grant, ApiError> {
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    let body: GetResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a grant"))?;
-    body.user_grant.map(GrantWire::into_domain).ok_or_else(|| unreadable(response, "a grant"))
+    let body: GetResponse =
+        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a grant"))?;
+    body.user_grant
+        .map(GrantWire::into_domain)
+        .ok_or_else(|| unreadable(response, "a grant"))
 }
 
 /// Ids older servers send when the grant is already in the target state;
@@ -75,13 +103,18 @@ pub fn read_action(action: GrantAction, response: &ApiResponse) -> Result<Detail
             GrantAction::Remove => return Err(error),
         };
         return match error {
-            ApiError::Conflict(ref message) if message.id.as_deref() == Some(already) => Ok(Details::default()),
+            ApiError::Conflict(ref message) if message.id.as_deref() == Some(already) => {
+                Ok(Details::default())
+            }
             error => Err(error),
         };
     }
-    let body: ActionResponse =
-        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "the change's details"))?;
-    Ok(body.details.map(ObjectDetailsWire::into_domain).unwrap_or_default())
+    let body: ActionResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, "the change's details"))?;
+    Ok(body
+        .details
+        .map(ObjectDetailsWire::into_domain)
+        .unwrap_or_default())
 }
 
 #[derive(Deserialize, Default)]
@@ -133,7 +166,10 @@ impl GrantWire {
             roles: self.role_keys.unwrap_or_default(),
             state: grant_state(self.state.as_deref()),
             organization_name: non_empty(self.org_name),
-            details: self.details.map(ObjectDetailsWire::into_domain).unwrap_or_default(),
+            details: self
+                .details
+                .map(ObjectDetailsWire::into_domain)
+                .unwrap_or_default(),
         }
     }
 }
@@ -153,7 +189,12 @@ mod tests {
     use crate::http::Method;
 
     fn answer(status: u16, body: &str) -> ApiResponse {
-        ApiResponse { status, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+        ApiResponse {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.into(),
+        }
     }
 
     /// contracts/ZITADEL.md §5.2, verbatim.
@@ -173,19 +214,46 @@ mod tests {
     #[test]
     fn builds_the_contract_requests_with_the_org_header() {
         let list = list_request("69629012906488334", Some("69629023906488334"));
-        assert_eq!((list.method, list.path.as_str()), (Method::Post, "/management/v1/users/grants/_search"));
-        let body: serde_json::Value = serde_json::from_str(list.json_body.as_deref().unwrap()).unwrap();
-        assert_eq!(body["queries"][0]["userIdQuery"]["userId"], "69629012906488334");
+        assert_eq!(
+            (list.method, list.path.as_str()),
+            (Method::Post, "/management/v1/users/grants/_search")
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(list.json_body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body["queries"][0]["userIdQuery"]["userId"],
+            "69629012906488334"
+        );
         assert_eq!(body["query"]["offset"], "0");
-        assert_eq!(list.headers, vec![("x-zitadel-orgid", "69629023906488334".to_string())]);
+        assert_eq!(
+            list.headers,
+            vec![("x-zitadel-orgid", "69629023906488334".to_string())]
+        );
 
-        let deactivate = action_request("69629012906488334", "70000000000000001", GrantAction::Deactivate, Some("1"));
-        assert_eq!(deactivate.path, "/management/v1/users/69629012906488334/grants/70000000000000001/_deactivate");
+        let deactivate = action_request(
+            "69629012906488334",
+            "70000000000000001",
+            GrantAction::Deactivate,
+            Some("1"),
+        );
+        assert_eq!(
+            deactivate.path,
+            "/management/v1/users/69629012906488334/grants/70000000000000001/_deactivate"
+        );
         assert_eq!(deactivate.json_body.as_deref(), Some("{}"));
-        assert_eq!(action_request("u", "g", GrantAction::Reactivate, None).path, "/management/v1/users/u/grants/g/_reactivate");
+        assert_eq!(
+            action_request("u", "g", GrantAction::Reactivate, None).path,
+            "/management/v1/users/u/grants/g/_reactivate"
+        );
         let remove = action_request("u", "g", GrantAction::Remove, None);
-        assert_eq!((remove.method, remove.path.as_str(), remove.headers.len()), (Method::Delete, "/management/v1/users/u/grants/g", 0));
-        assert_eq!(get_request("u", "g", Some("1")).path, "/management/v1/users/u/grants/g");
+        assert_eq!(
+            (remove.method, remove.path.as_str(), remove.headers.len()),
+            (Method::Delete, "/management/v1/users/u/grants/g", 0)
+        );
+        assert_eq!(
+            get_request("u", "g", Some("1")).path,
+            "/management/v1/users/u/grants/g"
+        );
     }
 
     #[test]
@@ -199,15 +267,24 @@ mod tests {
         assert_eq!(grant.state, GrantState::Inactive);
         assert_eq!(grant.organization_name.as_deref(), Some("ACME"));
         assert_eq!(grant.details.sequence, Some(367));
-        assert_eq!(grant.details.created.as_ref().unwrap().as_str(), "2024-06-01T09:00:00Z");
-        assert_eq!(grant.details.changed.as_ref().unwrap().as_str(), "2024-08-02T11:06:00.1Z");
+        assert_eq!(
+            grant.details.created.as_ref().unwrap().as_str(),
+            "2024-06-01T09:00:00Z"
+        );
+        assert_eq!(
+            grant.details.changed.as_ref().unwrap().as_str(),
+            "2024-08-02T11:06:00.1Z"
+        );
     }
 
     #[test]
     fn parses_a_get_and_the_change_details_without_creation_date() {
         let body = r#"{"userGrant":{"id":"7","state":"USER_GRANT_STATE_ACTIVE","projectId":"9"}}"#;
         let grant = read_grant(&answer(200, body)).unwrap();
-        assert_eq!((grant.title(), grant.roles.len()), ("Project 9".to_string(), 0));
+        assert_eq!(
+            (grant.title(), grant.roles.len()),
+            ("Project 9".to_string(), 0)
+        );
         assert_eq!(grant.state, GrantState::Active);
 
         // contracts/ZITADEL.md §5.2 deactivate answer (DomainToChangeDetailsPb).
@@ -219,9 +296,15 @@ mod tests {
     #[test]
     fn a_repeat_on_an_older_server_counts_as_done() {
         let not_active = r#"{"code":9,"message":"User grant is not active (COMMAND-1S9gx)","details":[{"id":"COMMAND-1S9gx","message":"User grant is not active"}]}"#;
-        assert_eq!(read_action(GrantAction::Deactivate, &answer(400, not_active)), Ok(Details::default()));
+        assert_eq!(
+            read_action(GrantAction::Deactivate, &answer(400, not_active)),
+            Ok(Details::default())
+        );
         let not_inactive = r#"{"code":9,"message":"User grant is not inactive (COMMAND-1ML0v)","details":[{"id":"COMMAND-1ML0v","message":"User grant is not inactive"}]}"#;
-        assert_eq!(read_action(GrantAction::Reactivate, &answer(400, not_inactive)), Ok(Details::default()));
+        assert_eq!(
+            read_action(GrantAction::Reactivate, &answer(400, not_inactive)),
+            Ok(Details::default())
+        );
         // The other direction's id is a real refusal.
         assert!(read_action(GrantAction::Reactivate, &answer(400, not_active)).is_err());
         let missing = r#"{"code":5,"message":"not found (COMMAND-1My0t)","details":[{"id":"COMMAND-1My0t","message":"not found"}]}"#;
@@ -231,10 +314,23 @@ mod tests {
 
     #[test]
     fn unknown_states_and_unreadable_bodies() {
-        let (grants, total) = read_list(&answer(200, r#"{"result":[{"state":"USER_GRANT_STATE_PAUSED"}]}"#)).unwrap();
-        assert_eq!((grants[0].state.clone(), total), (GrantState::Unknown("USER_GRANT_STATE_PAUSED".into()), 1));
+        let (grants, total) = read_list(&answer(
+            200,
+            r#"{"result":[{"state":"USER_GRANT_STATE_PAUSED"}]}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            (grants[0].state.clone(), total),
+            (GrantState::Unknown("USER_GRANT_STATE_PAUSED".into()), 1)
+        );
         assert_eq!(read_list(&answer(200, "{}")).unwrap().0.len(), 0);
-        assert!(matches!(read_list(&answer(200, "<html>")), Err(ApiError::UnreadableAnswer { .. })));
-        assert!(matches!(read_grant(&answer(200, "{}")), Err(ApiError::UnreadableAnswer { .. })));
+        assert!(matches!(
+            read_list(&answer(200, "<html>")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
+        assert!(matches!(
+            read_grant(&answer(200, "{}")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
     }
 }

@@ -2,9 +2,11 @@
 
 use serde::Deserialize;
 
-use super::wire::non_empty;
+use super::wire::{int64, non_empty};
 use super::zitadel::{error_from_response, unreadable, ObjectDetailsWire};
-use crate::domain::{Details, User, UserAction, UserKind, UserState};
+use crate::domain::{
+    Details, SortField, User, UserAction, UserKind, UserPage, UserQuery, UserState,
+};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 
 pub fn get_user_request(user_id: &str) -> ApiRequest {
@@ -13,7 +15,8 @@ pub fn get_user_request(user_id: &str) -> ApiRequest {
 
 pub fn action_request(user_id: &str, action: UserAction) -> ApiRequest {
     let id = path_segment(user_id);
-    let post = |verb: &str| ApiRequest::post(format!("/v2/users/{id}/{verb}"), Some("{}".to_string()));
+    let post =
+        |verb: &str| ApiRequest::post(format!("/v2/users/{id}/{verb}"), Some("{}".to_string()));
     match action {
         UserAction::Deactivate => post("deactivate"),
         UserAction::Reactivate => post("reactivate"),
@@ -24,12 +27,79 @@ pub fn action_request(user_id: &str, action: UserAction) -> ApiRequest {
     }
 }
 
+/// ListUsers (contracts §4.2). The search matches user name, display name
+/// or email, case-insensitively; an explicit limit is always sent because
+/// servers reject one above their maximum and default to their own.
+pub fn list_request(query: &UserQuery) -> ApiRequest {
+    let mut queries = Vec::new();
+    if !query.search.is_empty() {
+        let method = "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE";
+        let mut any_of = vec![
+            serde_json::json!({ "userNameQuery": { "userName": query.search, "method": method } }),
+            serde_json::json!({ "displayNameQuery": { "displayName": query.search, "method": method } }),
+            serde_json::json!({ "emailQuery": { "emailAddress": query.search, "method": method } }),
+        ];
+        // An id pasted into the search finds that user.
+        if query.search.bytes().all(|b| b.is_ascii_digit()) {
+            any_of.push(serde_json::json!({ "inUserIdsQuery": { "userIds": [query.search] } }));
+        }
+        queries.push(serde_json::json!({ "orQuery": { "queries": any_of } }));
+    }
+    if let Some(state) = &query.state {
+        queries.push(serde_json::json!({ "stateQuery": { "state": state_wire(state) } }));
+    }
+    let sorting_column = match query.sort {
+        SortField::UserName => "USER_FIELD_NAME_USER_NAME",
+        SortField::DisplayName => "USER_FIELD_NAME_DISPLAY_NAME",
+        SortField::Email => "USER_FIELD_NAME_EMAIL",
+        SortField::State => "USER_FIELD_NAME_STATE",
+        SortField::CreationDate => "USER_FIELD_NAME_CREATION_DATE",
+    };
+    let body = serde_json::json!({
+        "query": { "offset": query.offset().to_string(), "limit": query.page_size, "asc": query.ascending },
+        "sortingColumn": sorting_column,
+        "queries": queries,
+    });
+    ApiRequest::post("/v2/users".into(), Some(body.to_string()))
+}
+
+pub fn read_list(response: &ApiResponse) -> Result<UserPage, ApiError> {
+    if !response.is_success() {
+        return Err(error_from_response(response));
+    }
+    let body: ListResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, "a list of users"))?;
+    let users: Vec<User> = body
+        .result
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| u.into_domain(""))
+        .collect();
+    let total = body
+        .details
+        .and_then(|d| d.total_result)
+        .unwrap_or(users.len() as u64);
+    Ok(UserPage { users, total })
+}
+
+fn state_wire(state: &UserState) -> &'static str {
+    match state {
+        UserState::Active => "USER_STATE_ACTIVE",
+        UserState::Inactive => "USER_STATE_INACTIVE",
+        UserState::Locked => "USER_STATE_LOCKED",
+        UserState::Initial => "USER_STATE_INITIAL",
+        UserState::Deleted => "USER_STATE_DELETED",
+        UserState::Unspecified | UserState::Unknown(_) => "USER_STATE_UNSPECIFIED",
+    }
+}
+
 /// Reads the answer to [`get_user_request`].
 pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError> {
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    let body: GetUserResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a user"))?;
+    let body: GetUserResponse =
+        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a user"))?;
     let user = body.user.ok_or_else(|| unreadable(response, "a user"))?;
     Ok(user.into_domain(user_id))
 }
@@ -40,14 +110,32 @@ pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
         return Err(error_from_response(response));
     }
     // A 200 already confirms the change; details are what it adds.
-    let body: ActionResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "the change's details"))?;
-    Ok(body.details.map(ObjectDetailsWire::into_domain).unwrap_or_default())
+    let body: ActionResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, "the change's details"))?;
+    Ok(body
+        .details
+        .map(ObjectDetailsWire::into_domain)
+        .unwrap_or_default())
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct GetUserResponse {
     user: Option<UserWire>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListResponse {
+    details: Option<ListDetailsWire>,
+    result: Option<Vec<UserWire>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ListDetailsWire {
+    #[serde(deserialize_with = "int64")]
+    total_result: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -111,32 +199,48 @@ pub(super) fn user_state(wire: Option<&str>) -> UserState {
 impl UserWire {
     fn into_domain(self, requested_id: &str) -> User {
         let username = non_empty(self.username).unwrap_or_default();
-        let login_name = non_empty(self.preferred_login_name)
-            .or_else(|| self.login_names.unwrap_or_default().into_iter().find(|n| !n.is_empty()));
+        let login_name = non_empty(self.preferred_login_name).or_else(|| {
+            self.login_names
+                .unwrap_or_default()
+                .into_iter()
+                .find(|n| !n.is_empty())
+        });
         let (kind, display_name, email) = match (self.human, self.machine) {
             (Some(human), _) => {
                 let profile = human.profile.unwrap_or_default();
-                let full_name = [non_empty(profile.given_name), non_empty(profile.family_name)]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let full_name = [
+                    non_empty(profile.given_name),
+                    non_empty(profile.family_name),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
                 let display = non_empty(profile.display_name).or(non_empty(Some(full_name)));
-                (UserKind::Human, display, human.email.and_then(|e| non_empty(e.email)))
+                (
+                    UserKind::Human,
+                    display,
+                    human.email.and_then(|e| non_empty(e.email)),
+                )
             }
             (None, Some(machine)) => (UserKind::Machine, non_empty(machine.name), None),
             (None, None) => (UserKind::Unspecified, None, None),
         };
         let id = non_empty(self.user_id).unwrap_or_else(|| requested_id.to_string());
         User {
-            display_name: display_name.or_else(|| non_empty(Some(username.clone()))).unwrap_or_else(|| id.clone()),
+            display_name: display_name
+                .or_else(|| non_empty(Some(username.clone())))
+                .unwrap_or_else(|| id.clone()),
             id,
             username,
             login_name,
             email,
             kind,
             state: user_state(self.state.as_deref()),
-            details: self.details.map(ObjectDetailsWire::into_domain).unwrap_or_default(),
+            details: self
+                .details
+                .map(ObjectDetailsWire::into_domain)
+                .unwrap_or_default(),
         }
     }
 }
@@ -148,7 +252,12 @@ mod tests {
     use crate::http::Method;
 
     fn ok(body: &str) -> ApiResponse {
-        ApiResponse { status: 200, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+        ApiResponse {
+            status: 200,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.into(),
+        }
     }
 
     /// contracts/ZITADEL.md §4.1, verbatim.
@@ -172,20 +281,41 @@ mod tests {
 
     #[test]
     fn builds_the_contract_paths() {
-        assert_eq!(get_user_request("69629012906488334").path, "/v2/users/69629012906488334");
+        assert_eq!(
+            get_user_request("69629012906488334").path,
+            "/v2/users/69629012906488334"
+        );
         let deactivate = action_request("69629012906488334", UserAction::Deactivate);
-        assert_eq!((deactivate.method, deactivate.path.as_str()), (Method::Post, "/v2/users/69629012906488334/deactivate"));
+        assert_eq!(
+            (deactivate.method, deactivate.path.as_str()),
+            (Method::Post, "/v2/users/69629012906488334/deactivate")
+        );
         assert_eq!(deactivate.json_body.as_deref(), Some("{}"));
-        assert_eq!(action_request("1", UserAction::Reactivate).path, "/v2/users/1/reactivate");
-        assert_eq!(action_request("1", UserAction::Lock).path, "/v2/users/1/lock");
-        assert_eq!(action_request("1", UserAction::Unlock).path, "/v2/users/1/unlock");
+        assert_eq!(
+            action_request("1", UserAction::Reactivate).path,
+            "/v2/users/1/reactivate"
+        );
+        assert_eq!(
+            action_request("1", UserAction::Lock).path,
+            "/v2/users/1/lock"
+        );
+        assert_eq!(
+            action_request("1", UserAction::Unlock).path,
+            "/v2/users/1/unlock"
+        );
         let delete = action_request("1", UserAction::Delete);
-        assert_eq!((delete.method, delete.path.as_str(), delete.json_body), (Method::Delete, "/v2/users/1", None));
+        assert_eq!(
+            (delete.method, delete.path.as_str(), delete.json_body),
+            (Method::Delete, "/v2/users/1", None)
+        );
     }
 
     #[test]
     fn ids_cannot_change_the_path() {
-        assert_eq!(action_request("a/b", UserAction::Lock).path, "/v2/users/a%2Fb/lock");
+        assert_eq!(
+            action_request("a/b", UserAction::Lock).path,
+            "/v2/users/a%2Fb/lock"
+        );
     }
 
     #[test]
@@ -194,14 +324,103 @@ mod tests {
         assert_eq!(user.id, "69629012906488334");
         assert_eq!(user.username, "minnie-mouse");
         assert_eq!(user.display_name, "Minnie Mouse");
-        assert_eq!(user.login_name.as_deref(), Some("minnie-mouse@acme.example.com"));
+        assert_eq!(
+            user.login_name.as_deref(),
+            Some("minnie-mouse@acme.example.com")
+        );
         assert_eq!(user.email.as_deref(), Some("minnie@acme.example.com"));
         assert_eq!(user.kind, UserKind::Human);
         assert_eq!(user.state, UserState::Active);
         assert_eq!(user.details.sequence, Some(12));
-        assert_eq!(user.details.changed.as_ref().unwrap().as_str(), "2024-08-02T11:00:00.5Z");
+        assert_eq!(
+            user.details.changed.as_ref().unwrap().as_str(),
+            "2024-08-02T11:00:00.5Z"
+        );
         assert_eq!(user.details.created, None);
-        assert_eq!(user.details.owner, Some(Owner { kind: OwnerKind::Organization, id: "69629023906488334".into() }));
+        assert_eq!(
+            user.details.owner,
+            Some(Owner {
+                kind: OwnerKind::Organization,
+                id: "69629023906488334".into()
+            })
+        );
+    }
+
+    #[test]
+    fn builds_a_list_request_from_the_query() {
+        let query = UserQuery {
+            search: "duck".into(),
+            state: Some(UserState::Locked),
+            sort: SortField::CreationDate,
+            ascending: false,
+            page: 3,
+            page_size: 50,
+        };
+        let request = list_request(&query);
+        assert_eq!(
+            (request.method, request.path.as_str()),
+            (Method::Post, "/v2/users")
+        );
+        let body: serde_json::Value =
+            serde_json::from_str(request.json_body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body["query"],
+            serde_json::json!({ "offset": "100", "limit": 50, "asc": false })
+        );
+        assert_eq!(body["sortingColumn"], "USER_FIELD_NAME_CREATION_DATE");
+        assert_eq!(
+            body["queries"][0]["orQuery"]["queries"][1]["displayNameQuery"]["displayName"],
+            "duck"
+        );
+        assert_eq!(
+            body["queries"][1]["stateQuery"]["state"],
+            "USER_STATE_LOCKED"
+        );
+
+        let by_id = list_request(&UserQuery {
+            search: "226000000000000001".into(),
+            ..UserQuery::default()
+        });
+        let body: serde_json::Value =
+            serde_json::from_str(by_id.json_body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body["queries"][0]["orQuery"]["queries"][3]["inUserIdsQuery"]["userIds"][0],
+            "226000000000000001"
+        );
+
+        let plain: serde_json::Value = serde_json::from_str(
+            list_request(&UserQuery::default())
+                .json_body
+                .as_deref()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(plain["queries"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn parses_the_contract_list_example() {
+        // contracts/ZITADEL.md §4.2, with the elided user filled in.
+        let body = r#"{
+          "details": { "totalResult": "2", "processedSequence": "267831", "timestamp": "2024-08-02T11:00:01.2Z" },
+          "sortingColumn": "USER_FIELD_NAME_CREATION_DATE",
+          "result": [ { "userId": "1", "state": "USER_STATE_LOCKED", "username": "a" }, { "userId": "2" } ]
+        }"#;
+        let page = read_list(&ok(body)).unwrap();
+        assert_eq!(page.total, 2);
+        assert_eq!(page.users[0].state, UserState::Locked);
+        assert_eq!(page.users[1].state, UserState::Unspecified);
+        assert_eq!(
+            read_list(&ok("{}")).unwrap(),
+            UserPage {
+                users: vec![],
+                total: 0
+            }
+        );
+        assert!(matches!(
+            read_list(&ok("[")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
     }
 
     #[test]
@@ -210,7 +429,10 @@ mod tests {
         let body = r#"{ "details": { "sequence": "13", "changeDate": "2024-08-02T11:05:09.871Z", "resourceOwner": "69629023906488334" } }"#;
         let details = read_action(&ok(body)).unwrap();
         assert_eq!(details.sequence, Some(13));
-        assert_eq!(details.changed.unwrap().as_str(), "2024-08-02T11:05:09.871Z");
+        assert_eq!(
+            details.changed.unwrap().as_str(),
+            "2024-08-02T11:05:09.871Z"
+        );
         assert_eq!(details.owner.unwrap().kind, OwnerKind::Organization);
     }
 
@@ -226,14 +448,20 @@ mod tests {
         let body = r#"{"user":{"userId":"7","state":"USER_STATE_SUSPENDED","username":"bot",
             "machine":{"name":"Build Bot","hasSecret":true},"details":{"sequence":99},"futureField":{"x":1}}}"#;
         let user = read_user("7", &ok(body)).unwrap();
-        assert_eq!(user.state, UserState::Unknown("USER_STATE_SUSPENDED".into()));
+        assert_eq!(
+            user.state,
+            UserState::Unknown("USER_STATE_SUSPENDED".into())
+        );
         assert_eq!(user.kind, UserKind::Machine);
         assert_eq!(user.display_name, "Build Bot");
         assert_eq!(user.details.sequence, Some(99));
 
         let body = r#"{"user":{"state":"USER_STATE_INITIAL","human":{"profile":{"givenName":"Goofy","familyName":"Goof"}}}}"#;
         let user = read_user("5", &ok(body)).unwrap();
-        assert_eq!((user.display_name.as_str(), user.state), ("Goofy Goof", UserState::Initial));
+        assert_eq!(
+            (user.display_name.as_str(), user.state),
+            ("Goofy Goof", UserState::Initial)
+        );
     }
 
     #[test]
@@ -252,11 +480,24 @@ mod tests {
 
     #[test]
     fn unreadable_bodies_become_clear_errors() {
-        for body in ["", "not json", "[]", r#"{"details":{}}"#, r#"{"user":{"details":{"sequence":"twelve"}}}"#, "<html></html>"] {
+        for body in [
+            "",
+            "not json",
+            "[]",
+            r#"{"details":{}}"#,
+            r#"{"user":{"details":{"sequence":"twelve"}}}"#,
+            "<html></html>",
+        ] {
             let err = read_user("1", &ok(body)).unwrap_err();
-            assert!(matches!(err, ApiError::UnreadableAnswer { status: 200, .. }), "{body:?} gave {err:?}");
+            assert!(
+                matches!(err, ApiError::UnreadableAnswer { status: 200, .. }),
+                "{body:?} gave {err:?}"
+            );
         }
-        assert!(matches!(read_action(&ok("oops")), Err(ApiError::UnreadableAnswer { .. })));
+        assert!(matches!(
+            read_action(&ok("oops")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
     }
 
     #[test]
@@ -269,7 +510,10 @@ mod tests {
         let body = r#"{"code":9,"message":"User in initial state can not be deactivated (COMMAND-gvx4kct9r2)",
             "details":[{"@type":"type.googleapis.com/zitadel.v1.ErrorDetail","id":"COMMAND-gvx4kct9r2",
             "message":"User in initial state can not be deactivated"}]}"#;
-        let response = ApiResponse { status: 400, ..ok(body) };
+        let response = ApiResponse {
+            status: 400,
+            ..ok(body)
+        };
         let err = read_action(&response).unwrap_err();
         assert!(matches!(err, ApiError::Conflict(_)));
         assert_eq!(err.error_id(), Some("COMMAND-gvx4kct9r2"));

@@ -10,15 +10,25 @@ use crate::domain::{Details, Owner, OwnerKind, User, UserAction, UserKind};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 
 pub fn get_user_request(user_id: &str) -> ApiRequest {
-    ApiRequest::get(format!("/resources/v3alpha/users/{}", path_segment(user_id)))
+    ApiRequest::get(format!(
+        "/resources/v3alpha/users/{}",
+        path_segment(user_id)
+    ))
 }
 
 /// State changes take no body; the organisation, when known, goes in the
 /// query string and makes the server check the user belongs to it.
-pub fn action_request(user_id: &str, action: UserAction, organization_id: Option<&str>) -> ApiRequest {
+pub fn action_request(
+    user_id: &str,
+    action: UserAction,
+    organization_id: Option<&str>,
+) -> ApiRequest {
     let id = path_segment(user_id);
-    let query = organization_id.map(|org| format!("?organization.orgId={}", path_segment(org))).unwrap_or_default();
-    let post = |verb: &str| ApiRequest::post(format!("/resources/v3alpha/users/{id}/{verb}{query}"), None);
+    let query = organization_id
+        .map(|org| format!("?organization.orgId={}", path_segment(org)))
+        .unwrap_or_default();
+    let post =
+        |verb: &str| ApiRequest::post(format!("/resources/v3alpha/users/{id}/{verb}{query}"), None);
     match action {
         UserAction::Deactivate => post("_deactivate"),
         UserAction::Reactivate => post("_activate"),
@@ -37,7 +47,8 @@ pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    let body: GetUserResponse = serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a user"))?;
+    let body: GetUserResponse =
+        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a user"))?;
     let user = body.user.ok_or_else(|| unreadable(response, "a user"))?;
     Ok(user.into_domain(user_id))
 }
@@ -57,15 +68,23 @@ fn refused_transition_id(action: UserAction) -> Option<&'static str> {
 pub fn read_action(action: UserAction, response: &ApiResponse) -> Result<Details, ApiError> {
     if !response.is_success() {
         return Err(match error_from_response(response) {
-            ApiError::NotFound(message) if message.id.as_deref().is_some_and(|id| Some(id) == refused_transition_id(action)) => {
+            ApiError::NotFound(message)
+                if message
+                    .id
+                    .as_deref()
+                    .is_some_and(|id| Some(id) == refused_transition_id(action)) =>
+            {
                 ApiError::Conflict(message)
             }
             error => error,
         });
     }
-    let body: ActionResponse =
-        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "the change's details"))?;
-    Ok(body.details.map(DetailsWire::into_domain).unwrap_or_default())
+    let body: ActionResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, "the change's details"))?;
+    Ok(body
+        .details
+        .map(DetailsWire::into_domain)
+        .unwrap_or_default())
 }
 
 #[derive(Deserialize, Default)]
@@ -106,8 +125,14 @@ enum OwnerWire {
 impl DetailsWire {
     fn into_domain(self) -> Details {
         let owner = self.owner.and_then(|owner| match owner {
-            OwnerWire::Object { kind, id } => non_empty(id).map(|id| Owner { kind: owner_kind(kind.as_deref()), id }),
-            OwnerWire::Id(id) => non_empty(Some(id)).map(|id| Owner { kind: OwnerKind::Unspecified, id }),
+            OwnerWire::Object { kind, id } => non_empty(id).map(|id| Owner {
+                kind: owner_kind(kind.as_deref()),
+                id,
+            }),
+            OwnerWire::Id(id) => non_empty(Some(id)).map(|id| Owner {
+                kind: OwnerKind::Unspecified,
+                id,
+            }),
         });
         Details {
             owner,
@@ -153,11 +178,21 @@ impl UserWire {
     fn into_domain(self, requested_id: &str) -> User {
         let details = self.details.unwrap_or_default();
         let id = non_empty(details.id.clone()).unwrap_or_else(|| requested_id.to_string());
-        let email = self.contact.and_then(|c| c.email).and_then(|e| non_empty(e.address));
+        let email = self
+            .contact
+            .and_then(|c| c.email)
+            .and_then(|e| non_empty(e.address));
         let data = self.data.unwrap_or_default();
-        let text = |key: &str| non_empty(data.get(key).and_then(|v| v.as_str()).map(str::to_string));
-        let full_name = [text("givenName"), text("familyName")].into_iter().flatten().collect::<Vec<_>>().join(" ");
-        let username = text("username").or_else(|| email.clone()).unwrap_or_default();
+        let text =
+            |key: &str| non_empty(data.get(key).and_then(|v| v.as_str()).map(str::to_string));
+        let full_name = [text("givenName"), text("familyName")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let username = text("username")
+            .or_else(|| email.clone())
+            .unwrap_or_default();
         let display_name = text("displayName")
             .or_else(|| text("name"))
             .or(non_empty(Some(full_name)))
@@ -183,20 +218,44 @@ mod tests {
     use crate::http::Method;
 
     fn ok(body: &str) -> ApiResponse {
-        ApiResponse { status: 200, content_type: Some("application/json".into()), retry_after: None, body: body.into() }
+        ApiResponse {
+            status: 200,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.into(),
+        }
     }
 
     #[test]
     fn builds_the_contract_paths() {
-        let lock = action_request("69629012906488334", UserAction::Lock, Some("69629023906488334"));
+        let lock = action_request(
+            "69629012906488334",
+            UserAction::Lock,
+            Some("69629023906488334"),
+        );
         assert_eq!(lock.method, Method::Post);
-        assert_eq!(lock.path, "/resources/v3alpha/users/69629012906488334/_lock?organization.orgId=69629023906488334");
+        assert_eq!(
+            lock.path,
+            "/resources/v3alpha/users/69629012906488334/_lock?organization.orgId=69629023906488334"
+        );
         assert_eq!(lock.json_body, None);
-        assert_eq!(action_request("1", UserAction::Reactivate, None).path, "/resources/v3alpha/users/1/_activate");
-        assert_eq!(action_request("1", UserAction::Deactivate, None).path, "/resources/v3alpha/users/1/_deactivate");
-        assert_eq!(action_request("1", UserAction::Unlock, None).path, "/resources/v3alpha/users/1/_unlock");
+        assert_eq!(
+            action_request("1", UserAction::Reactivate, None).path,
+            "/resources/v3alpha/users/1/_activate"
+        );
+        assert_eq!(
+            action_request("1", UserAction::Deactivate, None).path,
+            "/resources/v3alpha/users/1/_deactivate"
+        );
+        assert_eq!(
+            action_request("1", UserAction::Unlock, None).path,
+            "/resources/v3alpha/users/1/_unlock"
+        );
         let delete = action_request("1", UserAction::Delete, None);
-        assert_eq!((delete.method, delete.path.as_str()), (Method::Delete, "/resources/v3alpha/users/1"));
+        assert_eq!(
+            (delete.method, delete.path.as_str()),
+            (Method::Delete, "/resources/v3alpha/users/1")
+        );
     }
 
     #[test]
@@ -205,7 +264,13 @@ mod tests {
         let body = r#"{ "details": { "id": "69629012906488334", "changed": "2024-08-02T11:07:00Z",
                        "owner": { "type": "OWNER_TYPE_ORG", "id": "69629023906488334" } } }"#;
         let details = read_action(UserAction::Lock, &ok(body)).unwrap();
-        assert_eq!(details.owner, Some(Owner { kind: OwnerKind::Organization, id: "69629023906488334".into() }));
+        assert_eq!(
+            details.owner,
+            Some(Owner {
+                kind: OwnerKind::Organization,
+                id: "69629023906488334".into()
+            })
+        );
         assert_eq!(details.changed.unwrap().as_str(), "2024-08-02T11:07:00Z");
         assert_eq!((details.created, details.sequence), (None, None));
     }
@@ -215,12 +280,21 @@ mod tests {
         let body = r#"{"details":{"id":"69629012906488334","created":"2024-08-01T10:00:00.123456Z",
             "changed":"2024-08-02T11:00:00Z","owner":{"type":"OWNER_TYPE_ORG","id":"69629023906488334"}}}"#;
         let details = read_action(UserAction::Lock, &ok(body)).unwrap();
-        assert_eq!(details.created.unwrap().as_str(), "2024-08-01T10:00:00.123456Z");
+        assert_eq!(
+            details.created.unwrap().as_str(),
+            "2024-08-01T10:00:00.123456Z"
+        );
 
         // The published OpenAPI example shows the owner as a plain string.
         let body = r#"{"details":{"id":"1","changed":"2024-08-02T11:00:00Z","owner":"69629023906488334"}}"#;
         let details = read_action(UserAction::Lock, &ok(body)).unwrap();
-        assert_eq!(details.owner, Some(Owner { kind: OwnerKind::Unspecified, id: "69629023906488334".into() }));
+        assert_eq!(
+            details.owner,
+            Some(Owner {
+                kind: OwnerKind::Unspecified,
+                id: "69629023906488334".into()
+            })
+        );
 
         for (wire, kind) in [
             ("OWNER_TYPE_INSTANCE", OwnerKind::Instance),
@@ -229,7 +303,14 @@ mod tests {
             ("OWNER_TYPE_GALAXY", OwnerKind::Unspecified),
         ] {
             let body = format!(r#"{{"details":{{"owner":{{"type":"{wire}","id":"9"}}}}}}"#);
-            assert_eq!(read_action(UserAction::Lock, &ok(&body)).unwrap().owner.unwrap().kind, kind);
+            assert_eq!(
+                read_action(UserAction::Lock, &ok(&body))
+                    .unwrap()
+                    .owner
+                    .unwrap()
+                    .kind,
+                kind
+            );
         }
     }
 
@@ -249,17 +330,35 @@ mod tests {
     fn refused_transitions_and_the_unimplemented_get_are_read() {
         // §7.2: every refused transition is NotFound.
         let body = r#"{"code":5,"message":"User could not be found (COMMAND-G4LOrnjY7q)","details":[{"id":"COMMAND-G4LOrnjY7q","message":"User could not be found"}]}"#;
-        let refused = ApiResponse { status: 404, ..ok(body) };
+        let refused = ApiResponse {
+            status: 404,
+            ..ok(body)
+        };
         let err = read_action(UserAction::Lock, &refused).unwrap_err();
-        assert!(matches!(err, ApiError::Conflict(_)), "a refused lock is about state, not existence: {err:?}");
+        assert!(
+            matches!(err, ApiError::Conflict(_)),
+            "a refused lock is about state, not existence: {err:?}"
+        );
         assert_eq!(err.error_id(), Some("COMMAND-G4LOrnjY7q"));
         // The same answer to another action, or to delete, means the user is gone.
-        assert!(matches!(read_action(UserAction::Unlock, &refused), Err(ApiError::NotFound(_))));
-        assert!(matches!(read_action(UserAction::Delete, &refused), Err(ApiError::NotFound(_))));
+        assert!(matches!(
+            read_action(UserAction::Unlock, &refused),
+            Err(ApiError::NotFound(_))
+        ));
+        assert!(matches!(
+            read_action(UserAction::Delete, &refused),
+            Err(ApiError::NotFound(_))
+        ));
 
-        let unimplemented = ApiResponse { status: 501, ..ok(r#"{"code":12,"message":"method GetUser not implemented"}"#) };
+        let unimplemented = ApiResponse {
+            status: 501,
+            ..ok(r#"{"code":12,"message":"method GetUser not implemented"}"#)
+        };
         assert!(get_is_unimplemented(&unimplemented));
         assert!(read_action(UserAction::Lock, &ok("{}")).is_ok());
-        assert!(matches!(read_user("1", &ok("{}")), Err(ApiError::UnreadableAnswer { .. })));
+        assert!(matches!(
+            read_user("1", &ok("{}")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
     }
 }

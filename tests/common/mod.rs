@@ -49,7 +49,11 @@ impl Drop for Mounted {
     }
 }
 
-pub fn mount(connection: Connection, token: &str, page: impl FnOnce() -> AnyView + Send + 'static) -> Mounted {
+pub fn mount(
+    connection: Connection,
+    token: &str,
+    page: impl FnOnce() -> AnyView + Send + 'static,
+) -> Mounted {
     let document = document();
     let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     // Appended, never replacing the body: the runner reports through it.
@@ -61,12 +65,18 @@ pub fn mount(connection: Connection, token: &str, page: impl FnOnce() -> AnyView
         provide_context(Api::new(&connection, session));
         view! { <Router>{page()}</Router> }.into_any()
     });
-    Mounted { container, _handle: handle }
+    Mounted {
+        container,
+        _handle: handle,
+    }
 }
 
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
@@ -79,7 +89,10 @@ pub async fn wait_until(page: &Mounted, what: &str, condition: impl Fn(&Mounted)
         }
         sleep(50).await;
     }
-    panic!("timed out waiting for {what}; the page shows:\n{}", page.text());
+    panic!(
+        "timed out waiting for {what}; the page shows:\n{}",
+        page.text()
+    );
 }
 
 impl Mounted {
@@ -88,15 +101,22 @@ impl Mounted {
     }
 
     pub fn query(&self, selector: &str) -> Option<HtmlElement> {
-        self.container.query_selector(selector).unwrap().map(|e| e.unchecked_into())
+        self.container
+            .query_selector(selector)
+            .unwrap()
+            .map(|e| e.unchecked_into())
     }
 
     pub fn badge(&self) -> String {
-        self.query("[data-testid=state-badge]").map(|b| b.inner_text()).unwrap_or_default()
+        self.query("[data-testid=state-badge]")
+            .map(|b| b.inner_text())
+            .unwrap_or_default()
     }
 
     pub fn heading(&self) -> String {
-        self.query("h1").map(|h| h.text_content().unwrap_or_default()).unwrap_or_default()
+        self.query("h1")
+            .map(|h| h.text_content().unwrap_or_default())
+            .unwrap_or_default()
     }
 
     /// The page's own alert, not one inside the grants section.
@@ -114,36 +134,54 @@ impl Mounted {
     }
 
     pub fn details(&self) -> String {
-        self.query("[data-testid=details]").map(|d| d.inner_text()).unwrap_or_default()
+        self.query("[data-testid=details]")
+            .map(|d| d.inner_text())
+            .unwrap_or_default()
     }
 
     /// The action bar's button labelled `label`.
     pub fn action(&self, label: &str) -> HtmlButtonElement {
-        let bar = self.query(".action-bar").unwrap_or_else(|| panic!("no action bar; page shows:\n{}", self.text()));
+        let bar = self
+            .query(".action-bar")
+            .unwrap_or_else(|| panic!("no action bar; page shows:\n{}", self.text()));
         button_in(&bar, label).unwrap_or_else(|| panic!("no {label} button"))
     }
 
     pub fn action_labels(&self) -> Vec<String> {
-        let buttons = self.query(".action-bar").map(|bar| bar.query_selector_all("button").unwrap());
+        let buttons = self
+            .query(".action-bar")
+            .map(|bar| bar.query_selector_all("button").unwrap());
         buttons
-            .map(|b| (0..b.length()).filter_map(|i| b.item(i)).map(|n| n.text_content().unwrap_or_default()).collect())
+            .map(|b| {
+                (0..b.length())
+                    .filter_map(|i| b.item(i))
+                    .map(|n| n.text_content().unwrap_or_default())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     pub fn enabled_actions(&self) -> Vec<String> {
-        self.action_labels().into_iter().filter(|label| !self.action(label).disabled()).collect()
+        self.action_labels()
+            .into_iter()
+            .filter(|label| !self.action(label).disabled())
+            .collect()
     }
 
     /// Clicks `label` in the open confirmation dialog.
     pub fn confirm(&self, label: &str) {
         let dialog = self.dialog().expect("the confirmation dialog is open");
-        button_in(&dialog, label).unwrap_or_else(|| panic!("no {label} button in the dialog")).click();
+        button_in(&dialog, label)
+            .unwrap_or_else(|| panic!("no {label} button in the dialog"))
+            .click();
     }
 
     /// Clicks the alert's "Try again".
     pub fn retry(&self) {
         let alert = self.query("[role=alert]").expect("an alert");
-        button_in(&alert, "Try again").expect("a Try again button").click();
+        button_in(&alert, "Try again")
+            .expect("a Try again button")
+            .click();
     }
 }
 
@@ -159,7 +197,9 @@ pub fn type_into(input: &web_sys::HtmlInputElement, text: &str) {
     input.set_value(text);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
 }
 
 pub fn document() -> web_sys::Document {
@@ -168,7 +208,13 @@ pub fn document() -> web_sys::Document {
 
 /// Sends a request straight to the sandbox, as another admin in another tab
 /// would, and returns the status and body.
-pub async fn direct(method: &str, path: &str, token: &str, headers: &[(&str, &str)], body: Option<&str>) -> (u16, String) {
+pub async fn direct(
+    method: &str,
+    path: &str,
+    token: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> (u16, String) {
     let url = format!("{}{path}", sandbox_url());
     let mut builder = gloo_net::http::RequestBuilder::new(&url)
         .method(method.parse().unwrap())
@@ -177,7 +223,10 @@ pub async fn direct(method: &str, path: &str, token: &str, headers: &[(&str, &st
         builder = builder.header(name, value);
     }
     let request = match body {
-        Some(body) => builder.header("Content-Type", "application/json").body(body).unwrap(),
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body)
+            .unwrap(),
         None => builder.build().unwrap(),
     };
     let response = request.send().await.unwrap();
@@ -188,7 +237,10 @@ pub async fn direct(method: &str, path: &str, token: &str, headers: &[(&str, &st
 pub async fn server_state(user_id: &str) -> String {
     let (_, body) = direct("GET", &format!("/v2/users/{user_id}"), OWNER, &[], None).await;
     let body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-    body["user"]["state"].as_str().unwrap_or_default().to_string()
+    body["user"]["state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Arms a sandbox fault for the next matching request(s).
@@ -201,5 +253,39 @@ pub async fn arm_fault(method: &str, path_prefix: &str, fault: &str, times: u32)
         .send()
         .await
         .unwrap();
-    assert!(response.ok(), "arming fault {fault} on {path_prefix}: HTTP {}", response.status());
+    assert!(
+        response.ok(),
+        "arming fault {fault} on {path_prefix}: HTTP {}",
+        response.status()
+    );
+}
+
+/// Points the test page's address at `url` (path and query), as a pasted
+/// link would, before a page that reads the URL is mounted.
+pub fn set_url(url: &str) {
+    let history = web_sys::window().unwrap().history().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
+        .unwrap();
+}
+
+/// The test page's current query string (`?state=locked`).
+pub fn current_search() -> String {
+    web_sys::window().unwrap().location().search().unwrap()
+}
+
+/// The n-th generated user (`sandbox --seed`): n % 10 == 6 is inactive,
+/// 7 locked, 8 initial, the rest active; n % 4 == 3 belongs to Globex.
+pub fn generated(n: u64) -> String {
+    (226_000_001_000_000_000 + n).to_string()
+}
+
+/// Chooses `value` in a `<select>` as a person would.
+pub fn choose(select: &web_sys::HtmlSelectElement, value: &str) {
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
 }

@@ -1,0 +1,272 @@
+//! What a users list shows: the query (kept in the URL, so reload, Back and a
+//! shared link restore the view) and the outcome of a bulk action.
+
+use super::{Lifecycle, User, UserAction, UserState};
+
+/// Rows per page the list offers.
+pub const PAGE_SIZES: [u32; 4] = [20, 50, 100, 1000];
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortField {
+    UserName,
+    DisplayName,
+    Email,
+    State,
+    CreationDate,
+}
+
+impl SortField {
+    pub const ALL: [SortField; 5] = [
+        SortField::DisplayName,
+        SortField::UserName,
+        SortField::Email,
+        SortField::State,
+        SortField::CreationDate,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SortField::UserName => "username",
+            SortField::DisplayName => "name",
+            SortField::Email => "email",
+            SortField::State => "state",
+            SortField::CreationDate => "created",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortField::UserName => "User name",
+            SortField::DisplayName => "Name",
+            SortField::Email => "Email",
+            SortField::State => "State",
+            SortField::CreationDate => "Created",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<SortField> {
+        SortField::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// A state to filter by (the states a list can be filtered on).
+pub const FILTER_STATES: [UserState; 4] = [
+    UserState::Active,
+    UserState::Inactive,
+    UserState::Locked,
+    UserState::Initial,
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserQuery {
+    /// Matches name, user name or email (the provider decides how).
+    pub search: String,
+    pub state: Option<UserState>,
+    pub sort: SortField,
+    pub ascending: bool,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl Default for UserQuery {
+    fn default() -> Self {
+        UserQuery {
+            search: String::new(),
+            state: None,
+            sort: SortField::DisplayName,
+            ascending: true,
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl UserQuery {
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page.saturating_sub(1)) * u64::from(self.page_size)
+    }
+
+    /// Reads the query from URL parameters; anything missing or not
+    /// understood falls back to the default rather than failing the page.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> UserQuery {
+        let default = UserQuery::default();
+        UserQuery {
+            search: get("q").map(|q| q.trim().to_string()).unwrap_or_default(),
+            state: get("state")
+                .and_then(|s| FILTER_STATES.into_iter().find(|st| st.css_name() == s)),
+            sort: get("sort")
+                .and_then(|s| SortField::from_key(&s))
+                .unwrap_or(default.sort),
+            ascending: get("order").map(|o| o != "desc").unwrap_or(true),
+            page: get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+            page_size: get("size")
+                .and_then(|s| s.parse().ok())
+                .filter(|s| PAGE_SIZES.contains(s))
+                .unwrap_or(default.page_size),
+        }
+    }
+
+    /// The URL parameters for this query; defaults are left out so links stay short.
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let default = UserQuery::default();
+        let mut params = Vec::new();
+        if !self.search.is_empty() {
+            params.push(("q", self.search.clone()));
+        }
+        if let Some(state) = &self.state {
+            params.push(("state", state.css_name().to_string()));
+        }
+        if self.sort != default.sort {
+            params.push(("sort", self.sort.key().to_string()));
+        }
+        if !self.ascending {
+            params.push(("order", "desc".to_string()));
+        }
+        if self.page != 1 {
+            params.push(("page", self.page.to_string()));
+        }
+        if self.page_size != default.page_size {
+            params.push(("size", self.page_size.to_string()));
+        }
+        params
+    }
+
+    /// A changed filter, search or sort starts again at the first page.
+    pub fn with_filters(&self, change: impl FnOnce(&mut UserQuery)) -> UserQuery {
+        let mut next = self.clone();
+        change(&mut next);
+        next.page = 1;
+        next
+    }
+}
+
+/// One page of users and the total the server counted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserPage {
+    pub users: Vec<User>,
+    pub total: u64,
+}
+
+/// What became of one user in a bulk action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BulkOutcome {
+    Done,
+    /// Not sent, or refused because the user already was in that state.
+    Skipped(String),
+    Failed(String),
+}
+
+/// Splits a selection into the users the action is sent for and the ones
+/// skipped because their state does not allow it (so no doomed request is sent).
+pub fn plan_bulk(
+    lifecycle: Lifecycle,
+    action: UserAction,
+    selected: &[User],
+) -> (Vec<User>, Vec<(User, BulkOutcome)>) {
+    let mut send = Vec::new();
+    let mut skipped = Vec::new();
+    for user in selected {
+        match lifecycle.refusal_reason(action, &user.state) {
+            None => send.push(user.clone()),
+            Some(reason) => skipped.push((user.clone(), BulkOutcome::Skipped(reason))),
+        }
+    }
+    (send, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Details, UserKind};
+    use std::collections::HashMap;
+
+    fn params(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |key| map.get(key).cloned()
+    }
+
+    #[test]
+    fn the_query_round_trips_through_the_url() {
+        let query = UserQuery {
+            search: "duck".into(),
+            state: Some(UserState::Locked),
+            sort: SortField::CreationDate,
+            ascending: false,
+            page: 3,
+            page_size: 100,
+        };
+        let pairs = query.to_params();
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(UserQuery::from_params(params(&borrowed)), query);
+        assert_eq!(query.offset(), 200);
+    }
+
+    #[test]
+    fn defaults_leave_the_url_clean_and_bad_values_fall_back() {
+        assert!(UserQuery::default().to_params().is_empty());
+        let query = UserQuery::from_params(params(&[
+            ("page", "0"),
+            ("size", "7"),
+            ("state", "sleeping"),
+            ("sort", "x"),
+            ("q", "  ada "),
+        ]));
+        assert_eq!(
+            query,
+            UserQuery {
+                search: "ada".into(),
+                ..UserQuery::default()
+            }
+        );
+    }
+
+    #[test]
+    fn changing_a_filter_goes_back_to_the_first_page() {
+        let query = UserQuery {
+            page: 4,
+            ..UserQuery::default()
+        };
+        let next = query.with_filters(|q| q.state = Some(UserState::Inactive));
+        assert_eq!((next.page, next.state), (1, Some(UserState::Inactive)));
+    }
+
+    fn user(id: &str, state: UserState) -> User {
+        User {
+            id: id.into(),
+            username: id.into(),
+            display_name: id.into(),
+            login_name: None,
+            email: None,
+            kind: UserKind::Human,
+            state,
+            details: Details::default(),
+        }
+    }
+
+    #[test]
+    fn bulk_actions_only_send_what_the_state_allows() {
+        let selected = [
+            user("a", UserState::Active),
+            user("b", UserState::Inactive),
+            user("c", UserState::Locked),
+        ];
+        let (send, skipped) = plan_bulk(Lifecycle::ZitadelV2, UserAction::Deactivate, &selected);
+        assert_eq!(
+            send.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+            ["a", "c"]
+        );
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(
+            skipped[0].1,
+            BulkOutcome::Skipped("The user is already inactive.".into())
+        );
+    }
+}

@@ -1,0 +1,555 @@
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::user_detail::REREAD_DELAYS;
+use super::RequireSignIn;
+use crate::api::{new_intent, Api};
+use crate::components::{ActionBar, ErrorAlert, StateBadge, TimestampView};
+use crate::domain::{
+    plan_bulk, BulkOutcome, LifecycleAction, SortField, User, UserAction, UserPage, UserQuery,
+    FILTER_STATES, PAGE_SIZES,
+};
+use crate::http::ApiError;
+use crate::providers::weavr;
+
+/// How long typing pauses before the search is sent.
+const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
+/// Bulk requests in flight at once: fast, without tripping rate limits.
+const BULK_CONCURRENCY: usize = 4;
+
+/// `/users`
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <RequireSignIn>
+            <UsersList/>
+        </RequireSignIn>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct ListState {
+    query: Memo<UserQuery>,
+    /// The page as the server last returned it, with confirmed writes applied.
+    page: RwSignal<Option<Result<UserPage, ApiError>>>,
+    loading: RwSignal<bool>,
+    selected: RwSignal<HashSet<String>>,
+    /// Users whose change a bulk action confirmed; a list read older than
+    /// that change does not overwrite it.
+    confirmed: StoredValue<HashMap<String, User>>,
+    /// Counts loads, so an answer to a superseded query is dropped.
+    generation: StoredValue<u64>,
+    bulk_busy: RwSignal<Option<UserAction>>,
+    bulk_results: RwSignal<Option<(UserAction, Vec<(User, BulkOutcome)>)>>,
+}
+
+/// The users of the active connection, one server-side page at a time.
+#[component]
+pub fn UsersList() -> impl IntoView {
+    let api = expect_context::<Api>();
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| UserQuery::from_params(|key| p.get(key))));
+    let list = ListState {
+        query,
+        page: RwSignal::new(None),
+        loading: RwSignal::new(true),
+        selected: RwSignal::new(HashSet::new()),
+        confirmed: StoredValue::new(HashMap::new()),
+        generation: StoredValue::new(0),
+        bulk_busy: RwSignal::new(None),
+        bulk_results: RwSignal::new(None),
+    };
+
+    Effect::new({
+        let api = api.clone();
+        move || {
+            let query = query.get();
+            list.selected.set(HashSet::new());
+            list.confirmed.set_value(HashMap::new());
+            load(api.clone(), list, query);
+        }
+    });
+
+    let retry = Callback::new({
+        let api = api.clone();
+        move |_| load(api.clone(), list, query.get_untracked())
+    });
+    let on_bulk = Callback::new(move |action: UserAction| run_bulk(api.clone(), list, action));
+
+    view! {
+        <article class="users-page">
+            <h1>"Users"</h1>
+            <FilterBar query=query/>
+            <BulkBar list=list on_action=on_bulk/>
+            <BulkResults list=list/>
+            {move || match list.page.get() {
+                None => view! { <p class="muted" aria-live="polite">"Loading users…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry return_to="/users".to_string()/> }.into_any(),
+                Some(Ok(page)) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
+                Some(Ok(page)) => view! {
+                    <UserTable list=list users=page.users/>
+                    <Pager query=query total=page.total/>
+                }.into_any(),
+            }}
+        </article>
+    }
+}
+
+fn load(api: Api, list: ListState, query: UserQuery) {
+    let generation = list.generation.get_value() + 1;
+    list.generation.set_value(generation);
+    list.loading.set(true);
+    spawn_local(async move {
+        let result = api.list_users(&query).await;
+        if list.generation.try_get_value() != Some(generation) {
+            return; // a newer query was asked for meanwhile, or the page is gone
+        }
+        let result = result.map(|mut page| {
+            list.confirmed.with_value(|confirmed| {
+                for user in &mut page.users {
+                    if let Some(known) = confirmed.get(&user.id) {
+                        *user = known.reconciled_with(user.clone());
+                    }
+                }
+            });
+            page
+        });
+        list.page.set(Some(result));
+        list.loading.set(false);
+    });
+}
+
+/// Search, state filter, sort and page size; each change goes into the URL.
+#[component]
+fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
+    let navigate = use_navigate();
+    let api = expect_context::<Api>();
+    let is_weavr = !api.provider().has_grants();
+    let go = StoredValue::new(move |next: UserQuery, replace: bool| {
+        navigate(
+            &users_url(&next),
+            NavigateOptions {
+                replace,
+                ..Default::default()
+            },
+        );
+    });
+    let typed = RwSignal::new(query.get_untracked().search);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    // Back, or a shared link, changes the URL: the field follows it.
+    Effect::new(move || typed.set(query.with(|q| q.search.clone())));
+    let on_search = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        typed.set(text.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let next = query
+                    .get_untracked()
+                    .with_filters(|q| q.search = text.trim().to_string());
+                if next != query.get_untracked() {
+                    // Typing replaces the history entry rather than adding one per pause.
+                    go.with_value(|go| go(next, true));
+                }
+            },
+            SEARCH_DEBOUNCE,
+        );
+        pending.set_value(handle.ok());
+    };
+    let states = FILTER_STATES
+        .into_iter()
+        .filter(|s| !is_weavr || matches!(s.css_name(), "active" | "inactive"));
+    let search_hint = move || {
+        let search = query.with(|q| q.search.clone());
+        (is_weavr && !search.is_empty() && !weavr::is_email(&search)).then_some(
+            "Weavr finds users by their whole email address only; this search is not sent.",
+        )
+    };
+
+    view! {
+        <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
+            <label class="field">
+                <span>{if is_weavr { "Search by email" } else { "Search name, user name, email or id" }}</span>
+                <input type="search" prop:value=move || typed.get() on:input=on_search/>
+            </label>
+            <label class="field">
+                <span>"State"</span>
+                <select on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    let next = query.get_untracked().with_filters(|q| {
+                        q.state = FILTER_STATES.into_iter().find(|s| s.css_name() == value)
+                    });
+                    go.with_value(|go| go(next, false));
+                }>
+                    <option value="" selected=move || query.with(|q| q.state.is_none())>"Any state"</option>
+                    {states.map(|state| {
+                        let name = state.css_name();
+                        let selected = state.clone();
+                        view! {
+                            <option value=name selected=move || query.with(|q| q.state.as_ref() == Some(&selected))>
+                                {state.label().to_string()}
+                            </option>
+                        }
+                    }).collect_view()}
+                </select>
+            </label>
+            {(!is_weavr).then(|| view! {
+                <label class="field">
+                    <span>"Sort by"</span>
+                    <select on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        let (key, order) = value.split_once(':').unwrap_or((value.as_str(), "asc"));
+                        let next = query.get_untracked().with_filters(|q| {
+                            q.sort = SortField::ALL.into_iter().find(|f| f.key() == key).unwrap_or(q.sort);
+                            q.ascending = order != "desc";
+                        });
+                        go.with_value(|go| go(next, false));
+                    }>
+                        {SortField::ALL.into_iter().flat_map(|field| [(field, true), (field, false)]).map(|(field, ascending)| {
+                            let value = format!("{}:{}", field.key(), if ascending { "asc" } else { "desc" });
+                            let label = format!("{} {}", field.label(), if ascending { "↑" } else { "↓" });
+                            view! {
+                                <option value=value selected=move || query.with(|q| q.sort == field && q.ascending == ascending)>{label}</option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+            <label class="field">
+                <span>"Per page"</span>
+                <select on:change=move |ev| {
+                    let size = event_target_value(&ev).parse().unwrap_or(50);
+                    let next = query.get_untracked().with_filters(|q| q.page_size = size);
+                    go.with_value(|go| go(next, false));
+                }>
+                    {PAGE_SIZES.into_iter().filter(|s| !is_weavr || *s <= weavr::MAX_LIMIT).map(|size| view! {
+                        <option value=size.to_string() selected=move || query.with(|q| q.page_size == size)>{size.to_string()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </form>
+        {move || search_hint().map(|hint| view! { <p class="notice">{hint}</p> })}
+    }
+}
+
+/// The list's address for `query`.
+pub fn users_url(query: &UserQuery) -> String {
+    let params = query.to_params();
+    if params.is_empty() {
+        return "/users".to_string();
+    }
+    let encoded: Vec<String> = params
+        .iter()
+        .map(|(key, value)| format!("{key}={}", js_sys::encode_uri_component(value)))
+        .collect();
+    format!("/users?{}", encoded.join("&"))
+}
+
+#[component]
+fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
+    let ids = StoredValue::new(users.iter().map(|u| u.id.clone()).collect::<Vec<String>>());
+    let all_selected = move || {
+        ids.with_value(|ids| {
+            list.selected
+                .with(|s| !ids.is_empty() && ids.iter().all(|id| s.contains(id)))
+        })
+    };
+    let toggle_all = move |_| {
+        let select = !all_selected();
+        let ids = ids.get_value();
+        list.selected.update(|s| {
+            for id in &ids {
+                if select {
+                    s.insert(id.clone());
+                } else {
+                    s.remove(id);
+                }
+            }
+        });
+    };
+    let rows = users
+        .into_iter()
+        .map(|user| view! { <UserRow list=list user=user/> })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="users" aria-busy=move || list.loading.get().to_string()>
+                <thead>
+                    <tr>
+                        <th scope="col">
+                            <input type="checkbox" aria-label="Select all users on this page"
+                                prop:checked=all_selected on:change=toggle_all/>
+                        </th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Login name"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Owner"</th>
+                        <th scope="col">"Changed"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn UserRow(list: ListState, user: User) -> impl IntoView {
+    let id = user.id.clone();
+    let checked = {
+        let id = id.clone();
+        move || list.selected.with(|s| s.contains(&id))
+    };
+    let toggle = {
+        let id = id.clone();
+        move |_| {
+            list.selected.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id.clone());
+                }
+            })
+        }
+    };
+    let owner = user
+        .details
+        .owner
+        .as_ref()
+        .map(|o| format!("{} {}", o.kind.label(), o.id))
+        .unwrap_or_default();
+    view! {
+        <tr data-user-id=id.clone()>
+            <td><input type="checkbox" aria-label=format!("Select {}", user.display_name) prop:checked=checked on:change=toggle/></td>
+            <td><A href=format!("/users/{}", id)>{user.display_name.clone()}</A></td>
+            <td class="muted">{user.login_name.clone().unwrap_or(user.username.clone())}</td>
+            <td><StateBadge label=user.state.label().to_string() tone=user.state.css_name()/></td>
+            <td class="muted">{owner}</td>
+            <td>{user.details.changed.clone().map(|t| view! { <TimestampView timestamp=t/> })}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Pager(query: Memo<UserQuery>, total: u64) -> impl IntoView {
+    let summary = move || {
+        let q = query.get();
+        let first = q.offset() + 1;
+        let last = (q.offset() + u64::from(q.page_size)).min(total);
+        format!("{first}–{last} of {total}")
+    };
+    let link = move |delta: i64| {
+        let q = query.get();
+        let page = i64::from(q.page) + delta;
+        let last_page = total.div_ceil(u64::from(q.page_size)).max(1) as i64;
+        (page >= 1 && page <= last_page).then(|| {
+            users_url(&UserQuery {
+                page: page as u32,
+                ..q
+            })
+        })
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {move || match link(-1) {
+                Some(href) => view! { <A href=href attr:rel="prev">"← Previous"</A> }.into_any(),
+                None => view! { <span class="muted">"← Previous"</span> }.into_any(),
+            }}
+            <span aria-live="polite">{summary}</span>
+            {move || match link(1) {
+                Some(href) => view! { <A href=href attr:rel="next">"Next →"</A> }.into_any(),
+                None => view! { <span class="muted">"Next →"</span> }.into_any(),
+            }}
+        </nav>
+    }
+}
+
+#[component]
+fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
+    let filtered = move || query.with(|q| !q.search.is_empty() || q.state.is_some());
+    view! {
+        <div class="empty">
+            {move || if filtered() {
+                view! { <p>"No users match these filters. " <A href="/users">"Clear the filters"</A></p> }.into_any()
+            } else if query.with(|q| q.page > 1) {
+                view! { <p>"This page is past the last user. " <A href="/users">"Go to the first page"</A></p> }.into_any()
+            } else {
+                view! { <p>"There are no users you may see here yet."</p> }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// Bulk actions for the selected rows (destructive ones ask first).
+#[component]
+fn BulkBar(list: ListState, on_action: Callback<UserAction>) -> impl IntoView {
+    let lifecycle = expect_context::<Api>().lifecycle();
+    let actions: Vec<UserAction> = lifecycle
+        .offered()
+        .iter()
+        .copied()
+        .filter(|a| *a != UserAction::Delete)
+        .collect();
+    let count = move || list.selected.with(HashSet::len);
+    let refusal = Callback::new(move |_: UserAction| {
+        (count() == 0).then(|| "Select users first.".to_string())
+    });
+    let subject = Signal::derive(move || match count() {
+        1 => "1 selected user".to_string(),
+        n => format!("{n} selected users"),
+    });
+    view! {
+        <div class="bulk">
+            <span class="muted" aria-live="polite">{move || format!("{} selected", count())}</span>
+            <ActionBar
+                actions=actions
+                refusal=refusal
+                subject=subject
+                typed_confirmation=Signal::derive(String::new)
+                busy=list.bulk_busy
+                on_action=on_action
+            />
+        </div>
+    }
+}
+
+/// Each user's outcome of the last bulk action.
+#[component]
+fn BulkResults(list: ListState) -> impl IntoView {
+    move || {
+        list.bulk_results.get().map(|(action, results)| {
+            let count = |f: fn(&BulkOutcome) -> bool| results.iter().filter(|(_, o)| f(o)).count();
+            let done = count(|o| matches!(o, BulkOutcome::Done));
+            let skipped = count(|o| matches!(o, BulkOutcome::Skipped(_)));
+            let failed = count(|o| matches!(o, BulkOutcome::Failed(_)));
+            let running = list.bulk_busy.get().is_some();
+            let items = results
+                .into_iter()
+                .map(|(user, outcome)| {
+                    let (class, text) = match outcome {
+                        BulkOutcome::Done => ("done", "Done".to_string()),
+                        BulkOutcome::Skipped(why) => ("skipped", format!("Skipped: {why}")),
+                        BulkOutcome::Failed(why) => ("failed", format!("Failed: {why}")),
+                    };
+                    view! { <li class=class data-user-id=user.id><strong>{user.display_name}</strong> " — " {text}</li> }
+                })
+                .collect_view();
+            view! {
+                <section class="bulk-results" aria-live="polite" data-testid="bulk-results">
+                    <h2>{format!("{}: {done} done, {skipped} skipped, {failed} failed{}", action.label(), if running { " (running…)" } else { "" })}</h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// Sends `action` for the selected users that allow it, a few at a time.
+/// Done and skipped rows are deselected; failed rows stay selected to retry.
+fn run_bulk(api: Api, list: ListState, action: UserAction) {
+    if list.bulk_busy.get_untracked().is_some() {
+        return;
+    }
+    let selected_ids = list.selected.get_untracked();
+    let rows: Vec<User> = list.page.with_untracked(|p| match p {
+        Some(Ok(page)) => page
+            .users
+            .iter()
+            .filter(|u| selected_ids.contains(&u.id))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    });
+    let (to_send, skipped) = plan_bulk(api.lifecycle(), action, &rows);
+    list.bulk_busy.set(Some(action));
+    list.bulk_results.set(Some((action, skipped)));
+    let queue = Rc::new(RefCell::new(VecDeque::from(to_send)));
+    let workers_left = Rc::new(RefCell::new(BULK_CONCURRENCY));
+    for _ in 0..BULK_CONCURRENCY {
+        let (api, queue, workers_left) = (api.clone(), queue.clone(), workers_left.clone());
+        spawn_local(async move {
+            loop {
+                let Some(user) = queue.borrow_mut().pop_front() else {
+                    break;
+                };
+                let outcome = match api.act(&user.id, &new_intent(action)).await {
+                    Ok(details) => {
+                        let changed = user.after(action, details);
+                        list.confirmed
+                            .try_update_value(|c| c.insert(changed.id.clone(), changed.clone()));
+                        replace_row(list, changed);
+                        BulkOutcome::Done
+                    }
+                    // Contracts: a state precondition on a bulk run means it was already so.
+                    Err(ApiError::Conflict(message)) => {
+                        BulkOutcome::Skipped(format!("the server refused: {message}"))
+                    }
+                    Err(error) => BulkOutcome::Failed(describe(&error)),
+                };
+                let _ = list.bulk_results.try_update(|r| {
+                    if let Some((_, results)) = r {
+                        results.push((user, outcome));
+                    }
+                });
+            }
+            *workers_left.borrow_mut() -= 1;
+            if *workers_left.borrow() == 0 {
+                finish_bulk(api, list);
+            }
+        });
+    }
+}
+
+fn finish_bulk(api: Api, list: ListState) {
+    let failed: HashSet<String> = list.bulk_results.with_untracked(|r| {
+        r.as_ref()
+            .map(|(_, results)| {
+                results
+                    .iter()
+                    .filter(|(_, o)| matches!(o, BulkOutcome::Failed(_)))
+                    .map(|(u, _)| u.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let _ = list.selected.try_set(failed);
+    let _ = list.bulk_busy.try_set(None);
+    // Reads lag writes: re-read a moment later; confirmed rows are kept.
+    set_timeout(
+        move || {
+            if let Some(query) = list.query.try_get_untracked() {
+                load(api, list, query);
+            }
+        },
+        REREAD_DELAYS[0],
+    );
+}
+
+fn replace_row(list: ListState, changed: User) {
+    let _ = list.page.try_update(|page| {
+        if let Some(Ok(page)) = page {
+            if let Some(row) = page.users.iter_mut().find(|u| u.id == changed.id) {
+                *row = changed;
+            }
+        }
+    });
+}
+
+fn describe(error: &ApiError) -> String {
+    match error
+        .server_message()
+        .map(ToString::to_string)
+        .filter(|m| !m.is_empty())
+    {
+        Some(message) => format!("{error}: {message}"),
+        None => error.to_string(),
+    }
+}
