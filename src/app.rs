@@ -5,8 +5,8 @@ use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::Api;
-use crate::auth::Session;
-use crate::config::{AppConfig, ConfigError};
+use crate::auth::{self, Session};
+use crate::config::{AppConfig, ConfigError, Connection};
 use crate::pages::{GrantDetailPage, NotFoundPage, SignInPage, UserDetailPage, UsersPage};
 
 #[component]
@@ -19,21 +19,59 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The console for a loaded configuration.
+/// The console for a loaded configuration, on the connection the tab chose.
 #[component]
 pub fn Console(config: AppConfig) -> impl IntoView {
-    let connection = config.active_connection().clone();
-    let session = Session::from_tab();
+    let active = RwSignal::new(config.position_of(auth::remembered_connection().as_deref()));
+    let connections = StoredValue::new(config.connections);
+    move || {
+        let connection = connections.with_value(|c| c[active.get()].clone());
+        view! { <Connected connection=connection connections=connections active=active/> }
+    }
+}
+
+/// Everything below the choice of connection: its session, its API, the routes.
+#[component]
+fn Connected(
+    connection: Connection,
+    connections: StoredValue<Vec<Connection>>,
+    active: RwSignal<usize>,
+) -> impl IntoView {
+    let session = Session::from_tab(&connection.name);
     provide_context(session);
     provide_context(Api::new(&connection, session));
+    let switch = move |ev: leptos::ev::Event| {
+        let Ok(index) = event_target_value(&ev).parse::<usize>() else {
+            return;
+        };
+        if let Some(name) = connections.with_value(|c| c.get(index).map(|c| c.name.clone())) {
+            auth::remember_connection(&name);
+            // An id of one provider means nothing to another: start at the list.
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ =
+                    history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/users"));
+            }
+            active.set(index);
+        }
+    };
+    let options = connections.with_value(|all| {
+        all.iter()
+            .enumerate()
+            .map(|(index, c)| {
+                let selected = index == active.get_untracked();
+                view! { <option value=index.to_string() selected=selected>{c.name.clone()}</option> }
+            })
+            .collect_view()
+    });
 
     view! {
         <Router>
             <header class="top-bar">
                 <A href="/users" attr:class="brand">"Lifecycle console"</A>
-                <span class="connection" title=connection.provider.label()>
-                    "Connection: " <strong>{connection.name.clone()}</strong>
-                </span>
+                <label class="connection" title=connection.provider.label()>
+                    <span>"Connection"</span>
+                    <select on:change=switch>{options}</select>
+                </label>
                 <Show when=move || session.is_signed_in()>
                     <button type="button" class="link" on:click=move |_| session.sign_out()>"Sign out"</button>
                 </Show>

@@ -81,9 +81,10 @@ impl AppConfig {
         Ok(config)
     }
 
-    /// The connection the console acts on.
-    pub fn active_connection(&self) -> &Connection {
-        &self.connections[0]
+    /// The position of the connection named `name`, else the first.
+    pub fn position_of(&self, name: Option<&str>) -> usize {
+        name.and_then(|name| self.connections.iter().position(|c| c.name == name))
+            .unwrap_or(0)
     }
 
     /// Fetches `config.json` relative to the document's base URL.
@@ -120,8 +121,10 @@ mod tests {
             {"name":"Payments","provider":"weavr-payment-run","apiBaseUrl":"/weavr/payment-run"},
             {"name":"Preview","provider":"zitadel-v3alpha","timeoutSeconds":2.5}]}"#;
         let config = AppConfig::parse(text).unwrap();
-        assert_eq!(config.active_connection().name, "Sandbox");
-        assert_eq!(config.active_connection().api_base_url, "");
+        assert_eq!(config.connections[config.position_of(None)].name, "Sandbox");
+        assert_eq!(config.position_of(Some("Weavr")), 2);
+        assert_eq!(config.position_of(Some("gone")), 0);
+        assert_eq!(config.connections[0].api_base_url, "");
         assert_eq!(
             config.connections[1].api_base_url,
             "https://acme.zitadel.cloud"

@@ -3,22 +3,30 @@
 
 use leptos::prelude::*;
 
-const TOKEN_KEY: &str = "lifecycle-console.token";
+/// Where the token of a connection is kept in the tab's sessionStorage.
+fn token_key(connection_name: &str) -> String {
+    format!("lifecycle-console.token.{connection_name}")
+}
 
-/// The signed-in session, shared through context.
+/// Which connection the tab uses, by name.
+const CONNECTION_KEY: &str = "lifecycle-console.connection";
+
+/// The signed-in session of one connection, shared through context.
 #[derive(Clone, Copy, Debug)]
 pub struct Session {
     token: RwSignal<Option<String>>,
-    persist: bool,
+    /// The sessionStorage key; `None` keeps the token in memory only.
+    storage_key: StoredValue<Option<String>>,
 }
 
 impl Session {
-    /// The session of this browser tab, as kept in sessionStorage.
-    pub fn from_tab() -> Session {
-        let token = session_storage().and_then(|s| s.get_item(TOKEN_KEY).ok().flatten());
+    /// The session of this browser tab for `connection_name`, as kept in sessionStorage.
+    pub fn from_tab(connection_name: &str) -> Session {
+        let key = token_key(connection_name);
+        let token = session_storage().and_then(|s| s.get_item(&key).ok().flatten());
         Session {
             token: RwSignal::new(token.filter(|t| !t.is_empty())),
-            persist: true,
+            storage_key: StoredValue::new(Some(key)),
         }
     }
 
@@ -26,7 +34,7 @@ impl Session {
     pub fn in_memory(token: Option<String>) -> Session {
         Session {
             token: RwSignal::new(token),
-            persist: false,
+            storage_key: StoredValue::new(None),
         }
     }
 
@@ -41,21 +49,28 @@ impl Session {
 
     pub fn sign_in(&self, token: &str) {
         let token = token.trim().to_string();
-        if self.persist {
-            if let Some(storage) = session_storage() {
-                let _ = storage.set_item(TOKEN_KEY, &token);
-            }
+        if let (Some(key), Some(storage)) = (self.storage_key.get_value(), session_storage()) {
+            let _ = storage.set_item(&key, &token);
         }
         self.token.set(Some(token));
     }
 
     pub fn sign_out(&self) {
-        if self.persist {
-            if let Some(storage) = session_storage() {
-                let _ = storage.remove_item(TOKEN_KEY);
-            }
+        if let (Some(key), Some(storage)) = (self.storage_key.get_value(), session_storage()) {
+            let _ = storage.remove_item(&key);
         }
         self.token.set(None);
+    }
+}
+
+/// The connection this tab chose last, if any.
+pub fn remembered_connection() -> Option<String> {
+    session_storage()?.get_item(CONNECTION_KEY).ok().flatten()
+}
+
+pub fn remember_connection(name: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(CONNECTION_KEY, name);
     }
 }
 

@@ -2,12 +2,26 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
+use crate::api::Api;
 use crate::auth::{safe_return_path, Session};
 
 /// `/sign-in`: a personal access token of a ZITADEL service user.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let session = expect_context::<Session>();
+    let api = expect_context::<Api>();
+    let is_zitadel = api.provider().has_grants();
+    let (field, hint) = if is_zitadel {
+        (
+            "Personal access token",
+            "Use a personal access token of a ZITADEL service user with the user.write permission. ",
+        )
+    } else {
+        (
+            "Auth token",
+            "Use a Weavr auth token of a user with the ADMIN role (from login through your deployment's proxy). ",
+        )
+    };
     let query = use_query_map();
     let navigate = use_navigate();
     let token = RwSignal::new(String::new());
@@ -17,7 +31,7 @@ pub fn SignInPage() -> impl IntoView {
         ev.prevent_default();
         let value = token.get_untracked();
         if value.trim().is_empty() {
-            problem.set(Some("Paste a personal access token to sign in."));
+            problem.set(Some("Paste a token to sign in."));
             return;
         }
         if value.trim().chars().any(char::is_whitespace) {
@@ -36,12 +50,11 @@ pub fn SignInPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <p class="muted">
-                "Use a personal access token of a service user with the user.write permission. "
-                "It is kept in this tab only and forgotten when you sign out or close the tab."
+                {hint} "It is kept in this tab only and forgotten when you sign out or close the tab."
             </p>
             <form on:submit=on_submit>
                 <label class="field">
-                    <span>"Personal access token"</span>
+                    <span>{field}</span>
                     <input
                         type="password"
                         autocomplete="off"
