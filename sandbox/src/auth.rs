@@ -14,6 +14,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub const PERMISSION_USER_READ: &str = "user.read";
 pub const PERMISSION_USER_WRITE: &str = "user.write";
 pub const PERMISSION_USER_DELETE: &str = "user.delete";
+pub const PERMISSION_USER_GRANT_READ: &str = "user.grant.read";
+pub const PERMISSION_USER_GRANT_WRITE: &str = "user.grant.write";
+pub const PERMISSION_USER_GRANT_DELETE: &str = "user.grant.delete";
 
 /// The permissions each role grants, a subset of ZITADEL's defaults
 /// (`cmd/defaults.yaml`, `InternalAuthZ.RolePermissionMappings`). An `IAM_*` role held on
@@ -23,10 +26,15 @@ fn role_permissions(role: &str) -> &'static [&'static str] {
         PERMISSION_USER_READ,
         PERMISSION_USER_WRITE,
         PERMISSION_USER_DELETE,
+        PERMISSION_USER_GRANT_READ,
+        PERMISSION_USER_GRANT_WRITE,
+        PERMISSION_USER_GRANT_DELETE,
     ];
     match role {
         "IAM_OWNER" | "ORG_OWNER" | "ORG_USER_MANAGER" => ALL_USER,
-        "IAM_OWNER_VIEWER" | "ORG_OWNER_VIEWER" => &[PERMISSION_USER_READ],
+        "IAM_OWNER_VIEWER" | "ORG_OWNER_VIEWER" => {
+            &[PERMISSION_USER_READ, PERMISSION_USER_GRANT_READ]
+        }
         _ => &[],
     }
 }

@@ -3,9 +3,12 @@
 //!
 //! Tables:
 //! * `events`: the source of truth, one row per change of an aggregate;
-//! * `users`: the projection of the user events (current state), written in the same
-//!   transaction as each event (see `events::record`);
-//! * `orgs`, `personal_access_tokens`, `memberships`: fixed reference data from the seed.
+//! * `users`, `user_grants`, `weavr_users`: projections of the events (current state),
+//!   written in the same transaction as each event (see `events::record`);
+//! * `orgs`, `projects`, `personal_access_tokens`, `memberships`: fixed reference data
+//!   from the seed;
+//! * `weavr_tokens`: Weavr auth tokens, the seeded ones and those `login_with_password`
+//!   hands out (sessions, not lifecycle changes, so no events).
 
 use crate::errors::ApiError;
 use rusqlite::functions::FunctionFlags;
@@ -14,7 +17,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Bump when the schema changes; an older file is then refused (use `--reset`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE events (
@@ -57,11 +60,56 @@ CREATE TABLE users (
     machine_description TEXT    NOT NULL DEFAULT '',
     access_token_type   INTEGER NOT NULL DEFAULT 0,
     has_secret          INTEGER NOT NULL DEFAULT 0,
+    -- The lock flag of ZITADEL's v3 user model: set by `user.locked`, cleared by
+    -- `user.unlocked`, kept across deactivate/reactivate (see `projection.rs`).
+    locked              INTEGER NOT NULL DEFAULT 0,
     created_at          TEXT    NOT NULL,
     changed_at          TEXT    NOT NULL,
     sequence            INTEGER NOT NULL
 );
 CREATE INDEX users_org ON users (org_id);
+
+CREATE TABLE projects (
+    id     TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES orgs (id),
+    name   TEXT NOT NULL
+);
+
+-- Projection of the 'usergrant' events. org_id is the grant's owner (resourceOwner).
+CREATE TABLE user_grants (
+    id         TEXT    PRIMARY KEY,
+    org_id     TEXT    NOT NULL,
+    user_id    TEXT    NOT NULL,
+    project_id TEXT    NOT NULL,
+    role_keys  TEXT    NOT NULL DEFAULT '[]',
+    state      INTEGER NOT NULL,
+    created_at TEXT    NOT NULL,
+    changed_at TEXT    NOT NULL,
+    sequence   INTEGER NOT NULL
+);
+CREATE INDEX user_grants_user ON user_grants (user_id);
+
+-- Projection of the 'weavr_user' events; one row per product and user, so Multi and
+-- Payment Run never see each other's changes. aggregate_id is '<product>:<user id>'.
+CREATE TABLE weavr_users (
+    aggregate_id TEXT    PRIMARY KEY,
+    product      TEXT    NOT NULL,
+    id           TEXT    NOT NULL,
+    email        TEXT    NOT NULL,
+    active       INTEGER NOT NULL,
+    profile      TEXT    NOT NULL,
+    sequence     INTEGER NOT NULL,
+    UNIQUE (product, id)
+);
+
+-- product NULL: valid on both products. seeded tokens survive logout.
+CREATE TABLE weavr_tokens (
+    token   TEXT    PRIMARY KEY,
+    product TEXT,
+    user_id TEXT    NOT NULL,
+    roles   TEXT    NOT NULL DEFAULT '[]',
+    seeded  INTEGER NOT NULL DEFAULT 0
+);
 
 CREATE TABLE personal_access_tokens (
     token   TEXT PRIMARY KEY,

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 /// Aggregate types (the kind of object an event belongs to).
 pub const AGGREGATE_USER: &str = "user";
+pub const AGGREGATE_USER_GRANT: &str = "usergrant";
+/// A Weavr authorised user of one product; its id is `<product>:<user id>`.
+pub const AGGREGATE_WEAVR_USER: &str = "weavr_user";
 
 /// Event types, named as ZITADEL names them.
 pub mod event_type {
@@ -24,6 +27,17 @@ pub mod event_type {
     pub const LOCKED: &str = "user.locked";
     pub const UNLOCKED: &str = "user.unlocked";
     pub const REMOVED: &str = "user.removed";
+
+    pub const GRANT_ADDED: &str = "user.grant.added";
+    pub const GRANT_DEACTIVATED: &str = "user.grant.deactivated";
+    pub const GRANT_REACTIVATED: &str = "user.grant.reactivated";
+    pub const GRANT_REMOVED: &str = "user.grant.removed";
+    /// Written for each grant of a user who is removed.
+    pub const GRANT_CASCADE_REMOVED: &str = "user.grant.cascade.removed";
+
+    pub const WEAVR_USER_ADDED: &str = "weavr.user.added";
+    pub const WEAVR_USER_DEACTIVATED: &str = "weavr.user.deactivated";
+    pub const WEAVR_USER_ACTIVATED: &str = "weavr.user.activated";
 }
 
 /// Actor of events the sandbox writes itself (the seed).

@@ -1,20 +1,29 @@
-//! A local HTTP server that honours the ZITADEL REST contract
-//! (`shared/contracts/ZITADEL.md`) closely enough that the lifecycle console works
-//! against it as against real ZITADEL. State lives in an embedded SQLite file: an event
-//! store plus a projection of the current users.
+//! A local HTTP server that honours the ZITADEL and Weavr REST contracts
+//! (`shared/contracts/ZITADEL.md`, `WEAVR.md`) closely enough that the lifecycle console
+//! works against it as against the real APIs, and that can misbehave on demand
+//! (`faults`). State lives in an embedded SQLite file: an event store plus projections
+//! of the current users, user grants and Weavr users.
 
 pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod errors;
 pub mod events;
+pub mod faults;
+pub mod grants;
 pub mod lifecycle;
+pub mod management_v1;
 pub mod model;
 pub mod projection;
+pub mod query;
+pub mod random;
 pub mod router;
 pub mod seed;
 pub mod server;
+pub mod state;
 pub mod static_files;
 pub mod test_support;
 pub mod users;
+pub mod weavr;
 pub mod zitadel_v2;
+pub mod zitadel_v3alpha;

@@ -4,7 +4,8 @@
 use crate::auth::{Caller, PERMISSION_USER_DELETE, PERMISSION_USER_WRITE};
 use crate::errors::{ApiError, GrpcCode};
 use crate::events::{self, event_type, Event, NewEvent, AGGREGATE_USER};
-use crate::model::UserState;
+use crate::grants;
+use crate::model::{User, UserState};
 use crate::users;
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -117,20 +118,35 @@ pub fn change_user_state(
     if !caller.has_permission_on_user(action.permission(), &user.id, &user.org_id) {
         return Err(ApiError::permission_denied());
     }
+    let event = write_user_event(&tx, &caller.user_id, &user, action.event_type())?;
+    tx.commit()?;
+    Ok(event)
+}
+
+/// Appends a state-change event of `user`, inside the caller's transaction. Removing a
+/// user also removes their grants, as ZITADEL does.
+pub fn write_user_event(
+    conn: &Connection,
+    actor: &str,
+    user: &User,
+    event_type: &'static str,
+) -> Result<Event, ApiError> {
     let event = events::record(
-        &tx,
+        conn,
         NewEvent {
             aggregate_type: AGGREGATE_USER,
             aggregate_id: &user.id,
             resource_owner: &user.org_id,
-            event_type: action.event_type(),
-            actor: &caller.user_id,
+            event_type,
+            actor,
             reason: None,
             payload: serde_json::json!({}),
             at: None,
         },
     )?;
-    tx.commit()?;
+    if event_type == event_type::REMOVED {
+        grants::cascade_remove_for_user(conn, &user.id, actor)?;
+    }
     Ok(event)
 }
 

@@ -1,19 +1,46 @@
 use clap::Parser;
+use sandbox::faults::FaultSpec;
+use sandbox::grants::GrantBehaviour;
 use sandbox::server::{self, Config};
+use sandbox::state::{Settings, DEFAULT_WEAVR_API_KEY};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// Local stand-in for the ZITADEL user API (v2) with an embedded database: the back end
-/// of the lifecycle-console demo and of its browser tests. Sandbox only: it prints
-/// fixed access tokens and must never face a network.
+/// Local stand-in for the identity-provider APIs of the lifecycle console (ZITADEL user
+/// v2 and v3alpha, ZITADEL management v1 user grants, Weavr Multi and Payment Run
+/// authorised users) with an embedded database: the back end of the demo and of the
+/// browser tests. Sandbox only: it prints fixed access tokens and must never face a
+/// network.
 #[derive(Debug, Parser)]
 #[command(
     name = "sandbox",
     version,
-    after_help = "Endpoints: GET /debug/healthz (no token); the ZITADEL user service v2 at \
-                  /v2/users (get, list, deactivate, reactivate, lock, unlock, delete) with \
-                  `Authorization: Bearer <token>`, using a token printed at start."
+    after_help = "\
+Endpoints (ZITADEL ones need `Authorization: Bearer <token>`, using a token printed at start):
+  GET  /debug/healthz                       no token
+  /v2/users…                                ZITADEL user service v2: get, list (POST /v2/users),
+                                            deactivate, reactivate, lock, unlock, delete
+  /resources/v3alpha/users…                 ZITADEL user resources v3alpha: _deactivate, _activate,
+                                            _lock, _unlock, DELETE (optional ?organization.orgId=),
+                                            GET and POST _search (real servers answer 501 and {})
+  /management/v1/users/…/grants…            ZITADEL management v1 user grants: get, POST
+                                            users/grants/_search, _deactivate, _reactivate, DELETE;
+                                            scoped by the x-zitadel-orgid header
+  /weavr/multi/…, /weavr/payment-run/v1/…   the same-origin Weavr proxy the app calls: adds the
+                                            api-key, passes users…, login_with_password, logout
+  /weavr-upstream/…                         the Weavr API itself: api-key header + Bearer token
+  Weavr tokens and the login are printed at start. activate/deactivate of a user already in that
+  state answers 204 and writes nothing; a repeated idempotency-ref replays the first answer
+  (409 IDEMPOTENT_REQUEST_IN_PROGRESS while the first still runs).
+
+Faults (sandbox-only; real servers have nothing like it), applied to API paths before auth:
+  per request:  header `x-sandbox-fault: <spec>`
+  armed:        POST /debug/faults {\"pathPrefix\":\"/v2/users/1\",\"method\":\"POST\",\"fault\":\"status=503\",
+                \"times\":1} (no token); GET lists, DELETE clears
+  every request: --fault <spec>
+  <spec> is items joined with `;`: latency=MS, status=CODE, status=CODE,nobody, retry-after=SECONDS,
+  truncate, non-json, html=CODE, drop, wrong-shape. Example: `latency=300;status=503`."
 )]
 struct Cli {
     /// TCP port to listen on. The server binds 127.0.0.1 only; 0 picks a free port
@@ -45,6 +72,23 @@ struct Cli {
     /// is seeded, i.e. when it is new or with --reset.
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u32,
+
+    /// How a repeated user-grant _deactivate/_reactivate is answered: `legacy` like
+    /// ZITADEL v2.x (400 COMMAND-1S9gx NotActive / COMMAND-1ML0v NotInactive), or
+    /// `idempotent` like the newest servers (200, details unchanged, nothing written).
+    #[arg(long, value_name = "BEHAVIOUR", value_enum, default_value_t = GrantBehaviour::Idempotent)]
+    grant_behaviour: GrantBehaviour,
+
+    /// The secret the Weavr API (/weavr-upstream/…) expects in the `api-key` header;
+    /// the built-in proxy (/weavr/…) adds it for the app.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_WEAVR_API_KEY)]
+    weavr_api_key: String,
+
+    /// Apply this fault to every API request (sandbox-only), e.g. `latency=500` or
+    /// `status=503`; see the fault syntax below. The x-sandbox-fault header and faults
+    /// armed through /debug/faults take precedence.
+    #[arg(long, value_name = "SPEC")]
+    fault: Option<FaultSpec>,
 }
 
 fn main() -> ExitCode {
@@ -56,6 +100,11 @@ fn main() -> ExitCode {
         serve: cli.serve,
         exit_after: cli.exit_after.map(Duration::from_secs),
         seed_users: cli.seed,
+        settings: Settings {
+            grant_behaviour: cli.grant_behaviour,
+            weavr_api_key: cli.weavr_api_key,
+            fault: cli.fault,
+        },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

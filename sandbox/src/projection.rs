@@ -1,17 +1,55 @@
-//! The `users` projection: the current state of every user, derived from the events.
-//! Like ZITADEL's own projection, a removed user's row is deleted, so reads and searches
-//! simply do not find it.
+//! The projections: the current state of users, user grants and Weavr users, derived
+//! from the events. Like ZITADEL's own projections, a removed object's row is deleted,
+//! so reads and searches simply do not find it.
 
 use crate::errors::ApiError;
-use crate::events::{self, event_type, Event, HumanAdded, MachineAdded, AGGREGATE_USER};
+use crate::events::{
+    self, event_type, Event, HumanAdded, MachineAdded, AGGREGATE_USER, AGGREGATE_USER_GRANT,
+    AGGREGATE_WEAVR_USER,
+};
 use crate::model::{UserState, UserType};
+use crate::{grants, weavr};
 use rusqlite::{params, Connection};
 
-/// Applies one event to the projection.
+/// Applies one event to the projection of its aggregate.
 pub fn apply(conn: &Connection, event: &Event) -> Result<(), ApiError> {
-    if event.aggregate_type != AGGREGATE_USER {
-        return Ok(());
+    match event.aggregate_type.as_str() {
+        AGGREGATE_USER => apply_user(conn, event),
+        AGGREGATE_USER_GRANT => grants::apply(conn, event),
+        AGGREGATE_WEAVR_USER => weavr::store::apply(conn, event),
+        _ => Ok(()),
     }
+}
+
+/// The `users` table keeps the v2 state and, beside it, the v3 lock flag. The v2 and
+/// v3alpha commands write the same events, so the state updates are guarded: a lock
+/// only shows as LOCKED on a user who is ACTIVE or INITIAL (v3 may lock an inactive
+/// user), and an unlock only makes a LOCKED user ACTIVE (v3 may unlock an inactive one).
+/// For the v2 commands, which only lock ACTIVE/INITIAL and unlock LOCKED users, this is
+/// the plain v2 state machine.
+fn apply_user(conn: &Connection, event: &Event) -> Result<(), ApiError> {
+    use UserState::*;
+    let state_update = |new_state: UserState, only_from: &[UserState], locked: Option<bool>| {
+        let from = only_from
+            .iter()
+            .map(|s| s.number().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        conn.prepare_cached(&format!(
+            "UPDATE users SET
+                state = CASE WHEN state IN ({from}) THEN ?1 ELSE state END,
+                locked = COALESCE(?2, locked), changed_at = ?3, sequence = ?4
+             WHERE id = ?5"
+        ))?
+        .execute(params![
+            new_state.number(),
+            locked,
+            event.created_at.to_storage(),
+            event.sequence as i64,
+            event.aggregate_id,
+        ])?;
+        Ok(())
+    };
     match event.event_type.as_str() {
         event_type::HUMAN_ADDED => insert_human(conn, event),
         event_type::MACHINE_ADDED => insert_machine(conn, event),
@@ -20,29 +58,15 @@ pub fn apply(conn: &Connection, event: &Event) -> Result<(), ApiError> {
                 .execute(params![event.aggregate_id])?;
             Ok(())
         }
-        other => {
-            let new_state = match other {
-                event_type::INIT_CODE_ADDED => Some(UserState::Initial),
-                event_type::INIT_CHECK_SUCCEEDED
-                | event_type::REACTIVATED
-                | event_type::UNLOCKED => Some(UserState::Active),
-                event_type::DEACTIVATED => Some(UserState::Inactive),
-                event_type::LOCKED => Some(UserState::Locked),
-                // Events that do not change the state still move `changed`/`sequence`.
-                _ => None,
-            };
-            conn.prepare_cached(
-                "UPDATE users SET state = COALESCE(?1, state), changed_at = ?2, sequence = ?3
-                 WHERE id = ?4",
-            )?
-            .execute(params![
-                new_state.map(UserState::number),
-                event.created_at.to_storage(),
-                event.sequence as i64,
-                event.aggregate_id,
-            ])?;
-            Ok(())
+        event_type::INIT_CODE_ADDED => state_update(Initial, &UserState::ALL, None),
+        event_type::INIT_CHECK_SUCCEEDED | event_type::REACTIVATED => {
+            state_update(Active, &UserState::ALL, None)
         }
+        event_type::DEACTIVATED => state_update(Inactive, &UserState::ALL, None),
+        event_type::LOCKED => state_update(Locked, &[Active, Initial], Some(true)),
+        event_type::UNLOCKED => state_update(Active, &[Locked], Some(false)),
+        // Events that do not change the state still move `changed`/`sequence`.
+        _ => state_update(Active, &[], None),
     }
 }
 
@@ -114,7 +138,7 @@ fn parse_payload<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, Api
 /// hold the truth.
 pub fn rebuild(conn: &mut Connection) -> Result<(), ApiError> {
     let tx = conn.transaction()?;
-    tx.execute("DELETE FROM users", [])?;
+    tx.execute_batch("DELETE FROM users; DELETE FROM user_grants; DELETE FROM weavr_users;")?;
     for event in events::all_events(&tx)? {
         apply(&tx, &event)?;
     }

@@ -1,21 +1,23 @@
-//! The whole HTTP surface: API routes, health check, static app, CORS.
+//! The whole HTTP surface: API routes, health check, faults, static app, CORS.
 
 use crate::db::Store;
 use crate::errors::ApiError;
+use crate::state::{AppState, Settings};
 use crate::static_files::SpaFiles;
-use crate::zitadel_v2;
+use crate::{faults, management_v1, weavr, zitadel_v2, zitadel_v3alpha};
 use axum::extract::Request;
-use axum::http::{HeaderName, Method};
+use axum::http::{HeaderName, Method, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// Paths that belong to the API (ZITADEL's, the sandbox's own, and those later provider
-/// APIs will use). They never fall back to the app's `index.html`: an unknown API path
-/// is a JSON 404. Kept specific so that app routes such as `/auth/callback` still work.
-const API_PREFIXES: [&str; 12] = [
+/// Paths that belong to the API (ZITADEL's, Weavr's, the sandbox's own). They never
+/// fall back to the app's `index.html`: an unknown API path is a 404. Kept specific so
+/// that app routes such as `/auth/callback` still work.
+const API_PREFIXES: [&str; 14] = [
     "/v1/",
     "/v2/",
     "/v2beta/",
@@ -28,22 +30,41 @@ const API_PREFIXES: [&str; 12] = [
     "/oauth/v2/",
     "/oidc/v1/",
     "/debug/",
+    weavr::UPSTREAM_PREFIX,
+    weavr::PROXY_PREFIX,
 ];
 
 pub fn is_api_path(path: &str) -> bool {
     API_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
 }
 
-/// Builds the application. `serve_dir` is the built app to serve, if any.
+/// Builds the application with the default settings. `serve_dir` is the built app to
+/// serve, if any.
 pub fn app(store: Store, serve_dir: Option<PathBuf>) -> Router {
+    app_with(AppState::new(store, Settings::default()), serve_dir)
+}
+
+/// Builds the application on `state`. Layers, outermost first: CORS (so that even
+/// fault answers can be read cross-origin, and preflights are never faulted), faults,
+/// then the routes with their own auth.
+pub fn app_with(state: AppState, serve_dir: Option<PathBuf>) -> Router {
     let spa = serve_dir.map(|dir| SpaFiles::new(&dir));
+    let store = state.store.clone();
+    // The proxy passes requests on to its own copy of the Weavr API, in-process.
+    let weavr_upstream = weavr::upstream_routes(state.clone()).with_state(state.clone());
     Router::new()
         .route("/debug/healthz", get(healthz))
+        .merge(faults::debug::routes())
         .merge(zitadel_v2::routes(store.clone()))
+        .merge(zitadel_v3alpha::routes(store.clone()))
+        .merge(management_v1::routes(store))
+        .merge(weavr::upstream_routes(state.clone()))
+        .merge(weavr::proxy_routes(weavr_upstream))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(move |request: Request| fallback(spa.clone(), request))
+        .layer(middleware::from_fn_with_state(state.clone(), faults::apply))
         .layer(cors())
-        .with_state(store)
+        .with_state(state)
 }
 
 /// For the test harness and start scripts: no auth, no database access.
@@ -51,7 +72,11 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn method_not_allowed() -> Response {
+/// The gateway's 405 for ZITADEL paths; Weavr paths get a bare 405.
+async fn method_not_allowed(request: Request) -> Response {
+    if weavr::is_weavr_path(request.uri().path()) {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
     ApiError::method_not_allowed().into_response()
 }
 
@@ -64,13 +89,16 @@ async fn fallback(spa: Option<SpaFiles>, request: Request) -> Response {
                 ApiError::method_not_allowed().into_response()
             }
         }
+        _ if weavr::is_weavr_path(request.uri().path()) => StatusCode::NOT_FOUND.into_response(),
         _ => ApiError::route_not_found().into_response(),
     }
 }
 
-/// ZITADEL's CORS policy (contract §10): any origin, with credentials.
+/// ZITADEL's CORS policy (contract §10): any origin, with credentials. On top of
+/// ZITADEL's lists: the headers the Weavr proxy passes (WEAVR.md §1) and the
+/// sandbox-only fault header.
 pub fn cors() -> CorsLayer {
-    const ALLOWED_HEADERS: [&str; 12] = [
+    const ALLOWED_HEADERS: [&str; 14] = [
         "origin",
         "content-type",
         "accept",
@@ -83,13 +111,19 @@ pub fn cors() -> CorsLayer {
         "connect-protocol-version",
         "connect-timeout-ms",
         "grpc-timeout",
+        weavr::gate::IDEMPOTENCY_HEADER,
+        faults::FAULT_HEADER,
     ];
-    const EXPOSED_HEADERS: [&str; 5] = [
+    const EXPOSED_HEADERS: [&str; 9] = [
         "location",
         "content-length",
         "grpc-status",
         "grpc-message",
         "grpc-status-details-bin",
+        weavr::REQUEST_REF_HEADER,
+        "x-ratelimit-limit",
+        "x-ratelimit-reset",
+        "retry-after",
     ];
     CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())

@@ -4,8 +4,12 @@
 
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
-use crate::events::{self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER};
+use crate::events::{
+    self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER, AGGREGATE_USER_GRANT,
+};
+use crate::grants::GrantAdded;
 use crate::model::{AccessTokenType, Gender, Human, Machine};
+use crate::weavr;
 use chrono::Duration;
 use rusqlite::{params, Connection};
 
@@ -29,6 +33,125 @@ pub const GLOBEX: SeedOrg = SeedOrg {
     name: "Globex",
     domain: "globex.example.com",
 };
+
+/// Projects the seeded user grants are on. Reference data, like the orgs.
+pub struct SeedProject {
+    pub id: &'static str,
+    pub org: &'static SeedOrg,
+    pub name: &'static str,
+}
+
+pub mod project_ids {
+    pub const PORTAL: &str = "69629099999999999";
+    pub const BILLING: &str = "69629099999999998";
+    pub const GLOBEX_INTRANET: &str = "69629099999999997";
+}
+
+pub const PROJECTS: [SeedProject; 3] = [
+    SeedProject {
+        id: project_ids::PORTAL,
+        org: &ACME,
+        name: "Portal",
+    },
+    SeedProject {
+        id: project_ids::BILLING,
+        org: &ACME,
+        name: "Billing",
+    },
+    SeedProject {
+        id: project_ids::GLOBEX_INTRANET,
+        org: &GLOBEX,
+        name: "Globex Intranet",
+    },
+];
+
+/// Ids of the seeded user grants (the app's tests name them).
+pub mod grant_ids {
+    pub const MINNIE_PORTAL: &str = "70000000000000001";
+    pub const MINNIE_BILLING: &str = "70000000000000002";
+    pub const MICKEY_PORTAL: &str = "70000000000000003";
+    pub const PLUTO_INTRANET: &str = "70000000000000004";
+    pub const SCROOGE_PORTAL: &str = "70000000000000005";
+    pub const HUEY_BILLING: &str = "70000000000000006";
+    pub const HUEY_PORTAL: &str = "70000000000000007";
+    pub const DEWEY_PORTAL: &str = "70000000000000008";
+    pub const DEWEY_BILLING: &str = "70000000000000009";
+}
+
+/// A seeded grant; it belongs to its project's org.
+pub struct SeedGrant {
+    pub id: &'static str,
+    pub user_id: &'static str,
+    pub project: &'static SeedProject,
+    pub role_keys: &'static [&'static str],
+    pub active: bool,
+}
+
+pub const GRANTS: [SeedGrant; 9] = [
+    SeedGrant {
+        id: grant_ids::MINNIE_PORTAL,
+        user_id: ids::MINNIE,
+        project: &PROJECTS[0],
+        role_keys: &["reader"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::MINNIE_BILLING,
+        user_id: ids::MINNIE,
+        project: &PROJECTS[1],
+        role_keys: &["admin", "auditor"],
+        active: false,
+    },
+    SeedGrant {
+        id: grant_ids::MICKEY_PORTAL,
+        user_id: ids::MICKEY,
+        project: &PROJECTS[0],
+        role_keys: &["editor"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::PLUTO_INTRANET,
+        user_id: ids::PLUTO,
+        project: &PROJECTS[2],
+        role_keys: &["member"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::SCROOGE_PORTAL,
+        user_id: ids::SCROOGE,
+        project: &PROJECTS[0],
+        role_keys: &["reader"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::HUEY_BILLING,
+        user_id: ids::HUEY,
+        project: &PROJECTS[1],
+        role_keys: &["viewer"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::HUEY_PORTAL,
+        user_id: ids::HUEY,
+        project: &PROJECTS[0],
+        role_keys: &["reader"],
+        active: false,
+    },
+    SeedGrant {
+        id: grant_ids::DEWEY_PORTAL,
+        user_id: ids::DEWEY,
+        project: &PROJECTS[0],
+        role_keys: &["reader"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::DEWEY_BILLING,
+        user_id: ids::DEWEY,
+        project: &PROJECTS[1],
+        role_keys: &["viewer"],
+        active: true,
+    },
+];
 
 /// Personal access tokens. Sandbox-only values: they are printed at start and are
 /// valid nowhere else.
@@ -257,13 +380,20 @@ const USERS: [SeedUser; 15] = [
     },
 ];
 
-/// Fills a new database: orgs, users, tokens, memberships, and `extra_users`
-/// generated users. Runs inside the transaction that created the schema.
+/// Fills a new database: orgs, projects, users, grants, tokens, memberships, the Weavr
+/// data, and `extra_users` generated users. Runs inside the transaction that created
+/// the schema.
 pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), ApiError> {
     for org in [&ACME, &GLOBEX] {
         conn.execute(
             "INSERT INTO orgs (id, name, primary_domain) VALUES (?1, ?2, ?3)",
             params![org.id, org.name, org.domain],
+        )?;
+    }
+    for project in &PROJECTS {
+        conn.execute(
+            "INSERT INTO projects (id, org_id, name) VALUES (?1, ?2, ?3)",
+            params![project.id, project.org.id, project.name],
         )?;
     }
 
@@ -295,7 +425,41 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
         )?;
     }
 
+    seed_grants(conn, week_ago.plus(Duration::days(1)))?;
+    weavr::seed::seed(conn, now)?;
     seed_generated_users(conn, extra_users, now)
+}
+
+/// Grants are added a day after the users, the inactive ones deactivated a day later.
+fn seed_grants(conn: &Connection, start: Timestamp) -> Result<(), ApiError> {
+    for (k, grant) in GRANTS.iter().enumerate() {
+        let added_at = start.plus(Duration::minutes(13 * k as i64));
+        let event = |event_type, payload, at| NewEvent {
+            aggregate_type: AGGREGATE_USER_GRANT,
+            aggregate_id: grant.id,
+            resource_owner: grant.project.org.id,
+            event_type,
+            actor: events::SYSTEM_ACTOR,
+            reason: None,
+            payload,
+            at: Some(at),
+        };
+        let added = GrantAdded {
+            user_id: grant.user_id.to_string(),
+            project_id: grant.project.id.to_string(),
+            role_keys: grant.role_keys.iter().map(|r| r.to_string()).collect(),
+        };
+        let payload = serde_json::to_value(&added).unwrap_or_default();
+        events::record(conn, event(event_type::GRANT_ADDED, payload, added_at))?;
+        if !grant.active {
+            let at = added_at.plus(Duration::days(1));
+            events::record(
+                conn,
+                event(event_type::GRANT_DEACTIVATED, serde_json::json!({}), at),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn added_event(

@@ -4,7 +4,8 @@
 use crate::clock::Timestamp;
 use crate::db::{self, Store};
 use crate::errors::ApiError;
-use crate::{router, seed, users};
+use crate::state::{AppState, Settings};
+use crate::{router, seed, users, weavr};
 use std::fmt;
 use std::future::{pending, IntoFuture};
 use std::io::Write;
@@ -29,6 +30,8 @@ pub struct Config {
     pub serve: Option<PathBuf>,
     pub exit_after: Option<Duration>,
     pub seed_users: u32,
+    /// Grant behaviour, Weavr api-key and server-wide fault.
+    pub settings: Settings,
 }
 
 #[derive(Debug)]
@@ -87,8 +90,8 @@ pub async fn run(config: Config) -> Result<(), RunError> {
         .map_err(|err| RunError::Database(format!("opening the database: {err}")))??;
 
     // Output is for people: a closed or full stdout must not stop the server.
-    let _ = print_banner(port, &store);
-    let app = router::app(store, config.serve.clone());
+    let _ = print_banner(port, &store, &config.settings);
+    let app = router::app_with(AppState::new(store, config.settings), config.serve);
     serve(listener, app, config.exit_after).await
 }
 
@@ -126,8 +129,8 @@ pub fn open_database(path: &Path, reset: bool, seed_users: u32) -> Result<Store,
 }
 
 /// The start-up text: the address first (start scripts wait for that line), then the
-/// tokens and users a person needs to try the API.
-fn print_banner(port: u16, store: &Store) -> std::io::Result<()> {
+/// tokens and users a person needs to try the API; the ZITADEL users come last.
+fn print_banner(port: u16, store: &Store, settings: &Settings) -> std::io::Result<()> {
     let (users, total) = store
         .blocking(|conn| users::first_users(conn, USERS_SHOWN))
         .map_err(|err: ApiError| std::io::Error::other(err.message))?;
@@ -144,6 +147,49 @@ fn print_banner(port: u16, store: &Store) -> std::io::Result<()> {
             "  {:<18} {:<17} ({:<19}) {}",
             token.username, token.role, token.scope, token.token
         )?;
+    }
+    writeln!(
+        out,
+        "instance {} (owner console-admin, IAM_OWNER); orgs ACME {} and Globex {}",
+        seed::INSTANCE_ID,
+        seed::ACME_ORG_ID,
+        seed::GLOBEX_ORG_ID
+    )?;
+    writeln!(
+        out,
+        "user grants: --grant-behaviour {} (repeats answered {})",
+        settings.grant_behaviour.name(),
+        match settings.grant_behaviour {
+            crate::grants::GrantBehaviour::Idempotent => "200, nothing written",
+            crate::grants::GrantBehaviour::Legacy => "400 COMMAND-1S9gx / COMMAND-1ML0v",
+        }
+    )?;
+    writeln!(
+        out,
+        "weavr (sandbox only): the app calls /weavr/multi/… and /weavr/payment-run/v1/…; \
+         the API itself is /weavr-upstream/… with api-key: {}",
+        settings.weavr_api_key
+    )?;
+    writeln!(
+        out,
+        "  {:<28} admin {} (ADMIN, both products)",
+        weavr::seed::ADMIN_TOKEN,
+        weavr::seed::ADMIN_ID
+    )?;
+    writeln!(
+        out,
+        "  {:<28} user  {} (CREATOR, not ADMIN)",
+        weavr::seed::CREATOR_TOKEN,
+        weavr::seed::CREATOR_USER_ID
+    )?;
+    writeln!(
+        out,
+        "  login_with_password: {} / {}",
+        weavr::seed::ADMIN_EMAIL,
+        weavr::seed::ADMIN_PASSWORD
+    )?;
+    if let Some(fault) = &settings.fault {
+        writeln!(out, "fault on every API request: {fault}")?;
     }
     writeln!(out, "users:")?;
     for user in &users {

@@ -4,11 +4,15 @@
 use crate::db::Store;
 use crate::router;
 use crate::server::open_database;
+use crate::state::{AppState, Settings};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 /// A directory under the system temp dir, removed on drop.
@@ -45,6 +49,8 @@ impl Drop for TempDir {
 pub struct TestSandbox {
     pub dir: TempDir,
     pub store: Store,
+    /// The state the router runs on (settings, armed faults, idempotency records).
+    pub state: AppState,
     router: Router,
     serve_dir: Option<PathBuf>,
 }
@@ -56,13 +62,24 @@ impl TestSandbox {
 
     /// `serve_dir`: the app directory to serve (`--serve`); `extra_users`: `--seed N`.
     pub fn with_options(serve_dir: Option<PathBuf>, extra_users: u32) -> Self {
+        Self::build(serve_dir, extra_users, Settings::default())
+    }
+
+    /// A sandbox with the given command-line settings.
+    pub fn with_settings(settings: Settings) -> Self {
+        Self::build(None, 0, settings)
+    }
+
+    fn build(serve_dir: Option<PathBuf>, extra_users: u32, settings: Settings) -> Self {
         let dir = TempDir::new("test");
         let store = open_database(&dir.path().join("sandbox.sqlite"), false, extra_users)
             .expect("open test database");
-        let router = router::app(store.clone(), serve_dir.clone());
+        let state = AppState::new(store.clone(), settings);
+        let router = router::app_with(state.clone(), serve_dir.clone());
         TestSandbox {
             dir,
             store,
+            state,
             router,
             serve_dir,
         }
@@ -77,20 +94,39 @@ impl TestSandbox {
         let TestSandbox {
             dir,
             store,
+            state,
             router,
             serve_dir,
         } = self;
+        let settings = (*state.settings).clone();
         drop(router);
+        drop(state);
         drop(store);
         let store = open_database(&dir.path().join("sandbox.sqlite"), false, 0)
             .expect("reopen test database");
-        let router = router::app(store.clone(), serve_dir.clone());
+        let state = AppState::new(store.clone(), settings);
+        let router = router::app_with(state.clone(), serve_dir.clone());
         TestSandbox {
             dir,
             store,
+            state,
             router,
             serve_dir,
         }
+    }
+
+    /// Serves the sandbox on a free port of 127.0.0.1 from a background task, for
+    /// tests that need real connections; returns the address.
+    pub async fn serve_tcp(&self) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let address = listener.local_addr().expect("local address");
+        let router = self.router.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        address
     }
 
     /// Sends any request through the whole application (CORS, routing, auth).
@@ -157,6 +193,37 @@ impl TestSandbox {
         self.call("POST", "/v2/users", Some(token), Some(request))
             .await
     }
+
+    /// A request with any headers and an optional body (sent as JSON).
+    pub async fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if body.is_some() {
+            request = request.header("content-type", "application/json");
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        self.send(request.body(body).expect("valid request")).await
+    }
+
+    /// A call through the built-in Weavr proxy, as the app makes it: `path` is the
+    /// part after `/weavr`, e.g. `/multi/users`.
+    pub async fn weavr(&self, method: &str, path: &str, token: Option<&str>) -> TestResponse {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = auth
+            .as_deref()
+            .map(|a| vec![("authorization", a)])
+            .unwrap_or_default();
+        self.call_with(method, &format!("/weavr{path}"), &headers, None)
+            .await
+    }
 }
 
 impl Default for TestSandbox {
@@ -192,6 +259,104 @@ impl TestResponse {
     pub fn error_code(&self) -> Option<i64> {
         self.json()["code"].as_i64()
     }
+}
+
+/// An answer read from a real connection.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+}
+
+/// One HTTP/1.1 request over a new TCP connection (`Connection: close`). `Ok(None)`
+/// when the server closed the connection without answering.
+pub async fn raw_http(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> std::io::Result<Option<RawResponse>> {
+    let mut stream = tokio::net::TcpStream::connect(address).await?;
+    let mut request =
+        format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let body = body.unwrap_or_default();
+    if !body.is_empty() {
+        request.push_str("Content-Type: application/json\r\n");
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    stream.write_all(request.as_bytes()).await?;
+    let mut bytes = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut bytes)).await;
+    match read {
+        Ok(Ok(_)) => {}
+        Ok(Err(err)) if err.kind() == std::io::ErrorKind::ConnectionReset => return Ok(None),
+        Ok(Err(err)) => return Err(err),
+        Err(_) => return Err(std::io::Error::other("no answer within 30 s")),
+    }
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text.as_str(), ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status line in {head}")))?;
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect::<Vec<_>>();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Ok(Some(RawResponse {
+        status,
+        headers,
+        body,
+    }))
+}
+
+/// Joins the chunks of a chunked body.
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
 }
 
 /// Every string, number, bool, array and object in `value` that grpc-gateway would

@@ -10,7 +10,7 @@ pub const SELECT_USER: &str = "SELECT u.id, u.org_id, o.primary_domain, u.userna
     u.user_type, u.given_name, u.family_name, u.nick_name, u.display_name,
     u.preferred_language, u.gender, u.email, u.email_verified, u.phone, u.phone_verified,
     u.machine_name, u.machine_description, u.access_token_type, u.has_secret,
-    u.created_at, u.changed_at, u.sequence
+    u.created_at, u.changed_at, u.sequence, u.locked
     FROM users u JOIN orgs o ON o.id = u.org_id";
 
 /// The user with this id, unless unknown or removed.
@@ -64,6 +64,7 @@ pub fn read_user(row: &Row) -> rusqlite::Result<User> {
         org_domain: row.get(2)?,
         username: row.get(3)?,
         state,
+        locked: row.get(23)?,
         kind,
         created: Timestamp::from_storage(&created).ok_or_else(|| bad_column(20, "created_at"))?,
         changed: Timestamp::from_storage(&changed).ok_or_else(|| bad_column(21, "changed_at"))?,

@@ -43,14 +43,27 @@ fn start(dir: &TempDir, extra_args: &[&str]) -> (Child, u16, Vec<String>) {
 
 /// A plain HTTP/1.1 request; returns the status code and the body.
 fn http(port: u16, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = auth
+        .as_deref()
+        .map(|a| vec![("Authorization", a)])
+        .unwrap_or_default();
+    http_with(port, method, path, &headers)
+}
+
+/// Like `http`, with any headers.
+fn http_with(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
-    let auth = token.map_or_else(String::new, |t| format!("Authorization: Bearer {t}\r\n"));
+    let extra: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"
     )
     .expect("send");
     let mut response = String::new();
@@ -93,9 +106,137 @@ fn help_explains_every_flag() {
         "--serve",
         "--exit-after",
         "--seed",
+        "--grant-behaviour",
+        "--weavr-api-key",
+        "--fault",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
+    for text in [
+        "legacy",
+        "idempotent",
+        "[default: idempotent]",
+        "sandbox-weavr-api-key",
+        "x-sandbox-fault",
+        "sandbox-only",
+        "/debug/faults",
+        "latency=MS",
+        "status=CODE,nobody",
+        "retry-after=SECONDS",
+        "truncate",
+        "non-json",
+        "html=CODE",
+        "drop",
+        "wrong-shape",
+        "/resources/v3alpha/users",
+        "/management/v1/users",
+        "/weavr/multi/",
+        "/weavr-upstream/",
+    ] {
+        assert!(help.contains(text), "{text} missing from:\n{help}");
+    }
+}
+
+#[test]
+fn bad_values_of_the_new_flags_are_clear_errors() {
+    let dir = TempDir::new("cli-bad");
+    for (args, expected) in [
+        (["--fault", "explode"], "unknown fault `explode`"),
+        (["--fault", "status=200"], "status=200"),
+        (["--grant-behaviour", "sometimes"], "legacy"),
+    ] {
+        let output = sandbox_command(&dir).args(args).output().expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn the_new_flags_change_what_the_server_does() {
+    let dir = TempDir::new("cli-flags");
+    let (mut child, port, banner) = start(
+        &dir,
+        &[
+            "--exit-after",
+            "20",
+            "--grant-behaviour",
+            "legacy",
+            "--weavr-api-key",
+            "my-key",
+            "--fault",
+            "latency=0",
+        ],
+    );
+    let text = banner.join("\n");
+    for expected in [
+        "sandbox-weavr-admin-token",
+        "sandbox-weavr-creator-token",
+        "api-key: my-key",
+        "root@example.com / sandbox-password",
+        "--grant-behaviour legacy",
+        "fault on every API request: latency=0",
+        "instance 69629000000000001",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    // Legacy grants: a repeated deactivate is a 400.
+    let grant = "/management/v1/users/226000000000000001/grants/70000000000000002/_deactivate";
+    let (status, body) = http(port, "POST", grant, Some("sandbox-owner-pat"));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("COMMAND-1S9gx"), "{body}");
+    // The Weavr API wants the key given; the proxy adds it.
+    let bearer = "Bearer sandbox-weavr-admin-token";
+    let users = "/weavr-upstream/multi/users";
+    assert_eq!(
+        http_with(
+            port,
+            "GET",
+            users,
+            &[("Authorization", bearer), ("api-key", "my-key")]
+        )
+        .0,
+        200
+    );
+    assert_eq!(
+        http_with(
+            port,
+            "GET",
+            users,
+            &[
+                ("Authorization", bearer),
+                ("api-key", "sandbox-weavr-api-key")
+            ]
+        )
+        .0,
+        401
+    );
+    assert_eq!(
+        http_with(
+            port,
+            "GET",
+            "/weavr/multi/users",
+            &[("Authorization", bearer)]
+        )
+        .0,
+        200
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let dir = TempDir::new("cli-fault");
+    let (mut child, port, _) = start(&dir, &["--exit-after", "20", "--fault", "status=503"]);
+    let (status, body) = http(
+        port,
+        "GET",
+        "/v2/users/226000000000000001",
+        Some("sandbox-owner-pat"),
+    );
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(http(port, "GET", "/debug/healthz", None).0, 200);
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[test]

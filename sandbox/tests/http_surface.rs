@@ -125,6 +125,58 @@ async fn cors_headers_are_on_answers_and_errors() {
     }
 }
 
+#[tokio::test]
+async fn cors_allows_the_weavr_and_fault_headers() {
+    let sandbox = TestSandbox::new();
+    let request = Request::builder()
+        .method("OPTIONS")
+        .uri("/weavr/payment-run/v1/users/110747174434373672/deactivate")
+        .header("origin", APP_ORIGIN)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,idempotency-ref,x-sandbox-fault",
+        )
+        .body(Body::empty())
+        .expect("request");
+    let response = sandbox.send(request).await;
+    assert!(response.status.is_success(), "{}", response.status);
+    let allowed = response
+        .header("access-control-allow-headers")
+        .unwrap_or_default();
+    for header in ["idempotency-ref", "x-sandbox-fault"] {
+        assert!(
+            allowed.split(',').any(|h| h.trim() == header),
+            "{header} in {allowed}"
+        );
+    }
+    let request = Request::builder()
+        .uri("/weavr/multi/users")
+        .header("origin", APP_ORIGIN)
+        .body(Body::empty())
+        .expect("request");
+    let weavr = sandbox.send(request).await;
+    assert_eq!(weavr.status, 401);
+    let exposed = weavr
+        .header("access-control-expose-headers")
+        .unwrap_or_default();
+    for header in [
+        "request-ref",
+        "x-ratelimit-limit",
+        "x-ratelimit-reset",
+        "retry-after",
+    ] {
+        assert!(
+            exposed.split(',').any(|h| h.trim() == header),
+            "{header} in {exposed}"
+        );
+    }
+    // Weavr paths never fall back to the app: an unknown one is a bare 404.
+    let unknown = sandbox.call("GET", "/weavr/nowhere", None, None).await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.text, "");
+}
+
 fn built_app() -> TempDir {
     let dir = TempDir::new("app");
     std::fs::write(dir.path().join("index.html"), "<html>the app</html>").expect("write");

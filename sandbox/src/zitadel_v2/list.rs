@@ -10,8 +10,8 @@ use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::errors::{ApiError, GrpcCode};
 use crate::events;
+use crate::query::{as_array, as_enum, as_object, as_str, as_uint, field, text_match, SqlParams};
 use crate::users::{read_user, SELECT_USER};
-use rusqlite::types::Value as SqlValue;
 use serde_json::{Map, Value};
 
 /// ZITADEL's defaults for list queries without a limit, and the largest limit accepted.
@@ -30,20 +30,6 @@ pub struct UserSearch {
     /// The `WHERE` condition built from `queries`, and its parameters.
     condition: String,
     params: SqlParams,
-}
-
-/// The parameters of the SQL being built, numbered in the order they were added.
-#[derive(Debug, Default)]
-struct SqlParams {
-    values: Vec<SqlValue>,
-}
-
-impl SqlParams {
-    /// Adds a parameter and returns its placeholder (`?N`), usable more than once.
-    fn param(&mut self, value: impl Into<SqlValue>) -> String {
-        self.values.push(value.into());
-        format!("?{}", self.values.len())
-    }
 }
 
 /// Text filters: request key, the key of the searched value, and the column.
@@ -73,7 +59,7 @@ const OTHER_QUERIES: [&str; 8] = [
     "notQuery",
 ];
 
-const TEXT_METHODS: [&str; 8] = [
+pub(crate) const TEXT_METHODS: [&str; 8] = [
     "TEXT_QUERY_METHOD_EQUALS",
     "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
     "TEXT_QUERY_METHOD_STARTS_WITH",
@@ -374,107 +360,4 @@ fn in_list(
         column.to_string()
     };
     Ok(format!("{column} IN ({})", placeholders.join(", ")))
-}
-
-/// SQL for one text method (see `TEXT_METHODS`). `instr` and `substr` are used
-/// instead of LIKE so that `%` and `_` in the search text have no special meaning.
-fn text_match(column: &str, text: &str, method: usize, params: &mut SqlParams) -> String {
-    let ignore_case = method % 2 == 1;
-    let (column, needle) = if ignore_case {
-        (format!("fold({column})"), params.param(text.to_lowercase()))
-    } else {
-        (column.to_string(), params.param(text.to_string()))
-    };
-    match method / 2 {
-        0 => format!("{column} = {needle}"),
-        1 => format!("instr({column}, {needle}) = 1"),
-        2 => format!("instr({column}, {needle}) > 0"),
-        _ => format!("substr({column}, length({column}) - length({needle}) + 1) = {needle}"),
-    }
-}
-
-/// A field by its camelCase name or its proto snake_case name; `null` counts as unset.
-fn field<'a>(object: &'a Map<String, Value>, camel: &str) -> Option<&'a Value> {
-    object
-        .get(camel)
-        .or_else(|| object.get(&snake_case(camel)))
-        .filter(|value| !value.is_null())
-}
-
-fn snake_case(camel: &str) -> String {
-    let mut snake = String::with_capacity(camel.len() + 4);
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            snake.push('_');
-            snake.push(c.to_ascii_lowercase());
-        } else {
-            snake.push(c);
-        }
-    }
-    snake
-}
-
-fn as_object<'a>(value: &'a Value, name: &str) -> Result<&'a Map<String, Value>, ApiError> {
-    value
-        .as_object()
-        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an object")))
-}
-
-fn as_array<'a>(value: &'a Value, name: &str) -> Result<&'a Vec<Value>, ApiError> {
-    value
-        .as_array()
-        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an array")))
-}
-
-fn as_str<'a>(value: &'a Value, name: &str) -> Result<&'a str, ApiError> {
-    value
-        .as_str()
-        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be a string")))
-}
-
-/// An unsigned integer, sent as a number or (as protojson writes 64-bit ones) a string.
-fn as_uint(value: &Value, name: &str) -> Result<u64, ApiError> {
-    let parsed = match value {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    };
-    parsed.ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an unsigned integer")))
-}
-
-/// An enum value, sent as its name or its number; returns the number.
-fn as_enum(value: &Value, names: &[&str], name: &str) -> Result<usize, ApiError> {
-    let number = match value {
-        Value::String(s) => names.iter().position(|n| n == s),
-        Value::Number(n) => n.as_u64().map(|n| n as usize).filter(|&n| n < names.len()),
-        _ => None,
-    };
-    number.ok_or_else(|| ApiError::invalid_body(&format!("{name}: unknown value {value}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn snake_case_names_follow_the_protos() {
-        assert_eq!(snake_case("userNameQuery"), "user_name_query");
-        assert_eq!(snake_case("sortingColumn"), "sorting_column");
-        assert_eq!(snake_case("offset"), "offset");
-    }
-
-    #[test]
-    fn enums_accept_names_and_numbers() {
-        assert_eq!(as_enum(&Value::from("TYPE_MACHINE"), &TYPES, "type"), Ok(2));
-        assert_eq!(as_enum(&Value::from(1), &TYPES, "type"), Ok(1));
-        assert!(as_enum(&Value::from("TYPE_ROBOT"), &TYPES, "type").is_err());
-        assert!(as_enum(&Value::from(7), &TYPES, "type").is_err());
-    }
-
-    #[test]
-    fn integers_accept_strings_and_numbers() {
-        assert_eq!(as_uint(&Value::from("20"), "offset"), Ok(20));
-        assert_eq!(as_uint(&Value::from(20), "offset"), Ok(20));
-        assert!(as_uint(&Value::from(-1), "offset").is_err());
-    }
 }

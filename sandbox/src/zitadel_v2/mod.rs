@@ -1,12 +1,13 @@
 //! ZITADEL user service v2 over REST (`/v2/users…`, contract §4).
 
-mod list;
+pub(crate) mod list;
 pub mod wire;
 
 use crate::auth::{self, Caller, PERMISSION_USER_READ};
 use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
 use crate::lifecycle::{self, Action};
+use crate::state::AppState;
 use crate::users;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
@@ -19,7 +20,7 @@ use axum::{Extension, Router};
 use wire::{ChangeResponse, Details, GetUserResponse, UserJson};
 
 /// The routes of the user service. Every one needs a valid bearer token.
-pub fn routes(store: Store) -> Router<Store> {
+pub fn routes(store: Store) -> Router<AppState> {
     Router::new()
         .route("/v2/users", post(list_users))
         .route("/v2/users/{user_id}", get(get_user).delete(delete_user))
@@ -153,7 +154,7 @@ async fn change_state(
 }
 
 /// A request body: a JSON object, where an empty body stands for `{}`.
-fn parse_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+pub(crate) fn parse_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(serde_json::json!({}));
     }

@@ -1,0 +1,197 @@
+//! `POST /management/v1/users/grants/_search` (ListUserGrants, contract §5.2/§5.3):
+//! one SQL query over the grants of the request's organization.
+
+use super::wire::{ListDetails, ListUserGrantsResponse, UserGrantJson};
+use crate::clock::Timestamp;
+use crate::errors::{ApiError, GrpcCode};
+use crate::events;
+use crate::grants::{read_grant, SELECT_GRANT};
+use crate::query::{as_array, as_enum, as_object, as_str, as_uint, field, text_match, SqlParams};
+use crate::zitadel_v2::list::TEXT_METHODS;
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+const DEFAULT_LIMIT: u64 = 100;
+const MAX_LIMIT: u64 = 1000;
+
+/// Text queries: key, the key of the searched text, the column.
+const TEXT_QUERIES: [(&str, &str, &str); 8] = [
+    ("userNameQuery", "userName", "u.username"),
+    ("firstNameQuery", "firstName", "u.given_name"),
+    ("lastNameQuery", "lastName", "u.family_name"),
+    ("emailQuery", "email", "u.email"),
+    ("displayNameQuery", "displayName", "u.display_name"),
+    ("orgNameQuery", "orgName", "o.name"),
+    ("orgDomainQuery", "orgDomain", "o.primary_domain"),
+    ("projectNameQuery", "projectName", "p.name"),
+];
+
+const OTHER_QUERIES: [&str; 6] = [
+    "projectIdQuery",
+    "userIdQuery",
+    "roleKeyQuery",
+    "userTypeQuery",
+    "withGrantedQuery",
+    "projectGrantIdQuery",
+];
+
+const USER_TYPES: [&str; 3] = ["TYPE_UNSPECIFIED", "TYPE_HUMAN", "TYPE_MACHINE"];
+
+#[derive(Debug)]
+pub struct GrantSearch {
+    offset: u64,
+    limit: u64,
+    asc: bool,
+    condition: String,
+    params: SqlParams,
+}
+
+impl GrantSearch {
+    pub fn parse(body: &Value) -> Result<Self, ApiError> {
+        let request = as_object(body, "request")?;
+        let query = match field(request, "query") {
+            Some(query) => as_object(query, "query")?.clone(),
+            None => Map::new(),
+        };
+        let offset = match field(&query, "offset") {
+            Some(value) => as_uint(value, "query.offset")?,
+            None => 0,
+        };
+        let limit = match field(&query, "limit") {
+            Some(value) => as_uint(value, "query.limit")?,
+            None => 0,
+        };
+        if limit > MAX_LIMIT {
+            return Err(ApiError::zitadel(
+                GrpcCode::InvalidArgument,
+                "QUERY-4M0fs",
+                "Errors.Query.LimitExceeded",
+            ));
+        }
+        let asc = match field(&query, "asc") {
+            Some(Value::Bool(asc)) => *asc,
+            Some(_) => return Err(ApiError::invalid_body("query.asc must be a boolean")),
+            None => false,
+        };
+        let mut params = SqlParams::default();
+        let queries = match field(request, "queries") {
+            Some(value) => as_array(value, "queries")?.as_slice(),
+            None => &[],
+        };
+        let parts = queries
+            .iter()
+            .map(|q| grant_query(q, &mut params))
+            .collect::<Result<Vec<_>, _>>()?;
+        let condition = if parts.is_empty() {
+            "1".to_string()
+        } else {
+            parts.join(" AND ")
+        };
+        Ok(GrantSearch {
+            offset,
+            limit: if limit == 0 { DEFAULT_LIMIT } else { limit },
+            asc,
+            condition,
+            params,
+        })
+    }
+
+    /// Runs the search over the grants owned by `org_id`, oldest first when `asc`.
+    pub fn run(
+        mut self,
+        conn: &Connection,
+        org_id: &str,
+    ) -> Result<ListUserGrantsResponse, ApiError> {
+        let org = self.params.param(org_id.to_string());
+        let where_clause = format!("WHERE g.org_id = {org} AND ({})", self.condition);
+        let from = SELECT_GRANT
+            .split_once(" FROM ")
+            .map(|(_, from)| from)
+            .unwrap_or_default();
+        let total: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM {from} {where_clause}"),
+            rusqlite::params_from_iter(self.params.values.iter()),
+            |row| row.get(0),
+        )?;
+        let direction = if self.asc { "ASC" } else { "DESC" };
+        let limit = self.params.param(self.limit as i64);
+        let offset = self.params.param(self.offset.min(i64::MAX as u64) as i64);
+        let sql = format!(
+            "{SELECT_GRANT} {where_clause}
+             ORDER BY g.created_at {direction}, g.id {direction} LIMIT {limit} OFFSET {offset}"
+        );
+        let grants = conn
+            .prepare(&sql)?
+            .query_map(
+                rusqlite::params_from_iter(self.params.values.iter()),
+                read_grant,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ListUserGrantsResponse {
+            details: ListDetails::new(
+                total as u64,
+                events::last_event_id(conn)? as u64,
+                Timestamp::now(),
+            ),
+            result: grants.iter().map(UserGrantJson::from).collect(),
+        })
+    }
+}
+
+/// One `UserGrantQuery`: an object with exactly one query key.
+fn grant_query(query: &Value, params: &mut SqlParams) -> Result<String, ApiError> {
+    let query = as_object(query, "queries[]")?;
+    let keys: Vec<&str> = TEXT_QUERIES
+        .iter()
+        .map(|(key, _, _)| *key)
+        .chain(OTHER_QUERIES)
+        .filter(|key| field(query, key).is_some())
+        .collect();
+    let key =
+        match keys.as_slice() {
+            [key] => *key,
+            _ => return Err(ApiError::invalid_body(
+                "each query needs exactly one UserGrantQuery key (userIdQuery, projectIdQuery, …)",
+            )),
+        };
+    let body = as_object(field(query, key).unwrap_or(&Value::Null), key)?;
+    let text = |name: &str| -> Result<String, ApiError> {
+        Ok(match field(body, name) {
+            Some(value) => as_str(value, name)?.to_string(),
+            None => String::new(),
+        })
+    };
+    let method = || -> Result<usize, ApiError> {
+        match field(body, "method") {
+            Some(value) => as_enum(value, &TEXT_METHODS, "method"),
+            None => Ok(0),
+        }
+    };
+    if let Some((_, text_key, column)) = TEXT_QUERIES.iter().find(|(k, _, _)| *k == key) {
+        return Ok(text_match(column, &text(text_key)?, method()?, params));
+    }
+    match key {
+        "projectIdQuery" => Ok(format!(
+            "g.project_id = {}",
+            params.param(text("projectId")?)
+        )),
+        "userIdQuery" => Ok(format!("g.user_id = {}", params.param(text("userId")?))),
+        "roleKeyQuery" => {
+            let matches = text_match("value", &text("roleKey")?, method()?, params);
+            Ok(format!(
+                "EXISTS (SELECT 1 FROM json_each(g.role_keys) WHERE {matches})"
+            ))
+        }
+        "userTypeQuery" => {
+            let user_type = match field(body, "type") {
+                Some(value) => as_enum(value, &USER_TYPES, "type")?,
+                None => 0,
+            };
+            Ok(format!("u.user_type = {}", params.param(user_type as i64)))
+        }
+        // The sandbox has no project grants: every grant is on an own project.
+        "withGrantedQuery" => Ok("1".to_string()),
+        "projectGrantIdQuery" => Ok(format!("'' = {}", params.param(text("projectGrantId")?))),
+        _ => Err(ApiError::internal(format!("unhandled grant query {key}"))),
+    }
+}

@@ -1,0 +1,223 @@
+//! ZITADEL management API v1, user grants only (`/management/v1/users/…/grants…`,
+//! contract §5 and §7.3).
+//!
+//! Every call works inside one organization: `x-zitadel-orgid`, or the caller's own
+//! organization without it. A grant owned by another organization behaves as missing.
+
+mod list;
+pub mod wire;
+
+use crate::auth::{
+    self, Caller, PERMISSION_USER_GRANT_DELETE, PERMISSION_USER_GRANT_READ,
+    PERMISSION_USER_GRANT_WRITE,
+};
+use crate::db::Store;
+use crate::errors::{json_response, ApiError, GrpcCode};
+use crate::grants::{self, GrantAction, GrantChange};
+use crate::state::AppState;
+use crate::zitadel_v2::parse_body;
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use rusqlite::{params, Connection, OptionalExtension};
+use wire::{ChangeResponse, GetUserGrantResponse, ObjectDetails, UserGrantJson};
+
+/// The header that sets the organization context of v1 calls.
+pub const ORG_HEADER: &str = "x-zitadel-orgid";
+
+pub fn routes(store: Store) -> Router<AppState> {
+    Router::new()
+        .route("/management/v1/users/grants/_search", post(list_grants))
+        .route(
+            "/management/v1/users/{user_id}/grants/{grant_id}",
+            get(get_grant).delete(remove_grant),
+        )
+        .route(
+            "/management/v1/users/{user_id}/grants/{grant_id}/_deactivate",
+            post(deactivate_grant),
+        )
+        .route(
+            "/management/v1/users/{user_id}/grants/{grant_id}/_reactivate",
+            post(reactivate_grant),
+        )
+        .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
+}
+
+/// The `{userId}/grants/{grantId}` path segments.
+pub struct GrantPath {
+    pub user_id: String,
+    pub grant_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for GrantPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(Path((user_id, grant_id))) => Ok(GrantPath { user_id, grant_id }),
+            Err(rejection) => Err(ApiError::plain(
+                StatusCode::BAD_REQUEST,
+                GrpcCode::InvalidArgument,
+                &rejection.body_text(),
+            )),
+        }
+    }
+}
+
+/// The organization a v1 call works in, checked as ZITADEL's auth interceptor does:
+/// an unknown organization is PermissionDenied `AUTH-Bs7Ds`, and the caller needs
+/// `permission` there (`AUTH-AWfge`).
+fn org_context(
+    conn: &Connection,
+    caller: &Caller,
+    header: Option<&str>,
+    permission: &str,
+) -> Result<String, ApiError> {
+    let org_id = match header.filter(|h| !h.is_empty()) {
+        None => caller.org_id.clone(),
+        Some(org_id) => {
+            let exists = conn
+                .prepare_cached("SELECT 1 FROM orgs WHERE id = ?1")?
+                .query_row(params![org_id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !exists {
+                return Err(ApiError::zitadel(
+                    GrpcCode::PermissionDenied,
+                    "AUTH-Bs7Ds",
+                    "Organisation doesn't exist",
+                ));
+            }
+            org_id.to_string()
+        }
+    };
+    if !caller.has_permission(permission, &org_id) {
+        return Err(ApiError::zitadel(
+            GrpcCode::PermissionDenied,
+            "AUTH-AWfge",
+            "No matching permissions found",
+        ));
+    }
+    Ok(org_id)
+}
+
+fn org_header(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(ORG_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+/// `GET /management/v1/users/{userId}/grants/{grantId}`.
+async fn get_grant(
+    State(store): State<Store>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    path: GrantPath,
+) -> Result<Response, ApiError> {
+    let header = org_header(&headers);
+    let grant = store
+        .call(move |conn| {
+            let org_id = org_context(conn, &caller, header.as_deref(), PERMISSION_USER_GRANT_READ)?;
+            // The query matches the grant id, the user id and the organization.
+            grants::find_grant(conn, &path.grant_id, &org_id)?
+                .filter(|grant| grant.user_id == path.user_id)
+                .ok_or_else(|| {
+                    ApiError::zitadel(GrpcCode::NotFound, "QUERY-wIPkA", "User grant not found")
+                })
+        })
+        .await?;
+    let response = GetUserGrantResponse {
+        user_grant: UserGrantJson::from(&grant),
+    };
+    Ok(json_response(StatusCode::OK, &response))
+}
+
+/// `POST /management/v1/users/grants/_search`.
+async fn list_grants(
+    State(store): State<Store>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let search = list::GrantSearch::parse(&parse_body(&body)?)?;
+    let header = org_header(&headers);
+    let response = store
+        .call(move |conn| {
+            let org_id = org_context(conn, &caller, header.as_deref(), PERMISSION_USER_GRANT_READ)?;
+            search.run(conn, &org_id)
+        })
+        .await?;
+    Ok(json_response(StatusCode::OK, &response))
+}
+
+async fn deactivate_grant(
+    state: State<AppState>,
+    caller: Extension<Caller>,
+    headers: HeaderMap,
+    path: GrantPath,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    change(state, caller, headers, path, &body, GrantAction::Deactivate).await
+}
+
+async fn reactivate_grant(
+    state: State<AppState>,
+    caller: Extension<Caller>,
+    headers: HeaderMap,
+    path: GrantPath,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    change(state, caller, headers, path, &body, GrantAction::Reactivate).await
+}
+
+/// `DELETE` takes no body; like the gateway, ignore any.
+async fn remove_grant(
+    state: State<AppState>,
+    caller: Extension<Caller>,
+    headers: HeaderMap,
+    path: GrantPath,
+) -> Result<Response, ApiError> {
+    change(state, caller, headers, path, b"", GrantAction::Remove).await
+}
+
+async fn change(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    path: GrantPath,
+    body: &[u8],
+    action: GrantAction,
+) -> Result<Response, ApiError> {
+    parse_body(body)?;
+    let header = org_header(&headers);
+    let behaviour = state.settings.grant_behaviour;
+    let permission = match action {
+        GrantAction::Remove => PERMISSION_USER_GRANT_DELETE,
+        _ => PERMISSION_USER_GRANT_WRITE,
+    };
+    let change = state
+        .store
+        .call(move |conn| {
+            let org_id = org_context(conn, &caller, header.as_deref(), permission)?;
+            grants::change_grant(
+                conn,
+                &caller.user_id,
+                &org_id,
+                &path.grant_id,
+                action,
+                behaviour,
+            )
+        })
+        .await?;
+    let details = match &change {
+        GrantChange::Written(event) => ObjectDetails::of_change(event),
+        GrantChange::Unchanged(grant) => ObjectDetails::unchanged(grant),
+    };
+    Ok(json_response(StatusCode::OK, &ChangeResponse { details }))
+}

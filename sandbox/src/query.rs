@@ -1,0 +1,159 @@
+//! Building blocks for ZITADEL search requests: reading protojson request bodies and
+//! turning text filters into SQL.
+//!
+//! Requests are read from a `serde_json::Value` rather than typed structs because
+//! protojson accepts both the camelCase and the proto snake_case name of each field,
+//! numbers or strings for integers, and names or numbers for enums.
+
+use crate::errors::ApiError;
+use rusqlite::types::Value as SqlValue;
+use serde_json::{Map, Value};
+
+/// The parameters of the SQL being built, numbered in the order they were added.
+#[derive(Debug, Default)]
+pub struct SqlParams {
+    pub values: Vec<SqlValue>,
+}
+
+impl SqlParams {
+    /// Adds a parameter and returns its placeholder (`?N`), usable more than once.
+    pub fn param(&mut self, value: impl Into<SqlValue>) -> String {
+        self.values.push(value.into());
+        format!("?{}", self.values.len())
+    }
+}
+
+/// SQL for one text method: `method` is the number of ZITADEL's text method enum,
+/// EQUALS, EQUALS_IGNORE_CASE, STARTS_WITH, …, ENDS_WITH_IGNORE_CASE (v1, v2 and
+/// v3alpha number them alike). `instr` and `substr` are used
+/// instead of LIKE so that `%` and `_` in the search text have no special meaning.
+pub fn text_match(column: &str, text: &str, method: usize, params: &mut SqlParams) -> String {
+    let ignore_case = method % 2 == 1;
+    let (column, needle) = if ignore_case {
+        (format!("fold({column})"), params.param(text.to_lowercase()))
+    } else {
+        (column.to_string(), params.param(text.to_string()))
+    };
+    match method / 2 {
+        0 => format!("{column} = {needle}"),
+        1 => format!("instr({column}, {needle}) = 1"),
+        2 => format!("instr({column}, {needle}) > 0"),
+        _ => format!("substr({column}, length({column}) - length({needle}) + 1) = {needle}"),
+    }
+}
+
+/// A field by its camelCase name or its proto snake_case name; `null` counts as unset.
+pub fn field<'a>(object: &'a Map<String, Value>, camel: &str) -> Option<&'a Value> {
+    object
+        .get(camel)
+        .or_else(|| object.get(&snake_case(camel)))
+        .filter(|value| !value.is_null())
+}
+
+pub fn snake_case(camel: &str) -> String {
+    let mut snake = String::with_capacity(camel.len() + 4);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            snake.push('_');
+            snake.push(c.to_ascii_lowercase());
+        } else {
+            snake.push(c);
+        }
+    }
+    snake
+}
+
+pub fn as_object<'a>(value: &'a Value, name: &str) -> Result<&'a Map<String, Value>, ApiError> {
+    value
+        .as_object()
+        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an object")))
+}
+
+pub fn as_array<'a>(value: &'a Value, name: &str) -> Result<&'a Vec<Value>, ApiError> {
+    value
+        .as_array()
+        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an array")))
+}
+
+pub fn as_str<'a>(value: &'a Value, name: &str) -> Result<&'a str, ApiError> {
+    value
+        .as_str()
+        .ok_or_else(|| ApiError::invalid_body(&format!("{name} must be a string")))
+}
+
+/// An unsigned integer, sent as a number or (as protojson writes 64-bit ones) a string.
+pub fn as_uint(value: &Value, name: &str) -> Result<u64, ApiError> {
+    let parsed = match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    };
+    parsed.ok_or_else(|| ApiError::invalid_body(&format!("{name} must be an unsigned integer")))
+}
+
+/// An enum value, sent as its name or its number; returns the number.
+pub fn as_enum(value: &Value, names: &[&str], name: &str) -> Result<usize, ApiError> {
+    let number = match value {
+        Value::String(s) => names.iter().position(|n| n == s),
+        Value::Number(n) => n.as_u64().map(|n| n as usize).filter(|&n| n < names.len()),
+        _ => None,
+    };
+    number.ok_or_else(|| ApiError::invalid_body(&format!("{name}: unknown value {value}")))
+}
+
+/// The pairs of a URL query string, percent-decoded, in order (`None`: no query).
+pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    raw.map(|raw| {
+        form_urlencoded::parse(raw.as_bytes())
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The last value of `key` in `pairs`, as a server reading one field would take it.
+pub fn query_value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_are_decoded() {
+        let pairs = query_pairs(Some("organization.orgId=1&email=a%2Bb%40x.io&email=c"));
+        assert_eq!(query_value(&pairs, "organization.orgId"), Some("1"));
+        assert_eq!(query_value(&pairs, "email"), Some("c"));
+        assert_eq!(pairs[1].1, "a+b@x.io");
+        assert!(query_pairs(None).is_empty());
+    }
+
+    #[test]
+    fn snake_case_names_follow_the_protos() {
+        assert_eq!(snake_case("userNameQuery"), "user_name_query");
+        assert_eq!(snake_case("sortingColumn"), "sorting_column");
+        assert_eq!(snake_case("offset"), "offset");
+    }
+
+    const TYPES: [&str; 3] = ["TYPE_UNSPECIFIED", "TYPE_HUMAN", "TYPE_MACHINE"];
+
+    #[test]
+    fn enums_accept_names_and_numbers() {
+        assert_eq!(as_enum(&Value::from("TYPE_MACHINE"), &TYPES, "type"), Ok(2));
+        assert_eq!(as_enum(&Value::from(1), &TYPES, "type"), Ok(1));
+        assert!(as_enum(&Value::from("TYPE_ROBOT"), &TYPES, "type").is_err());
+        assert!(as_enum(&Value::from(7), &TYPES, "type").is_err());
+    }
+
+    #[test]
+    fn integers_accept_strings_and_numbers() {
+        assert_eq!(as_uint(&Value::from("20"), "offset"), Ok(20));
+        assert_eq!(as_uint(&Value::from(20), "offset"), Ok(20));
+        assert!(as_uint(&Value::from(-1), "offset").is_err());
+    }
+}
