@@ -1,0 +1,277 @@
+//! The project's commands: `cargo xtask setup | build | demo | test | bench`.
+//! Run `cargo xtask --help` for what each does.
+
+mod bench;
+mod cmd;
+mod sandbox;
+mod setup;
+mod suites;
+
+use std::process::ExitCode;
+
+use cmd::{Ctx, Result};
+use suites::Suite;
+
+const HELP: &str = "\
+cargo xtask: the project's commands
+
+USAGE:
+    cargo xtask <COMMAND> [OPTIONS]
+
+COMMANDS:
+    setup               Install what is missing, and say what was found:
+                        rust target wasm32-unknown-unknown (+ rustfmt, clippy),
+                        trunk 0.21.14, wasm-bindgen-cli (= Cargo.lock's wasm-bindgen)
+                        and wasm-opt (npm binaryen@132) into tools/,
+                        Debian chromium + chromium-driver, e2e/ npm packages.
+                        Every other command runs this first.
+    build               Release bundle into dist/ (trunk build --release --offline).
+    demo [OPTIONS]      Build, then serve dist/ with the sandbox back end.
+        --port N            Port on 127.0.0.1 (default 8080).
+        --reset             Start from the seeded data again.
+    test [SUITE...]     Run the suites in order, stopping at the first failure:
+                          fmt      cargo fmt --all -- --check
+                          clippy   clippy -D warnings, native workspace and app on wasm32
+                          native   cargo test --workspace
+                          wasm     wasm-bindgen-test in headless Chromium, against a sandbox
+                          e2e      Playwright journeys against dist/ served by the sandbox
+                        With no SUITE, all of them; name one or more to run only those.
+    bench [--check]     Build dist/ and measure index.html, JS, wasm and CSS, raw and
+                        gzip; write bench/results.json. --check fails when the gzip
+                        total is over 250 KB.
+    help, --help, -h    This text.
+
+Project-local tools live in tools/ (git-ignored); every command runs with
+tools/bin and tools/node_modules/.bin first on PATH.
+";
+
+#[derive(Debug, PartialEq, Eq)]
+enum Task {
+    Help,
+    Setup,
+    Build,
+    Demo { port: u16, reset: bool },
+    Test(Vec<Suite>),
+    Bench { check: bool },
+}
+
+fn parse_args(args: &[String]) -> Result<Task> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Task::Help);
+    };
+    let no_options = |task: Task| {
+        if let Some(extra) = rest.first() {
+            Err(format!("`{command}` takes no arguments (got `{extra}`)"))
+        } else {
+            Ok(task)
+        }
+    };
+    match command.as_str() {
+        "help" | "--help" | "-h" => Ok(Task::Help),
+        "setup" => no_options(Task::Setup),
+        "build" => no_options(Task::Build),
+        "demo" => {
+            let mut port = 8080;
+            let mut reset = false;
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                match arg.as_str() {
+                    "--reset" => reset = true,
+                    "--port" => {
+                        let value = it.next().ok_or("`--port` needs a number")?;
+                        port = parse_port(value)?;
+                    }
+                    other => match other.strip_prefix("--port=") {
+                        Some(value) => port = parse_port(value)?,
+                        None => return Err(format!("unknown option for demo: `{other}`")),
+                    },
+                }
+            }
+            Ok(Task::Demo { port, reset })
+        }
+        "test" => {
+            let mut suites = Vec::new();
+            for name in rest {
+                let suite = Suite::parse(name).ok_or_else(|| {
+                    let names: Vec<&str> = suites::ALL.iter().map(|s| s.name()).collect();
+                    format!("unknown suite `{name}`: choose from {}", names.join(", "))
+                })?;
+                if !suites.contains(&suite) {
+                    suites.push(suite);
+                }
+            }
+            if suites.is_empty() {
+                suites = suites::ALL.to_vec();
+            }
+            Ok(Task::Test(suites))
+        }
+        "bench" => match rest {
+            [] => Ok(Task::Bench { check: false }),
+            [flag] if flag == "--check" => Ok(Task::Bench { check: true }),
+            [other, ..] => Err(format!("unknown option for bench: `{other}`")),
+        },
+        other => Err(format!("unknown command `{other}`")),
+    }
+}
+
+fn parse_port(value: &str) -> Result<u16> {
+    match value.parse::<u16>() {
+        Ok(port) if port > 0 => Ok(port),
+        _ => Err(format!("`{value}` is not a port number (1-65535)")),
+    }
+}
+
+/// `trunk build --release --offline` into dist/: offline so that trunk uses the
+/// wasm-bindgen and wasm-opt on PATH (ours) and never tries to download them.
+pub fn build_bundle(ctx: &Ctx) -> Result {
+    ctx.cmd("trunk")
+        .args(["build", "--release", "--offline"])
+        .what("trunk build")
+        .run()?;
+    let index = ctx.root.join("dist/index.html");
+    if !index.is_file() {
+        return Err("trunk build finished but dist/index.html is missing".into());
+    }
+    println!("build: release bundle in dist/");
+    Ok(())
+}
+
+fn demo(ctx: &Ctx, port: u16, reset: bool) -> Result {
+    setup::run(ctx)?;
+    build_bundle(ctx)?;
+    ctx.cargo()
+        .args(["build", "--release", "-p", "sandbox"])
+        .what("cargo build --release -p sandbox")
+        .run()?;
+    if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+        return Err(format!(
+            "port {port} on 127.0.0.1 is in use: pick another with `cargo xtask demo --port N`"
+        ));
+    }
+    let db_dir = ctx.target_dir().join("demo");
+    std::fs::create_dir_all(&db_dir)
+        .map_err(|e| format!("cannot create {}: {e}", db_dir.display()))?;
+    println!();
+    println!("Open http://127.0.0.1:{port} and sign in with the owner token printed below");
+    println!(
+        "(Ctrl-C stops the sandbox; its data stays in {}.)",
+        ctx.rel(&db_dir)
+    );
+    println!();
+    let mut sandbox = ctx
+        .cmd(ctx.target_dir().join("release/sandbox"))
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--db")
+        .arg(db_dir.join("sandbox.sqlite"))
+        .arg("--serve")
+        .arg(ctx.root.join("dist"))
+        .what("the sandbox");
+    if reset {
+        sandbox = sandbox.arg("--reset");
+    }
+    sandbox.run()
+}
+
+fn run(args: &[String]) -> Result {
+    let task = parse_args(args)?;
+    if task == Task::Help {
+        print!("{HELP}");
+        return Ok(());
+    }
+    let ctx = Ctx::new()?;
+    match task {
+        Task::Help => unreachable!("handled above"),
+        Task::Setup => setup::run(&ctx).map(|_| ()),
+        Task::Build => {
+            setup::run(&ctx)?;
+            build_bundle(&ctx)
+        }
+        Task::Demo { port, reset } => demo(&ctx, port, reset),
+        Task::Test(suites) => suites::run(&ctx, &suites),
+        Task::Bench { check } => bench::run(&ctx, check),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: error: {message}");
+            if parse_args(&args).is_err() {
+                eprintln!("run `cargo xtask --help` for the commands");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Task> {
+        let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        parse_args(&args)
+    }
+
+    #[test]
+    fn no_command_or_help_prints_help() {
+        assert_eq!(parse(""), Ok(Task::Help));
+        assert_eq!(parse("--help"), Ok(Task::Help));
+        assert_eq!(parse("-h"), Ok(Task::Help));
+        assert_eq!(parse("help"), Ok(Task::Help));
+    }
+
+    #[test]
+    fn parses_each_command() {
+        assert_eq!(parse("setup"), Ok(Task::Setup));
+        assert_eq!(parse("build"), Ok(Task::Build));
+        assert_eq!(parse("bench"), Ok(Task::Bench { check: false }));
+        assert_eq!(parse("bench --check"), Ok(Task::Bench { check: true }));
+        assert!(parse("setup now").is_err());
+        assert!(parse("bench --fast").is_err());
+        assert!(parse("deploy").unwrap_err().contains("unknown command"));
+    }
+
+    #[test]
+    fn demo_takes_a_port_and_reset() {
+        assert_eq!(
+            parse("demo"),
+            Ok(Task::Demo {
+                port: 8080,
+                reset: false
+            })
+        );
+        assert_eq!(
+            parse("demo --port 9000 --reset"),
+            Ok(Task::Demo {
+                port: 9000,
+                reset: true
+            })
+        );
+        assert_eq!(
+            parse("demo --port=9001"),
+            Ok(Task::Demo {
+                port: 9001,
+                reset: false
+            })
+        );
+        assert!(parse("demo --port").is_err());
+        assert!(parse("demo --port 0").is_err());
+        assert!(parse("demo --port http").is_err());
+        assert!(parse("demo --open").is_err());
+    }
+
+    #[test]
+    fn test_runs_all_suites_or_the_named_ones() {
+        assert_eq!(parse("test"), Ok(Task::Test(suites::ALL.to_vec())));
+        assert_eq!(
+            parse("test wasm e2e wasm"),
+            Ok(Task::Test(vec![Suite::Wasm, Suite::E2e]))
+        );
+        let err = parse("test --skip-install").unwrap_err();
+        assert!(err.contains("fmt, clippy, native, wasm, e2e"), "{err}");
+    }
+}
