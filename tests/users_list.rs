@@ -170,6 +170,10 @@ async fn a_bulk_deactivate_reports_each_outcome_and_keeps_failures_selected() {
             .unwrap_or_else(|| panic!("row {id}"));
         checkbox.click();
     }
+    wait_until(&page, "the bulk button to enable", |p| {
+        p.text().contains("3 selected") && !p.action("Deactivate").disabled()
+    })
+    .await;
     page.action("Deactivate").click();
     wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
     let title = page

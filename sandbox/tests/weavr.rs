@@ -605,3 +605,37 @@ async fn a_duplicate_during_the_first_request_gets_409() {
         ["weavr.user.added", "weavr.user.deactivated"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_the_client_gave_up_on_still_completes_once() {
+    let sandbox = TestSandbox::new();
+    let path = format!("/weavr/payment-run/v1/users/{}/deactivate", ids::BARBARA);
+    // The browser times out while the server is still working, and drops the request.
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(150),
+        with_reference(&sandbox, &path, "ref-timeout", Some("latency=500")),
+    )
+    .await;
+    assert!(gave_up.is_err(), "the client stopped waiting");
+    // Retried at once: the first is still running.
+    assert_eq!(
+        with_reference(&sandbox, &path, "ref-timeout", None)
+            .await
+            .status,
+        409
+    );
+    // Retried later: the first finished all the same, and its answer is replayed.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        with_reference(&sandbox, &path, "ref-timeout", None)
+            .await
+            .status,
+        204
+    );
+    let aggregate = format!("payment-run:{}", ids::BARBARA);
+    assert_eq!(
+        weavr_events(&sandbox, &aggregate),
+        ["weavr.user.added", "weavr.user.deactivated"],
+        "deactivated exactly once"
+    );
+}

@@ -161,6 +161,35 @@ pub enum BulkOutcome {
     Failed(String),
 }
 
+/// The outcomes of one bulk action, as they arrive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BulkReport {
+    pub action: UserAction,
+    pub outcomes: Vec<(User, BulkOutcome)>,
+}
+
+impl BulkReport {
+    /// How many were done, skipped and failed.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count =
+            |f: fn(&BulkOutcome) -> bool| self.outcomes.iter().filter(|(_, o)| f(o)).count();
+        (
+            count(|o| matches!(o, BulkOutcome::Done)),
+            count(|o| matches!(o, BulkOutcome::Skipped(_))),
+            count(|o| matches!(o, BulkOutcome::Failed(_))),
+        )
+    }
+
+    /// The users whose change failed: they stay selected, to retry.
+    pub fn failed_ids(&self) -> std::collections::HashSet<String> {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, BulkOutcome::Failed(_)))
+            .map(|(u, _)| u.id.clone())
+            .collect()
+    }
+}
+
 /// Splits a selection into the users the action is sent for and the ones
 /// skipped because their state does not allow it (so no doomed request is sent).
 pub fn plan_bulk(

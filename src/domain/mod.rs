@@ -16,8 +16,8 @@ pub use details::{Details, Owner, OwnerKind};
 pub use grant::{Grant, GrantAction, GrantState};
 pub use lifecycle::Lifecycle;
 pub use list::{
-    plan_bulk, BulkOutcome, SortField, UserPage, UserQuery, DEFAULT_PAGE_SIZE, FILTER_STATES,
-    PAGE_SIZES,
+    plan_bulk, BulkOutcome, BulkReport, SortField, UserPage, UserQuery, DEFAULT_PAGE_SIZE,
+    FILTER_STATES, PAGE_SIZES,
 };
 pub use state::UserState;
 pub use timestamp::{Timestamp, TimestampError};

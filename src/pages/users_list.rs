@@ -14,8 +14,8 @@ use super::RequireSignIn;
 use crate::api::{new_intent, Api};
 use crate::components::{ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
-    plan_bulk, BulkOutcome, LifecycleAction, SortField, User, UserAction, UserPage, UserQuery,
-    FILTER_STATES, PAGE_SIZES,
+    plan_bulk, BulkOutcome, BulkReport, LifecycleAction, SortField, User, UserAction, UserPage,
+    UserQuery, FILTER_STATES, PAGE_SIZES,
 };
 use crate::http::ApiError;
 use crate::providers::weavr;
@@ -48,7 +48,7 @@ struct ListState {
     /// Counts loads, so an answer to a superseded query is dropped.
     generation: StoredValue<u64>,
     bulk_busy: RwSignal<Option<UserAction>>,
-    bulk_results: RwSignal<Option<(UserAction, Vec<(User, BulkOutcome)>)>>,
+    bulk_report: RwSignal<Option<BulkReport>>,
 }
 
 /// The users of the active connection, one server-side page at a time.
@@ -65,7 +65,7 @@ pub fn UsersList() -> impl IntoView {
         confirmed: StoredValue::new(HashMap::new()),
         generation: StoredValue::new(0),
         bulk_busy: RwSignal::new(None),
-        bulk_results: RwSignal::new(None),
+        bulk_report: RwSignal::new(None),
     };
 
     Effect::new({
@@ -425,13 +425,12 @@ fn BulkBar(list: ListState, on_action: Callback<UserAction>) -> impl IntoView {
 #[component]
 fn BulkResults(list: ListState) -> impl IntoView {
     move || {
-        list.bulk_results.get().map(|(action, results)| {
-            let count = |f: fn(&BulkOutcome) -> bool| results.iter().filter(|(_, o)| f(o)).count();
-            let done = count(|o| matches!(o, BulkOutcome::Done));
-            let skipped = count(|o| matches!(o, BulkOutcome::Skipped(_)));
-            let failed = count(|o| matches!(o, BulkOutcome::Failed(_)));
-            let running = list.bulk_busy.get().is_some();
-            let items = results
+        list.bulk_report.get().map(|report| {
+            let (done, skipped, failed) = report.counts();
+            let running = if list.bulk_busy.get().is_some() { " (running…)" } else { "" };
+            let title = format!("{}: {done} done, {skipped} skipped, {failed} failed{running}", report.action.label());
+            let items = report
+                .outcomes
                 .into_iter()
                 .map(|(user, outcome)| {
                     let (class, text) = match outcome {
@@ -444,7 +443,7 @@ fn BulkResults(list: ListState) -> impl IntoView {
                 .collect_view();
             view! {
                 <section class="bulk-results" aria-live="polite" data-testid="bulk-results">
-                    <h2>{format!("{}: {done} done, {skipped} skipped, {failed} failed{}", action.label(), if running { " (running…)" } else { "" })}</h2>
+                    <h2>{title}</h2>
                     <ul>{items}</ul>
                 </section>
             }
@@ -470,7 +469,10 @@ fn run_bulk(api: Api, list: ListState, action: UserAction) {
     });
     let (to_send, skipped) = plan_bulk(api.lifecycle(), action, &rows);
     list.bulk_busy.set(Some(action));
-    list.bulk_results.set(Some((action, skipped)));
+    list.bulk_report.set(Some(BulkReport {
+        action,
+        outcomes: skipped,
+    }));
     let queue = Rc::new(RefCell::new(VecDeque::from(to_send)));
     let workers_left = Rc::new(RefCell::new(BULK_CONCURRENCY));
     for _ in 0..BULK_CONCURRENCY {
@@ -494,9 +496,9 @@ fn run_bulk(api: Api, list: ListState, action: UserAction) {
                     }
                     Err(error) => BulkOutcome::Failed(describe(&error)),
                 };
-                let _ = list.bulk_results.try_update(|r| {
-                    if let Some((_, results)) = r {
-                        results.push((user, outcome));
+                let _ = list.bulk_report.try_update(|report| {
+                    if let Some(report) = report {
+                        report.outcomes.push((user, outcome));
                     }
                 });
             }
@@ -509,17 +511,9 @@ fn run_bulk(api: Api, list: ListState, action: UserAction) {
 }
 
 fn finish_bulk(api: Api, list: ListState) {
-    let failed: HashSet<String> = list.bulk_results.with_untracked(|r| {
-        r.as_ref()
-            .map(|(_, results)| {
-                results
-                    .iter()
-                    .filter(|(_, o)| matches!(o, BulkOutcome::Failed(_)))
-                    .map(|(u, _)| u.id.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    let failed = list
+        .bulk_report
+        .with_untracked(|r| r.as_ref().map(BulkReport::failed_ids).unwrap_or_default());
     let _ = list.selected.try_set(failed);
     let _ = list.bulk_busy.try_set(None);
     // Reads lag writes: re-read a moment later; confirmed rows are kept.

@@ -225,7 +225,8 @@ fn wasm(ctx: &Ctx, detail: &mut String) -> Result {
     sandbox.wait_healthy(SANDBOX_STARTUP)?;
     let (lines, result) = ctx
         .cargo()
-        .args(["test", "-p", APP, "--target", WASM_TARGET])
+        // Every suite runs even when one fails, so one run shows all failures.
+        .args(["test", "-p", APP, "--target", WASM_TARGET, "--no-fail-fast"])
         .env("SANDBOX_URL", sandbox.base_url())
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
@@ -309,6 +310,10 @@ fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
     result
 }
 
+/// Generated users on top of the fixed seed: enough for more than one page
+/// of the users list, and users of their own for the v3alpha and bulk tests.
+const EXTRA_USERS: u32 = 40;
+
 fn sandbox_args(port: u16, db: &Path, serve: Option<&Path>) -> Vec<String> {
     let mut args = vec![
         "--port".to_string(),
@@ -316,6 +321,8 @@ fn sandbox_args(port: u16, db: &Path, serve: Option<&Path>) -> Vec<String> {
         "--db".to_string(),
         db.display().to_string(),
         "--reset".to_string(),
+        "--seed".to_string(),
+        EXTRA_USERS.to_string(),
         "--exit-after".to_string(),
         SANDBOX_EXIT_AFTER_SECS.to_string(),
     ];

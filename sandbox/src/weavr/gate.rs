@@ -60,17 +60,27 @@ async fn admit_and_run(
             Begin::Started(ticket) => Some(ticket),
         },
     };
-    // Served here, after the reference is registered: a duplicate sent meanwhile
-    // finds this request in progress.
-    wait(&latency).await;
-    let mut response = next.run(request).await;
-    match ticket {
-        Some(ticket) => {
-            // The stored answer replays with this request's reference.
-            add_request_ref(&mut response, request_ref);
-            ticket.finish(response).await
+    let request_ref = request_ref.to_string();
+    let work = async move {
+        // Served here, after the reference is registered: a duplicate sent
+        // meanwhile finds this request in progress.
+        wait(&latency).await;
+        let mut response = next.run(request).await;
+        match ticket {
+            Some(ticket) => {
+                // The stored answer replays with this request's reference.
+                add_request_ref(&mut response, &request_ref);
+                ticket.finish(response).await
+            }
+            None => response,
         }
-        None => response,
+    };
+    // As on a real server, a client that gives up (a browser timeout) does not
+    // cancel the work: it runs to the end and its answer is kept for a retry
+    // with the same reference. axum would drop the handler with the connection.
+    match tokio::spawn(work).await {
+        Ok(response) => response,
+        Err(_) => wire::no_body(StatusCode::INTERNAL_SERVER_ERROR),
     }
 }
 
