@@ -26,14 +26,9 @@ fn rows(page: &Mounted) -> Vec<String> {
         .collect()
 }
 
-fn select(page: &Mounted, label: &str) -> web_sys::HtmlSelectElement {
-    let labels = page.container.query_selector_all("label").unwrap();
-    (0..labels.length())
-        .filter_map(|i| labels.item(i))
-        .map(|l| l.unchecked_into::<web_sys::HtmlElement>())
-        .find(|l| l.inner_text().starts_with(label))
-        .and_then(|l| l.query_selector("select").unwrap())
-        .unwrap_or_else(|| panic!("no {label} select"))
+fn state_filter(page: &Mounted) -> web_sys::HtmlSelectElement {
+    page.query("#users-state")
+        .expect("a state filter")
         .unchecked_into()
 }
 
@@ -64,7 +59,7 @@ async fn the_first_page_lists_users_as_links_with_their_state() {
 async fn a_filter_goes_into_the_url_and_the_url_restores_it() {
     let page = open_list("/users");
     wait_until(&page, "rows", |p| !rows(p).is_empty()).await;
-    choose(&select(&page, "State"), "locked");
+    choose(&state_filter(&page), "locked");
     wait_until(&page, "the filter in the URL", |_| {
         current_search() == "?state=locked"
     })
@@ -87,7 +82,7 @@ async fn a_filter_goes_into_the_url_and_the_url_restores_it() {
         "{found:?}"
     );
     assert!(found.iter().any(|r| r.contains("Donald Duck")), "{found:?}");
-    assert_eq!(select(&page, "State").value(), "inactive");
+    assert_eq!(state_filter(&page).value(), "inactive");
     assert_eq!(
         page.query("input[type=search]")
             .unwrap()

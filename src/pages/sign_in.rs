@@ -83,11 +83,16 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
         if session.is_signed_in() {
             children().into_any()
         } else {
-            let here = format!(
-                "{}{}",
+            // The router's `search` has no leading '?'.
+            let (path, search) = (
                 location.pathname.get_untracked(),
-                location.search.get_untracked()
+                location.search.get_untracked(),
             );
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            };
             let next = js_sys::encode_uri_component(&here);
             view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
         }

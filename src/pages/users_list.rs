@@ -178,13 +178,13 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
 
     view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
-            <label class="field">
-                <span>{if is_weavr { "Search by email" } else { "Search name, user name, email or id" }}</span>
-                <input type="search" prop:value=move || typed.get() on:input=on_search/>
-            </label>
-            <label class="field">
-                <span>"State"</span>
-                <select on:change=move |ev| {
+            <div class="field">
+                <label for="users-search">{if is_weavr { "Search by email" } else { "Search name, user name, email or id" }}</label>
+                <input id="users-search" type="search" prop:value=move || typed.get() on:input=on_search/>
+            </div>
+            <div class="field">
+                <label for="users-state">"State"</label>
+                <select id="users-state" on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let next = query.get_untracked().with_filters(|q| {
                         q.state = FILTER_STATES.into_iter().find(|s| s.css_name() == value)
@@ -202,11 +202,11 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                         }
                     }).collect_view()}
                 </select>
-            </label>
+            </div>
             {(!is_weavr).then(|| view! {
-                <label class="field">
-                    <span>"Sort by"</span>
-                    <select on:change=move |ev| {
+                <div class="field">
+                    <label for="users-sort">"Sort by"</label>
+                    <select id="users-sort" on:change=move |ev| {
                         let value = event_target_value(&ev);
                         let (key, order) = value.split_once(':').unwrap_or((value.as_str(), "asc"));
                         let next = query.get_untracked().with_filters(|q| {
@@ -223,11 +223,11 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                             }
                         }).collect_view()}
                     </select>
-                </label>
+                </div>
             })}
-            <label class="field">
-                <span>"Per page"</span>
-                <select on:change=move |ev| {
+            <div class="field">
+                <label for="users-page-size">"Per page"</label>
+                <select id="users-page-size" on:change=move |ev| {
                     let size = event_target_value(&ev).parse().unwrap_or(50);
                     let next = query.get_untracked().with_filters(|q| q.page_size = size);
                     go.with_value(|go| go(next, false));
@@ -236,7 +236,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                         <option value=size.to_string() selected=move || query.with(|q| q.page_size == size)>{size.to_string()}</option>
                     }).collect_view()}
                 </select>
-            </label>
+            </div>
         </form>
         {move || search_hint().map(|hint| view! { <p class="notice">{hint}</p> })}
     }
