@@ -6,17 +6,26 @@ use crate::domain::Timestamp;
 /// An instant in the admin's locale and time zone, with how long ago it was;
 /// the exact UTC instant is on hover and in the `datetime` attribute.
 #[component]
-pub fn TimestampView(timestamp: Timestamp) -> impl IntoView {
+pub fn TimestampView(
+    timestamp: Timestamp,
+    /// Shorter, for table cells: no seconds, and how long ago only on hover.
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
     let date = js_sys::Date::new(&JsValue::from_f64(timestamp.unix_millis() as f64));
     let utc = utc_text(&timestamp, &date);
-    let local = local_text(&date);
+    let local = local_text(&date, if compact { "short" } else { "medium" });
     let relative = relative_text(timestamp.unix_millis(), js_sys::Date::now() as i64);
+    if compact {
+        return view! { <time datetime=utc.clone() title=format!("{utc} (UTC), {relative}")>{local}</time> }.into_any();
+    }
     view! {
         <time datetime=utc.clone() title=format!("{utc} (UTC)")>
             {local}
             <span class="relative">" · " {relative}</span>
         </time>
     }
+    .into_any()
 }
 
 /// The server's own text when it is already UTC (keeps microseconds), else
@@ -29,10 +38,10 @@ fn utc_text(timestamp: &Timestamp, date: &js_sys::Date) -> String {
     }
 }
 
-fn local_text(date: &js_sys::Date) -> String {
+fn local_text(date: &js_sys::Date, time_style: &str) -> String {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &time_style.into());
     let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
     format
         .call1(&JsValue::NULL, date)

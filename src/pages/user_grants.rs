@@ -70,8 +70,8 @@ fn GrantTable(grants: Vec<Grant>, total: u64) -> impl IntoView {
                     <td><A href=href>{title}</A></td>
                     <td>{roles}</td>
                     <td><StateBadge label=state.label().to_string() tone=state.css_name()/></td>
-                    <td>{grant.details.created.map(|t| view! { <TimestampView timestamp=t/> })}</td>
-                    <td>{grant.details.changed.map(|t| view! { <TimestampView timestamp=t/> })}</td>
+                    <td>{grant.details.created.map(|t| view! { <TimestampView timestamp=t compact=true/> })}</td>
+                    <td>{grant.details.changed.map(|t| view! { <TimestampView timestamp=t compact=true/> })}</td>
                 </tr>
             }
         })

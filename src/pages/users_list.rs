@@ -333,7 +333,7 @@ fn UserRow(list: ListState, user: User) -> impl IntoView {
             <td class="muted">{user.login_name.clone().unwrap_or(user.username.clone())}</td>
             <td><StateBadge label=user.state.label().to_string() tone=user.state.css_name()/></td>
             <td class="muted">{owner}</td>
-            <td>{user.details.changed.clone().map(|t| view! { <TimestampView timestamp=t/> })}</td>
+            <td>{user.details.changed.clone().map(|t| view! { <TimestampView timestamp=t compact=true/> })}</td>
         </tr>
     }
 }
