@@ -71,6 +71,28 @@ impl Details {
     }
 }
 
+/// Something the server versions by its details: a user or a grant.
+pub trait Versioned: Clone {
+    fn id(&self) -> &str;
+    fn details(&self) -> &Details;
+}
+
+/// Combines a fresh read with what the page shows. Reads lag writes in
+/// ZITADEL, so a read of the same object that is older than the confirmed
+/// write is ignored rather than allowed to flip the page back. Returns what to
+/// show, and whether the read was stale (then read again later).
+pub fn reconcile<T: Versioned>(shown: Option<T>, fresh: T) -> (T, bool) {
+    match shown {
+        Some(confirmed)
+            if confirmed.id() == fresh.id()
+                && fresh.details().is_older_than(confirmed.details()) =>
+        {
+            (confirmed, true)
+        }
+        _ => (fresh, false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,4 @@
-use super::{Details, LifecycleAction};
+use super::{Details, LifecycleAction, Versioned};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GrantState {
@@ -59,14 +59,15 @@ impl Grant {
             ..self.clone()
         }
     }
+}
 
-    /// A read older than the confirmed write is ignored (reads lag writes).
-    pub fn reconciled_with(&self, read: Grant) -> Grant {
-        if read.details.is_older_than(&self.details) {
-            self.clone()
-        } else {
-            read
-        }
+impl Versioned for Grant {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn details(&self) -> &Details {
+        &self.details
     }
 }
 

@@ -12,7 +12,7 @@ mod timestamp;
 mod user;
 
 pub use action::{LifecycleAction, UserAction};
-pub use details::{Details, Owner, OwnerKind};
+pub use details::{reconcile, Details, Owner, OwnerKind, Versioned};
 pub use grant::{Grant, GrantAction, GrantState};
 pub use lifecycle::Lifecycle;
 pub use list::{

@@ -1,4 +1,4 @@
-use super::{Details, UserAction, UserState};
+use super::{Details, UserAction, UserState, Versioned};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UserKind {
@@ -30,23 +30,22 @@ impl User {
             ..self.clone()
         }
     }
+}
 
-    /// Combines a fresh read with what is already shown. Reads lag writes in
-    /// ZITADEL, so a read older than the confirmed write is ignored rather
-    /// than allowed to flip the page back to the previous state.
-    pub fn reconciled_with(&self, read: User) -> User {
-        if read.details.is_older_than(&self.details) {
-            self.clone()
-        } else {
-            read
-        }
+impl Versioned for User {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn details(&self) -> &Details {
+        &self.details
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Owner, OwnerKind, Timestamp};
+    use crate::domain::{reconcile, Owner, OwnerKind, Timestamp};
 
     fn minnie(state: UserState, sequence: u64) -> User {
         User {
@@ -90,9 +89,18 @@ mod tests {
     fn a_stale_read_does_not_undo_a_confirmed_write() {
         let shown = minnie(UserState::Inactive, 13);
         let stale = minnie(UserState::Active, 12);
-        assert_eq!(shown.reconciled_with(stale).state, UserState::Inactive);
+        let (kept, stale_read) = reconcile(Some(shown.clone()), stale);
+        assert_eq!((kept.state, stale_read), (UserState::Inactive, true));
 
         let fresh = minnie(UserState::Locked, 14);
-        assert_eq!(shown.reconciled_with(fresh).state, UserState::Locked);
+        let (taken, stale_read) = reconcile(Some(shown.clone()), fresh.clone());
+        assert_eq!((taken.state, stale_read), (UserState::Locked, false));
+        // Another user's read is never mixed in, nor is there anything to keep at first.
+        let other = User {
+            id: "other".into(),
+            ..minnie(UserState::Active, 1)
+        };
+        assert_eq!(reconcile(Some(shown), other.clone()).0.id, "other");
+        assert_eq!(reconcile(None, fresh).0.state, UserState::Locked);
     }
 }

@@ -3,11 +3,11 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::user_detail::REREAD_DELAYS;
+use super::user_detail::{next_reread, REREAD_DELAYS};
 use super::RequireSignIn;
 use crate::api::Api;
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
-use crate::domain::{Grant, GrantAction, GrantState};
+use crate::domain::{reconcile, Grant, GrantAction, GrantState};
 use crate::http::ApiError;
 
 /// `/users/:id/grants/:grantId`
@@ -137,20 +137,13 @@ fn read_grant(api: Api, page: GrantPage, after_write: Option<usize>) {
         match result {
             Ok(fresh) => {
                 let mut stale = false;
-                page.shown.update(|current| {
-                    *current = Some(match current.take() {
-                        Some(confirmed) => {
-                            stale = fresh.details.is_older_than(&confirmed.details);
-                            confirmed.reconciled_with(fresh)
-                        }
-                        None => fresh,
-                    })
+                page.shown.update(|shown| {
+                    let (show, was_stale) = reconcile(shown.take(), fresh);
+                    *shown = Some(show);
+                    stale = was_stale;
                 });
                 page.load_error.set(None);
-                let next_attempt = after_write
-                    .map(|n| n + 1)
-                    .filter(|n| stale && *n < REREAD_DELAYS.len());
-                if let Some(attempt) = next_attempt {
+                if let Some(attempt) = next_reread(after_write, stale) {
                     set_timeout(
                         move || read_grant(api, page, Some(attempt)),
                         REREAD_DELAYS[attempt],

@@ -7,7 +7,7 @@ use super::GrantList;
 use super::RequireSignIn;
 use crate::api::{new_intent, Api, Intent};
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
-use crate::domain::{User, UserAction, UserState};
+use crate::domain::{reconcile, User, UserAction, UserState};
 use crate::http::ApiError;
 use leptos_router::hooks::use_params_map;
 
@@ -15,6 +15,14 @@ use leptos_router::hooks::use_params_map;
 /// re-read this long after a write, and once more if the read is still stale.
 pub const REREAD_DELAYS: [Duration; 2] =
     [Duration::from_millis(1_000), Duration::from_millis(2_500)];
+
+/// After a write, whether to read again: when the last read was stale and
+/// re-reads are left. `after_write` counts the re-reads made so far.
+pub fn next_reread(after_write: Option<usize>, stale: bool) -> Option<usize> {
+    after_write
+        .map(|n| n + 1)
+        .filter(|n| stale && *n < REREAD_DELAYS.len())
+}
 
 /// `/users/:id`
 #[component]
@@ -128,20 +136,13 @@ fn read(api: Api, page: PageState, id: String, after_write: Option<usize>) {
         match result {
             Ok(fresh) => {
                 let mut stale = false;
-                page.shown.update(|current| {
-                    *current = Some(match current.take() {
-                        Some(confirmed) if confirmed.id == fresh.id => {
-                            stale = fresh.details.is_older_than(&confirmed.details);
-                            confirmed.reconciled_with(fresh)
-                        }
-                        _ => fresh,
-                    })
+                page.shown.update(|shown| {
+                    let (show, was_stale) = reconcile(shown.take(), fresh);
+                    *shown = Some(show);
+                    stale = was_stale;
                 });
                 page.load_error.set(None);
-                let next_attempt = after_write
-                    .map(|n| n + 1)
-                    .filter(|n| stale && *n < REREAD_DELAYS.len());
-                if let Some(attempt) = next_attempt {
+                if let Some(attempt) = next_reread(after_write, stale) {
                     set_timeout(
                         move || read(api, page, id, Some(attempt)),
                         REREAD_DELAYS[attempt],

@@ -14,8 +14,8 @@ use super::RequireSignIn;
 use crate::api::{new_intent, Api};
 use crate::components::{ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
-    plan_bulk, BulkOutcome, BulkReport, LifecycleAction, SortField, User, UserAction, UserPage,
-    UserQuery, FILTER_STATES, PAGE_SIZES,
+    plan_bulk, reconcile, BulkOutcome, BulkReport, LifecycleAction, SortField, User, UserAction,
+    UserPage, UserQuery, FILTER_STATES, PAGE_SIZES,
 };
 use crate::http::ApiError;
 use crate::providers::weavr;
@@ -116,7 +116,7 @@ fn load(api: Api, list: ListState, query: UserQuery) {
             list.confirmed.with_value(|confirmed| {
                 for user in &mut page.users {
                     if let Some(known) = confirmed.get(&user.id) {
-                        *user = known.reconciled_with(user.clone());
+                        *user = reconcile(Some(known.clone()), user.clone()).0;
                     }
                 }
             });

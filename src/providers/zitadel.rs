@@ -63,6 +63,14 @@ struct DebugDetail {
     message: Option<String>,
 }
 
+/// `ListDetails` of v1 and v2 lists: the total the server counted.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ListDetailsWire {
+    #[serde(deserialize_with = "int64")]
+    pub total_result: Option<u64>,
+}
+
 /// Reads a failed ZITADEL answer. The body may be a grpc-gateway status, a
 /// Connect error, plain text (a proxy's or the gateway's own), HTML, or empty.
 pub fn error_from_response(response: &ApiResponse) -> ApiError {

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use super::wire::non_empty;
-use super::zitadel::{error_from_response, unreadable, ObjectDetailsWire};
+use super::zitadel::{error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire};
 use crate::domain::{Details, Grant, GrantAction, GrantState};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 
@@ -134,13 +134,6 @@ struct GetResponse {
 struct ListResponse {
     details: Option<ListDetailsWire>,
     result: Option<Vec<GrantWire>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct ListDetailsWire {
-    #[serde(deserialize_with = "super::wire::int64")]
-    total_result: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]

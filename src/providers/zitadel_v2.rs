@@ -2,8 +2,8 @@
 
 use serde::Deserialize;
 
-use super::wire::{int64, non_empty};
-use super::zitadel::{error_from_response, unreadable, ObjectDetailsWire};
+use super::wire::non_empty;
+use super::zitadel::{error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire};
 use crate::domain::{
     Details, SortField, User, UserAction, UserKind, UserPage, UserQuery, UserState,
 };
@@ -129,13 +129,6 @@ struct GetUserResponse {
 struct ListResponse {
     details: Option<ListDetailsWire>,
     result: Option<Vec<UserWire>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct ListDetailsWire {
-    #[serde(deserialize_with = "int64")]
-    total_result: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
