@@ -275,6 +275,7 @@ pub fn change_grant(
     grant_id: &str,
     action: GrantAction,
     behaviour: GrantBehaviour,
+    reason: Option<&str>,
 ) -> Result<GrantChange, ApiError> {
     let (missing_id, not_found) = action.error_ids();
     if grant_id.is_empty() {
@@ -298,7 +299,7 @@ pub fn change_grant(
             resource_owner: &grant.org_id,
             event_type: action.event_type(),
             actor,
-            reason: None,
+            reason,
             payload: serde_json::json!({}),
             at: None,
         },

@@ -108,6 +108,7 @@ pub fn change_user_state(
     caller: &Caller,
     user_id: &str,
     action: Action,
+    reason: Option<&str>,
 ) -> Result<Event, ApiError> {
     if user_id.is_empty() {
         return Err(action.missing_id_error());
@@ -118,7 +119,7 @@ pub fn change_user_state(
     if !caller.has_permission_on_user(action.permission(), &user.id, &user.org_id) {
         return Err(ApiError::permission_denied());
     }
-    let event = write_user_event(&tx, &caller.user_id, &user, action.event_type())?;
+    let event = write_user_event(&tx, &caller.user_id, &user, action.event_type(), reason)?;
     tx.commit()?;
     Ok(event)
 }
@@ -130,6 +131,7 @@ pub fn write_user_event(
     actor: &str,
     user: &User,
     event_type: &'static str,
+    reason: Option<&str>,
 ) -> Result<Event, ApiError> {
     let event = events::record(
         conn,
@@ -139,7 +141,7 @@ pub fn write_user_event(
             resource_owner: &user.org_id,
             event_type,
             actor,
-            reason: None,
+            reason,
             payload: serde_json::json!({}),
             at: None,
         },

@@ -477,6 +477,7 @@ async fn empty_grant_ids_and_bodies() {
             "",
             sandbox::grants::GrantAction::Remove,
             GrantBehaviour::Idempotent,
+            None,
         )
     });
     let err = removed.expect_err("an empty id is refused");

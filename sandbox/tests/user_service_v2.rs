@@ -539,6 +539,32 @@ async fn events_record_who_did_what() {
     assert_eq!(events[1].actor, ids::ACME_USER_MANAGER);
     assert_eq!(events[1].resource_owner, ACME_ORG_ID);
     assert!(events[0].created_at < events[1].created_at);
+    assert_eq!(events[1].reason, None);
+}
+
+#[tokio::test]
+async fn a_reason_sent_with_a_change_is_kept_on_its_event() {
+    let sandbox = TestSandbox::new();
+    let bearer = format!("Bearer {OWNER_TOKEN}");
+    let headers = [("authorization", bearer.as_str())];
+    let path = format!("/v2/users/{}/deactivate", ids::MINNIE);
+    let body = r#"{"reason":"  Left the company (ticket 4711)  "}"#;
+    let response = sandbox.call_with("POST", &path, &headers, Some(body)).await;
+    assert_eq!(response.status, 200);
+    let path = format!("/v2/users/{}/reactivate", ids::MINNIE);
+    let response = sandbox
+        .call_with("POST", &path, &headers, Some(r#"{"reason":" "}"#))
+        .await;
+    assert_eq!(response.status, 200);
+    let events = sandbox
+        .store
+        .blocking(|conn| sandbox::events::events_of(conn, "user", ids::MINNIE))
+        .expect("events");
+    let reasons: Vec<_> = events.iter().map(|e| e.reason.as_deref()).collect();
+    assert_eq!(
+        reasons,
+        [None, Some("Left the company (ticket 4711)"), None]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

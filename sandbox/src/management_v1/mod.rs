@@ -15,7 +15,7 @@ use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
 use crate::grants::{self, GrantAction, GrantChange};
 use crate::state::AppState;
-use crate::zitadel_v2::parse_body;
+use crate::zitadel_v2::{parse_body, reason_of};
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -194,7 +194,7 @@ async fn change(
     body: &[u8],
     action: GrantAction,
 ) -> Result<Response, ApiError> {
-    parse_body(body)?;
+    let reason = reason_of(&parse_body(body)?);
     let header = org_header(&headers);
     let behaviour = state.settings.grant_behaviour;
     let permission = match action {
@@ -212,6 +212,7 @@ async fn change(
                 &path.grant_id,
                 action,
                 behaviour,
+                reason.as_deref(),
             )
         })
         .await?;

@@ -143,14 +143,23 @@ async fn change_state(
     action: Action,
 ) -> Result<Response, ApiError> {
     // The request message has no fields besides the id: any object will do.
-    parse_body(body)?;
+    let reason = reason_of(&parse_body(body)?);
     let event = store
-        .call(move |conn| lifecycle::change_user_state(conn, &caller, &user_id, action))
+        .call(move |conn| {
+            lifecycle::change_user_state(conn, &caller, &user_id, action, reason.as_deref())
+        })
         .await?;
     let response = ChangeResponse {
         details: Details::of_event(&event),
     };
     Ok(json_response(StatusCode::OK, &response))
+}
+
+/// The console sends an optional `reason` with a change. ZITADEL's gateway drops
+/// fields it does not know; the sandbox keeps it on the event, as an audit note.
+pub(crate) fn reason_of(body: &serde_json::Value) -> Option<String> {
+    let reason = body.get("reason")?.as_str()?.trim();
+    (!reason.is_empty()).then(|| reason.chars().take(500).collect())
 }
 
 /// A request body: a JSON object, where an empty body stands for `{}`.

@@ -114,7 +114,8 @@ pub fn change_user_state(
     if !caller.has_permission_on_user(action.permission(), &user.id, &user.org_id) {
         return Err(ApiError::permission_denied());
     }
-    let event = lifecycle::write_user_event(&tx, &caller.user_id, &user, action.event_type())?;
+    let event =
+        lifecycle::write_user_event(&tx, &caller.user_id, &user, action.event_type(), None)?;
     tx.commit()?;
     Ok((user, event))
 }
