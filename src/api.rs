@@ -24,6 +24,8 @@ pub struct Api {
 pub struct Intent {
     pub action: UserAction,
     pub reference: String,
+    /// Why, as the admin wrote it in the confirmation.
+    pub reason: Option<String>,
 }
 
 impl Api {
@@ -105,7 +107,11 @@ impl Api {
         match self.provider {
             ProviderApi::ZitadelV2 => {
                 let response = self
-                    .send(&zitadel_v2::action_request(user_id, action))
+                    .send(&zitadel_v2::action_request(
+                        user_id,
+                        action,
+                        intent.reason.as_deref(),
+                    ))
                     .await?;
                 zitadel_v2::read_action(&response)
             }
@@ -160,9 +166,15 @@ impl Api {
         user_id: &str,
         grant_id: &str,
         action: GrantAction,
+        reason: Option<&str>,
     ) -> Result<Details, ApiError> {
-        let request =
-            zitadel_grants::action_request(user_id, grant_id, action, self.organization_id());
+        let request = zitadel_grants::action_request(
+            user_id,
+            grant_id,
+            action,
+            self.organization_id(),
+            reason,
+        );
         let response = self.send(&request).await?;
         zitadel_grants::read_action(action, &response)
     }
@@ -182,15 +194,20 @@ fn not_offered(provider: ProviderApi, action: UserAction) -> ApiError {
 
 impl Intent {
     /// The intent for a click on `action`: the unsettled one when it is a
-    /// retry of the same action, so its reference is reused; else a new one.
+    /// retry of the same action, so its reference (and reason) is reused;
+    /// else a new one.
     pub fn for_click(
         unsettled: Option<Intent>,
         action: UserAction,
+        reason: Option<String>,
         fresh: impl FnOnce(UserAction) -> Intent,
     ) -> Intent {
         match unsettled {
             Some(intent) if intent.action == action => intent,
-            _ => fresh(action),
+            _ => Intent {
+                reason,
+                ..fresh(action)
+            },
         }
     }
 }
@@ -212,6 +229,7 @@ pub fn new_intent(action: UserAction) -> Intent {
     Intent {
         action,
         reference: uuid_v4(bytes),
+        reason: None,
     }
 }
 
@@ -240,20 +258,31 @@ mod tests {
         let fresh = |action| Intent {
             action,
             reference: "new".into(),
+            reason: None,
         };
         let unsettled = Intent {
             action: UserAction::Deactivate,
             reference: "first".into(),
+            reason: Some("left".into()),
         };
-        let retry = Intent::for_click(Some(unsettled.clone()), UserAction::Deactivate, fresh);
-        assert_eq!(retry.reference, "first");
-        let other = Intent::for_click(Some(unsettled), UserAction::Reactivate, fresh);
-        assert_eq!(
-            (other.action, other.reference.as_str()),
-            (UserAction::Reactivate, "new")
+        let retry = Intent::for_click(Some(unsettled.clone()), UserAction::Deactivate, None, fresh);
+        assert_eq!(retry, unsettled, "the retry keeps reference and reason");
+        let other = Intent::for_click(
+            Some(unsettled),
+            UserAction::Reactivate,
+            Some("back".into()),
+            fresh,
         );
         assert_eq!(
-            Intent::for_click(None, UserAction::Deactivate, fresh).reference,
+            (
+                other.action,
+                other.reference.as_str(),
+                other.reason.as_deref()
+            ),
+            (UserAction::Reactivate, "new", Some("back"))
+        );
+        assert_eq!(
+            Intent::for_click(None, UserAction::Deactivate, None, fresh).reference,
             "new"
         );
     }

@@ -98,6 +98,12 @@ async fn deactivate_asks_first_then_shows_the_state_the_server_confirmed() {
             .unwrap(),
         "Deactivate Scrooge McDuck?"
     );
+    let reason: web_sys::HtmlTextAreaElement = dialog
+        .query_selector("textarea")
+        .unwrap()
+        .expect("a reason field")
+        .unchecked_into();
+    reason.set_value("Left the company");
     page.confirm("Deactivate");
 
     wait_until(&page, "the inactive badge", |p| p.badge() == "Inactive").await;

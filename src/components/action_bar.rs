@@ -21,7 +21,8 @@ pub fn ActionBar<A: LifecycleAction>(
     /// The action whose request is in flight, if any.
     #[prop(into)]
     busy: Signal<Option<A>>,
-    on_action: Callback<A>,
+    /// Runs with the action and the reason given in its confirmation, if any.
+    on_action: Callback<(A, Option<String>)>,
 ) -> impl IntoView {
     let confirming = RwSignal::new(None::<A>);
 
@@ -42,7 +43,7 @@ pub fn ActionBar<A: LifecycleAction>(
                         if action.needs_confirmation() {
                             confirming.set(Some(action));
                         } else {
-                            on_action.run(action);
+                            on_action.run((action, None));
                         }
                     }
                 >
@@ -59,9 +60,9 @@ pub fn ActionBar<A: LifecycleAction>(
                     action=action
                     subject=subject.get_untracked()
                     typed_confirmation=typed_confirmation.get_untracked()
-                    on_confirm=Callback::new(move |_| {
+                    on_confirm=Callback::new(move |reason| {
                         confirming.set(None);
-                        on_action.run(action);
+                        on_action.run((action, reason));
                     })
                     on_cancel=Callback::new(move |_| confirming.set(None))
                 />

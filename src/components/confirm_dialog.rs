@@ -10,7 +10,8 @@ pub fn ConfirmDialog<A: LifecycleAction>(
     action: A,
     subject: String,
     typed_confirmation: String,
-    on_confirm: Callback<()>,
+    /// Runs with the reason the admin gave, if any.
+    on_confirm: Callback<Option<String>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
@@ -23,6 +24,7 @@ pub fn ConfirmDialog<A: LifecycleAction>(
     });
 
     let typed = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
     let needs_typing = action.needs_typed_confirmation();
     let expected = StoredValue::new(typed_confirmation.clone());
     let can_confirm =
@@ -56,12 +58,26 @@ pub fn ConfirmDialog<A: LifecycleAction>(
             <form on:submit=move |ev| {
                 ev.prevent_default();
                 if can_confirm() {
-                    on_confirm.run(());
+                    let given = reason.get_untracked().trim().to_string();
+                    on_confirm.run((!given.is_empty()).then_some(given));
                 }
             }>
                 <h2 id="confirm-title">{format!("{} {}?", action.label(), subject)}</h2>
                 <p id="confirm-consequence">{action.consequence()}</p>
                 {typing_field}
+                <label class="field">
+                    <span>"Reason (optional)"</span>
+                    <textarea
+                        rows="2"
+                        maxlength="500"
+                        aria-describedby="reason-hint"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    ></textarea>
+                    <small id="reason-hint" class="muted">
+                        "Sent with the change where the API takes a body. The sandbox keeps it on the change's event; ZITADEL and Weavr do not store it."
+                    </small>
+                </label>
                 <div class="dialog-buttons">
                     <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
                     <button type="submit" class="danger" disabled=move || !can_confirm()>{action.label()}</button>

@@ -62,7 +62,9 @@ pub fn GrantDetail(
     });
     let on_action = Callback::new({
         let api = api.clone();
-        move |action: GrantAction| act_on_grant(api.clone(), page, action)
+        move |(action, reason): (GrantAction, Option<String>)| {
+            act_on_grant(api.clone(), page, action, reason)
+        }
     });
     let retry_load = Callback::new(move |_| read_grant(api.clone(), page, None));
     let here = move || {
@@ -150,17 +152,21 @@ fn read_grant(api: Api, page: GrantPage, after_write: Option<usize>) {
                     );
                 }
             }
-            // After a confirmed removal a 404 is the expected answer.
-            Err(ApiError::NotFound(_))
-                if page.shown.with_untracked(|g| {
-                    g.as_ref().is_some_and(|g| g.state == GrantState::Removed)
-                }) => {}
+            // The page has seen this grant exist: a 404 now means removed.
+            Err(ApiError::NotFound(_)) if page.shown.with_untracked(Option::is_some) => {
+                page.shown.update(|grant| {
+                    if let Some(grant) = grant.as_mut() {
+                        grant.state = GrantState::Removed;
+                    }
+                });
+                page.load_error.set(None);
+            }
             Err(error) => page.load_error.set(Some(error)),
         }
     });
 }
 
-fn act_on_grant(api: Api, page: GrantPage, action: GrantAction) {
+fn act_on_grant(api: Api, page: GrantPage, action: GrantAction, reason: Option<String>) {
     if page.busy.get_untracked().is_some() {
         return;
     }
@@ -168,7 +174,9 @@ fn act_on_grant(api: Api, page: GrantPage, action: GrantAction) {
     page.action_error.set(None);
     let (user_id, grant_id) = (page.user_id.get_untracked(), page.grant_id.get_untracked());
     spawn_local(async move {
-        let result = api.act_on_grant(&user_id, &grant_id, action).await;
+        let result = api
+            .act_on_grant(&user_id, &grant_id, action, reason.as_deref())
+            .await;
         if page.busy.try_set(None).is_some() {
             return;
         }

@@ -79,11 +79,11 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
 
     let on_action = Callback::new({
         let api = api.clone();
-        move |action: UserAction| act(api.clone(), page, action)
+        move |(action, reason): (UserAction, Option<String>)| act(api.clone(), page, action, reason)
     });
     let retry_action = Callback::new(move |_| {
         if let Some(intent) = page.intent.get_untracked() {
-            on_action.run(intent.action);
+            on_action.run((intent.action, intent.reason));
         }
     });
     let retry_load = Callback::new({
@@ -150,21 +150,30 @@ fn read(api: Api, page: PageState, id: String, after_write: Option<usize>) {
                 }
             }
             // After a confirmed delete a 404 is the expected answer.
-            Err(ApiError::NotFound(_)) if is_deleted(page) => {}
+            // The page has seen this user exist: a 404 now means deleted
+            // (ZITADEL answers unknown and deleted users alike).
+            Err(ApiError::NotFound(_)) if page.shown.with_untracked(Option::is_some) => {
+                page.shown.update(|user| {
+                    if let Some(user) = user.as_mut() {
+                        user.state = UserState::Deleted;
+                    }
+                });
+                page.load_error.set(None);
+            }
             Err(error) => page.load_error.set(Some(error)),
         }
     });
 }
 
 /// Asks the server for `action`; on success shows the state it confirmed.
-fn act(api: Api, page: PageState, action: UserAction) {
+fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
     // One request at a time: a double click, or Enter held down, sends one.
     if page.busy.get_untracked().is_some() {
         return;
     }
     // A retry of the same click keeps its reference, so the server can
     // recognise a repeat and never act twice.
-    let intent = Intent::for_click(page.intent.get_untracked(), action, new_intent);
+    let intent = Intent::for_click(page.intent.get_untracked(), action, reason, new_intent);
     page.intent.set(Some(intent.clone()));
     page.busy.set(Some(action));
     page.action_error.set(None);
@@ -205,14 +214,9 @@ fn act(api: Api, page: PageState, action: UserAction) {
     });
 }
 
-fn is_deleted(page: PageState) -> bool {
-    page.shown
-        .with_untracked(|s| s.as_ref().is_some_and(|u| u.state == UserState::Deleted))
-}
-
 /// The header and action bar of a loaded user.
 #[component]
-fn UserHeader(page: PageState, on_action: Callback<UserAction>) -> impl IntoView {
+fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>) -> impl IntoView {
     let lifecycle = expect_context::<Api>().lifecycle();
     let field = move |f: fn(&User) -> String| {
         Signal::derive(move || page.shown.with(|u| u.as_ref().map(f).unwrap_or_default()))

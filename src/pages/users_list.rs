@@ -11,7 +11,7 @@ use leptos_router::NavigateOptions;
 
 use super::user_detail::REREAD_DELAYS;
 use super::RequireSignIn;
-use crate::api::{new_intent, Api};
+use crate::api::{new_intent, Api, Intent};
 use crate::components::{ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
     plan_bulk, reconcile, BulkOutcome, BulkReport, LifecycleAction, SortField, User, UserAction,
@@ -82,7 +82,9 @@ pub fn UsersList() -> impl IntoView {
         let api = api.clone();
         move |_| load(api.clone(), list, query.get_untracked())
     });
-    let on_bulk = Callback::new(move |action: UserAction| run_bulk(api.clone(), list, action));
+    let on_bulk = Callback::new(move |(action, reason): (UserAction, Option<String>)| {
+        run_bulk(api.clone(), list, action, reason)
+    });
 
     view! {
         <article class="users-page">
@@ -390,7 +392,7 @@ fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
 
 /// Bulk actions for the selected rows (destructive ones ask first).
 #[component]
-fn BulkBar(list: ListState, on_action: Callback<UserAction>) -> impl IntoView {
+fn BulkBar(list: ListState, on_action: Callback<(UserAction, Option<String>)>) -> impl IntoView {
     let lifecycle = expect_context::<Api>().lifecycle();
     let actions: Vec<UserAction> = lifecycle
         .offered()
@@ -453,7 +455,7 @@ fn BulkResults(list: ListState) -> impl IntoView {
 
 /// Sends `action` for the selected users that allow it, a few at a time.
 /// Done and skipped rows are deselected; failed rows stay selected to retry.
-fn run_bulk(api: Api, list: ListState, action: UserAction) {
+fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String>) {
     if list.bulk_busy.get_untracked().is_some() {
         return;
     }
@@ -476,13 +478,22 @@ fn run_bulk(api: Api, list: ListState, action: UserAction) {
     let queue = Rc::new(RefCell::new(VecDeque::from(to_send)));
     let workers_left = Rc::new(RefCell::new(BULK_CONCURRENCY));
     for _ in 0..BULK_CONCURRENCY {
-        let (api, queue, workers_left) = (api.clone(), queue.clone(), workers_left.clone());
+        let (api, queue, workers_left, reason) = (
+            api.clone(),
+            queue.clone(),
+            workers_left.clone(),
+            reason.clone(),
+        );
         spawn_local(async move {
             loop {
                 let Some(user) = queue.borrow_mut().pop_front() else {
                     break;
                 };
-                let outcome = match api.act(&user.id, &new_intent(action)).await {
+                let intent = Intent {
+                    reason: reason.clone(),
+                    ..new_intent(action)
+                };
+                let outcome = match api.act(&user.id, &intent).await {
                     Ok(details) => {
                         let changed = user.after(action, details);
                         list.confirmed

@@ -63,6 +63,16 @@ struct DebugDetail {
     message: Option<String>,
 }
 
+/// The body of a state change: `{}`, or `{"reason": …}` when the admin gave
+/// one. The gateway drops fields it does not know, so servers without the
+/// field ignore it; the sandbox keeps it on the change's event.
+pub fn change_body(reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => serde_json::json!({ "reason": reason }).to_string(),
+        None => "{}".to_string(),
+    }
+}
+
 /// `ListDetails` of v1 and v2 lists: the total the server counted.
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]

@@ -5,7 +5,9 @@
 use serde::Deserialize;
 
 use super::wire::non_empty;
-use super::zitadel::{error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire};
+use super::zitadel::{
+    change_body, error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire,
+};
 use crate::domain::{Details, Grant, GrantAction, GrantState};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 
@@ -36,14 +38,15 @@ pub fn action_request(
     grant_id: &str,
     action: GrantAction,
     organization_id: Option<&str>,
+    reason: Option<&str>,
 ) -> ApiRequest {
     let path = grant_path(user_id, grant_id);
     let request = match action {
         GrantAction::Deactivate => {
-            ApiRequest::post(format!("{path}/_deactivate"), Some("{}".into()))
+            ApiRequest::post(format!("{path}/_deactivate"), Some(change_body(reason)))
         }
         GrantAction::Reactivate => {
-            ApiRequest::post(format!("{path}/_reactivate"), Some("{}".into()))
+            ApiRequest::post(format!("{path}/_reactivate"), Some(change_body(reason)))
         }
         GrantAction::Remove => ApiRequest::delete(path),
     };
@@ -228,6 +231,7 @@ mod tests {
             "70000000000000001",
             GrantAction::Deactivate,
             Some("1"),
+            None,
         );
         assert_eq!(
             deactivate.path,
@@ -235,10 +239,10 @@ mod tests {
         );
         assert_eq!(deactivate.json_body.as_deref(), Some("{}"));
         assert_eq!(
-            action_request("u", "g", GrantAction::Reactivate, None).path,
+            action_request("u", "g", GrantAction::Reactivate, None, None).path,
             "/management/v1/users/u/grants/g/_reactivate"
         );
-        let remove = action_request("u", "g", GrantAction::Remove, None);
+        let remove = action_request("u", "g", GrantAction::Remove, None, None);
         assert_eq!(
             (remove.method, remove.path.as_str(), remove.headers.len()),
             (Method::Delete, "/management/v1/users/u/grants/g", 0)

@@ -3,7 +3,9 @@
 use serde::Deserialize;
 
 use super::wire::non_empty;
-use super::zitadel::{error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire};
+use super::zitadel::{
+    change_body, error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire,
+};
 use crate::domain::{
     Details, SortField, User, UserAction, UserKind, UserPage, UserQuery, UserState,
 };
@@ -13,10 +15,10 @@ pub fn get_user_request(user_id: &str) -> ApiRequest {
     ApiRequest::get(format!("/v2/users/{}", path_segment(user_id)))
 }
 
-pub fn action_request(user_id: &str, action: UserAction) -> ApiRequest {
+pub fn action_request(user_id: &str, action: UserAction, reason: Option<&str>) -> ApiRequest {
     let id = path_segment(user_id);
     let post =
-        |verb: &str| ApiRequest::post(format!("/v2/users/{id}/{verb}"), Some("{}".to_string()));
+        |verb: &str| ApiRequest::post(format!("/v2/users/{id}/{verb}"), Some(change_body(reason)));
     match action {
         UserAction::Deactivate => post("deactivate"),
         UserAction::Reactivate => post("reactivate"),
@@ -278,25 +280,30 @@ mod tests {
             get_user_request("69629012906488334").path,
             "/v2/users/69629012906488334"
         );
-        let deactivate = action_request("69629012906488334", UserAction::Deactivate);
+        let deactivate = action_request("69629012906488334", UserAction::Deactivate, None);
         assert_eq!(
             (deactivate.method, deactivate.path.as_str()),
             (Method::Post, "/v2/users/69629012906488334/deactivate")
         );
         assert_eq!(deactivate.json_body.as_deref(), Some("{}"));
+        let with_reason = action_request("1", UserAction::Lock, Some("phished \"again\""));
         assert_eq!(
-            action_request("1", UserAction::Reactivate).path,
+            with_reason.json_body.as_deref(),
+            Some(r#"{"reason":"phished \"again\""}"#)
+        );
+        assert_eq!(
+            action_request("1", UserAction::Reactivate, None).path,
             "/v2/users/1/reactivate"
         );
         assert_eq!(
-            action_request("1", UserAction::Lock).path,
+            action_request("1", UserAction::Lock, None).path,
             "/v2/users/1/lock"
         );
         assert_eq!(
-            action_request("1", UserAction::Unlock).path,
+            action_request("1", UserAction::Unlock, None).path,
             "/v2/users/1/unlock"
         );
-        let delete = action_request("1", UserAction::Delete);
+        let delete = action_request("1", UserAction::Delete, None);
         assert_eq!(
             (delete.method, delete.path.as_str(), delete.json_body),
             (Method::Delete, "/v2/users/1", None)
@@ -306,7 +313,7 @@ mod tests {
     #[test]
     fn ids_cannot_change_the_path() {
         assert_eq!(
-            action_request("a/b", UserAction::Lock).path,
+            action_request("a/b", UserAction::Lock, None).path,
             "/v2/users/a%2Fb/lock"
         );
     }

@@ -312,7 +312,7 @@ fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
 
 /// Generated users on top of the fixed seed: enough for more than one page
 /// of the users list, and users of their own for the v3alpha and bulk tests.
-const EXTRA_USERS: u32 = 40;
+const EXTRA_USERS: u32 = 60;
 
 fn sandbox_args(port: u16, db: &Path, serve: Option<&Path>) -> Vec<String> {
     let mut args = vec![
