@@ -50,7 +50,8 @@ impl ApiError {
     ) -> ApiError {
         match status {
             400 if precondition => ApiError::Conflict(message),
-            400 | 422 => ApiError::InvalidRequest(message),
+            // 413 and 422: Weavr Payment Run's bodiless refusals of a request.
+            400 | 413 | 422 => ApiError::InvalidRequest(message),
             401 => ApiError::Unauthenticated(message),
             403 => ApiError::PermissionDenied(message),
             404 => ApiError::NotFound(message),
@@ -159,6 +160,12 @@ mod tests {
 
     #[test]
     fn statuses_map_to_what_the_admin_can_act_on() {
+        for bodiless_refusal in [413, 422] {
+            assert!(matches!(
+                ApiError::from_status(bodiless_refusal, ServerMessage::default(), false, None),
+                ApiError::InvalidRequest(_)
+            ));
+        }
         assert!(matches!(
             ApiError::from_status(400, msg("COMMAND-5gunjw0cd7"), true, None),
             ApiError::Conflict(_)
