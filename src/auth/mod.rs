@@ -38,8 +38,11 @@ impl Session {
         }
     }
 
+    /// The token, if signed in. A request scheduled by a page that is gone
+    /// (a re-read after a write) may ask after its session was disposed: it
+    /// then has none, rather than panicking.
     pub fn token(&self) -> Option<String> {
-        self.token.get_untracked()
+        self.token.try_get_untracked().flatten()
     }
 
     /// Tracked: views re-render when the admin signs in or out.

@@ -111,6 +111,20 @@ impl ApiError {
         }
     }
 
+    /// Whether the outcome of a write is unknown or the shown state is known
+    /// to be out of date, so the page must read the object again rather than
+    /// keep showing what it had.
+    pub fn calls_for_a_fresh_read(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Conflict(_)
+                | ApiError::NotFound(_)
+                | ApiError::Timeout
+                | ApiError::Network
+                | ApiError::UnreadableAnswer { .. }
+        )
+    }
+
     /// Whether trying the same request again can help.
     pub fn is_retryable(&self) -> bool {
         // Weavr's "a request with this idempotency-ref is still running".

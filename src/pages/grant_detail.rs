@@ -130,7 +130,13 @@ pub fn GrantDetail(
 }
 
 fn read_grant(api: Api, page: GrantPage, after_write: Option<usize>) {
-    let (user_id, grant_id) = (page.user_id.get_untracked(), page.grant_id.get_untracked());
+    // A re-read scheduled by a page that is gone has nothing to update.
+    let (Some(user_id), Some(grant_id)) = (
+        page.user_id.try_get_untracked(),
+        page.grant_id.try_get_untracked(),
+    ) else {
+        return;
+    };
     spawn_local(async move {
         let result = api.get_grant(&user_id, &grant_id).await;
         if page.grant_id.try_get_untracked().as_deref() != Some(grant_id.as_str()) {
@@ -192,10 +198,7 @@ fn act_on_grant(api: Api, page: GrantPage, action: GrantAction, reason: Option<S
                 }
             }
             Err(error) => {
-                let reread = matches!(
-                    error,
-                    ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout
-                );
+                let reread = error.calls_for_a_fresh_read();
                 page.action_error.set(Some(error));
                 if reread {
                     read_grant(api, page, None);

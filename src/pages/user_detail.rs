@@ -127,6 +127,10 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
 /// older than a write already confirmed. `after_write` counts re-reads made
 /// to catch up with a write.
 fn read(api: Api, page: PageState, id: String, after_write: Option<usize>) {
+    // A re-read scheduled by a page that is gone has nothing to update.
+    if page.user_id.try_get_untracked().is_none() {
+        return;
+    }
     spawn_local(async move {
         let result = api.get_user(&id).await;
         // The page may show another user, or be gone, by now.
@@ -201,10 +205,7 @@ fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
                 }
                 // Refused, or the outcome is unknown: say why, and show the
                 // state the server reports now.
-                let reread = matches!(
-                    error,
-                    ApiError::Conflict(_) | ApiError::NotFound(_) | ApiError::Timeout
-                );
+                let reread = error.calls_for_a_fresh_read();
                 page.action_error.set(Some(error));
                 if reread {
                     read(api, page, id, None);

@@ -114,10 +114,9 @@ pub fn read_action(action: GrantAction, response: &ApiResponse) -> Result<Detail
     }
     let body: ActionResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, "the change's details"))?;
-    Ok(body
-        .details
+    body.details
         .map(ObjectDetailsWire::into_domain)
-        .unwrap_or_default())
+        .ok_or_else(|| unreadable(response, "the change's details"))
 }
 
 #[derive(Deserialize, Default)]

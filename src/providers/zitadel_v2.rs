@@ -111,13 +111,13 @@ pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    // A 200 already confirms the change; details are what it adds.
+    // ZITADEL always answers a write with the details of the event written. An
+    // answer without them is not a confirmation the page can show.
     let body: ActionResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, "the change's details"))?;
-    Ok(body
-        .details
+    body.details
         .map(ObjectDetailsWire::into_domain)
-        .unwrap_or_default())
+        .ok_or_else(|| unreadable(response, "the change's details"))
 }
 
 #[derive(Deserialize, Default)]
@@ -501,8 +501,20 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_success_body_object_still_confirms_the_write() {
-        assert_eq!(read_action(&ok("{}")).unwrap(), Details::default());
+    fn a_success_without_details_is_not_taken_as_confirmed() {
+        for body in ["{}", r#"{"unexpected":true}"#, r#"{"details":"13"}"#] {
+            assert!(
+                matches!(
+                    read_action(&ok(body)),
+                    Err(ApiError::UnreadableAnswer { status: 200, .. })
+                ),
+                "{body}"
+            );
+        }
+        assert!(
+            read_action(&ok(r#"{"details":{}}"#)).is_ok(),
+            "details with every default omitted"
+        );
     }
 
     #[test]

@@ -81,10 +81,9 @@ pub fn read_action(action: UserAction, response: &ApiResponse) -> Result<Details
     }
     let body: ActionResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, "the change's details"))?;
-    Ok(body
-        .details
+    body.details
         .map(DetailsWire::into_domain)
-        .unwrap_or_default())
+        .ok_or_else(|| unreadable(response, "the change's details"))
 }
 
 #[derive(Deserialize, Default)]
@@ -355,7 +354,10 @@ mod tests {
             ..ok(r#"{"code":12,"message":"method GetUser not implemented"}"#)
         };
         assert!(get_is_unimplemented(&unimplemented));
-        assert!(read_action(UserAction::Lock, &ok("{}")).is_ok());
+        assert!(matches!(
+            read_action(UserAction::Lock, &ok("{}")),
+            Err(ApiError::UnreadableAnswer { .. })
+        ));
         assert!(matches!(
             read_user("1", &ok("{}")),
             Err(ApiError::UnreadableAnswer { .. })

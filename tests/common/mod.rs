@@ -292,3 +292,12 @@ pub fn choose(select: &web_sys::HtmlSelectElement, value: &str) {
         .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
         .unwrap();
 }
+
+/// Disarms every sandbox fault.
+pub async fn clear_faults() {
+    let response = gloo_net::http::Request::delete(&format!("{}/debug/faults", sandbox_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.ok(), "clearing faults: HTTP {}", response.status());
+}
