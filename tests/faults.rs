@@ -252,3 +252,46 @@ async fn refusals_are_explained_without_a_pointless_retry() {
         run(case, None).await;
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_double_click_or_a_held_enter_sends_one_request() {
+    let id = generated(53);
+    let page = {
+        let id = id.clone();
+        mount(zitadel_v2(), OWNER, move || {
+            view! { <UserDetail user_id=id/> }.into_any()
+        })
+    };
+    wait_until(&page, "the user", |p| {
+        p.badge() == "Active" && sequence(p).is_some()
+    })
+    .await;
+    let before = sequence(&page).unwrap();
+    page.action("Lock").click();
+    wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
+    // Both clicks land before the page can re-render and disable anything,
+    // as with a fast double click or Enter held down on the button.
+    let dialog = page.dialog().unwrap();
+    let confirm = button_in(&dialog, "Lock").unwrap();
+    confirm.click();
+    confirm.click();
+    wait_until(&page, "the locked badge", |p| p.badge() == "Locked").await;
+    page.action("Unlock").click();
+    page.action("Unlock").click();
+    page.action("Unlock").click();
+    wait_until(&page, "the active badge", |p| p.badge() == "Active").await;
+    sleep(300).await;
+    let (_, body) = direct("GET", &format!("/v2/users/{id}"), OWNER, &[], None).await;
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let server_sequence: u64 = body["user"]["details"]["sequence"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        server_sequence,
+        before + 2,
+        "one lock and one unlock, whatever the clicks"
+    );
+    assert_eq!(page.alert(), None, "no refused duplicate");
+}
