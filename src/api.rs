@@ -6,7 +6,7 @@ use crate::config::Connection;
 use crate::domain::{
     Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
 };
-use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient};
+use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope};
 use crate::providers::weavr::{self, Product};
 use crate::providers::{zitadel_grants, zitadel_v2, zitadel_v3alpha, ProviderApi};
 
@@ -16,6 +16,8 @@ pub struct Api {
     provider: ProviderApi,
     organization_id: Option<String>,
     session: Session,
+    /// The page whose requests these are, when one asked (see [`Api::for_page`]).
+    scope: Option<RequestScope>,
 }
 
 /// One administrator's intent to change a user, kept across retries of the
@@ -35,6 +37,17 @@ impl Api {
             provider: connection.provider,
             organization_id: connection.organization_id.clone(),
             session,
+            scope: None,
+        }
+    }
+
+    /// The service for the current page: its requests are aborted when the
+    /// page goes away.
+    pub fn for_page() -> Api {
+        let api = leptos::prelude::expect_context::<Api>();
+        Api {
+            scope: Some(RequestScope::for_page()),
+            ..api
         }
     }
 
@@ -52,7 +65,11 @@ impl Api {
 
     async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
         self.http
-            .send(request, self.session.token().as_deref())
+            .send(
+                request,
+                self.session.token().as_deref(),
+                self.scope.as_ref(),
+            )
             .await
     }
 

@@ -295,3 +295,32 @@ async fn a_double_click_or_a_held_enter_sends_one_request() {
     );
     assert_eq!(page.alert(), None, "no refused duplicate");
 }
+
+#[wasm_bindgen_test]
+async fn navigating_away_aborts_the_request_and_nothing_lands_late() {
+    let id = generated(54);
+    let page = {
+        let id = id.clone();
+        mount(zitadel_v2(), OWNER, move || {
+            view! { <UserDetail user_id=id/> }.into_any()
+        })
+    };
+    wait_until(&page, "the user", |p| p.badge() == "Active").await;
+    arm_fault(
+        "POST",
+        &format!("/v2/users/{id}/deactivate"),
+        "latency=1500",
+        1,
+    )
+    .await;
+    page.action("Deactivate").click();
+    wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
+    page.confirm("Deactivate");
+    sleep(300).await;
+    // The admin goes elsewhere while the server is still working.
+    drop(page);
+    sleep(2_000).await;
+    // The sandbox, like a server whose client hung up before it began the
+    // write, never made it: the request was aborted, not left to land late.
+    assert_eq!(server_state(&id).await, "USER_STATE_ACTIVE");
+}

@@ -7,6 +7,8 @@ mod error;
 
 pub use error::{ApiError, ServerMessage};
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,6 +95,51 @@ impl ApiResponse {
     }
 }
 
+/// The requests one page has started. When the page goes away (the admin
+/// navigates elsewhere) they are aborted, so nothing it asked for lands late
+/// or keeps the connection busy.
+#[derive(Clone, Debug)]
+pub struct RequestScope(send_wrapper::SendWrapper<Rc<RefCell<InFlight>>>);
+
+#[derive(Debug, Default)]
+struct InFlight {
+    next_id: u64,
+    controllers: Vec<(u64, web_sys::AbortController)>,
+}
+
+impl RequestScope {
+    /// A scope tied to the current reactive owner (the page): disposed, it aborts.
+    pub fn for_page() -> RequestScope {
+        let scope = RequestScope(send_wrapper::SendWrapper::new(Rc::new(RefCell::new(
+            InFlight::default(),
+        ))));
+        let on_dispose = scope.clone();
+        leptos::prelude::on_cleanup(move || on_dispose.abort_all());
+        scope
+    }
+
+    fn register(&self, controller: &web_sys::AbortController) -> u64 {
+        let mut in_flight = self.0.borrow_mut();
+        in_flight.next_id += 1;
+        let id = in_flight.next_id;
+        in_flight.controllers.push((id, controller.clone()));
+        id
+    }
+
+    fn finished(&self, id: u64) {
+        self.0
+            .borrow_mut()
+            .controllers
+            .retain(|(other, _)| *other != id);
+    }
+
+    fn abort_all(&self) {
+        for (_, controller) in self.0.borrow_mut().controllers.drain(..) {
+            controller.abort();
+        }
+    }
+}
+
 /// How long a call may take, unless the connection says otherwise, before
 /// the console stops waiting and says so.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -125,11 +172,26 @@ impl HttpClient {
         &self,
         request: &ApiRequest,
         token: Option<&str>,
+        scope: Option<&RequestScope>,
+    ) -> Result<ApiResponse, ApiError> {
+        let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network)?;
+        let registration = scope.map(|scope| (scope, scope.register(&controller)));
+        let result = self.send_with(request, token, &controller).await;
+        if let Some((scope, id)) = registration {
+            scope.finished(id);
+        }
+        result
+    }
+
+    async fn send_with(
+        &self,
+        request: &ApiRequest,
+        token: Option<&str>,
+        controller: &web_sys::AbortController,
     ) -> Result<ApiResponse, ApiError> {
         use gloo_net::http::{Method as GlooMethod, RequestBuilder};
 
-        let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network)?;
-        let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+        let timed_out = Rc::new(std::cell::Cell::new(false));
         let timer = {
             let controller = controller.clone();
             let timed_out = timed_out.clone();

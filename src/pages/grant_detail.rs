@@ -40,7 +40,7 @@ pub fn GrantDetail(
     #[prop(into)] user_id: Signal<String>,
     #[prop(into)] grant_id: Signal<String>,
 ) -> impl IntoView {
-    let api = expect_context::<Api>();
+    let api = Api::for_page();
     let page = GrantPage {
         user_id,
         grant_id,

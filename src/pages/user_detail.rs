@@ -55,7 +55,7 @@ struct PageState {
 /// confirmed it, the actions that state allows, and what the server returned.
 #[component]
 pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
-    let api = expect_context::<Api>();
+    let api = Api::for_page();
     let page = PageState {
         user_id,
         shown: RwSignal::new(None),

@@ -10,7 +10,7 @@ use crate::http::ApiError;
 /// The user's grants in the connection's organisation, each a link to its page.
 #[component]
 pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
-    let api = expect_context::<Api>();
+    let api = Api::for_page();
     let organization = api.organization_id().map(str::to_string);
     let grants = RwSignal::new(None::<Result<(Vec<Grant>, u64), ApiError>>);
     let load = move || {

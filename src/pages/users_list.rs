@@ -54,7 +54,7 @@ struct ListState {
 /// The users of the active connection, one server-side page at a time.
 #[component]
 pub fn UsersList() -> impl IntoView {
-    let api = expect_context::<Api>();
+    let api = Api::for_page();
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserQuery::from_params(|key| p.get(key))));
     let list = ListState {
