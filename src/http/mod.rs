@@ -90,6 +90,16 @@ pub struct ApiResponse {
 }
 
 impl ApiResponse {
+    /// An answer with a JSON body, as tests and fuzzing build them.
+    pub fn json(status: u16, body: &str) -> ApiResponse {
+        ApiResponse {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.into(),
+        }
+    }
+
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }

@@ -277,12 +277,7 @@ mod tests {
     use crate::http::Method;
 
     fn answer(status: u16, body: &str) -> ApiResponse {
-        ApiResponse {
-            status,
-            content_type: Some("application/json".into()),
-            retry_after: None,
-            body: body.into(),
-        }
+        ApiResponse::json(status, body)
     }
 
     /// contracts/WEAVR.md §4, verbatim.

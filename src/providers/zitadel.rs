@@ -73,6 +73,22 @@ pub fn change_body(reason: Option<&str>) -> String {
     }
 }
 
+/// Reads the `{"details": …}` a v1 or v2 write answers with. ZITADEL always
+/// sends the details of the event written: an answer without them is not a
+/// confirmation the page can show.
+pub fn read_change_details(response: &ApiResponse) -> Result<Details, ApiError> {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct ChangeResponse {
+        details: Option<ObjectDetailsWire>,
+    }
+    let body: ChangeResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, "the change's details"))?;
+    body.details
+        .map(ObjectDetailsWire::into_domain)
+        .ok_or_else(|| unreadable(response, "the change's details"))
+}
+
 /// `ListDetails` of v1 and v2 lists: the total the server counted.
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
@@ -169,12 +185,7 @@ mod tests {
     use super::*;
 
     fn response(status: u16, body: &str) -> ApiResponse {
-        ApiResponse {
-            status,
-            content_type: Some("application/json".into()),
-            retry_after: None,
-            body: body.into(),
-        }
+        ApiResponse::json(status, body)
     }
 
     #[test]

@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use super::wire::non_empty;
 use super::zitadel::{
-    change_body, error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire,
+    change_body, error_from_response, read_change_details, unreadable, ListDetailsWire,
+    ObjectDetailsWire,
 };
 use crate::domain::{Details, Grant, GrantAction, GrantState};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
@@ -112,17 +113,7 @@ pub fn read_action(action: GrantAction, response: &ApiResponse) -> Result<Detail
             error => Err(error),
         };
     }
-    let body: ActionResponse = serde_json::from_str(&response.body)
-        .map_err(|_| unreadable(response, "the change's details"))?;
-    body.details
-        .map(ObjectDetailsWire::into_domain)
-        .ok_or_else(|| unreadable(response, "the change's details"))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ActionResponse {
-    details: Option<ObjectDetailsWire>,
+    read_change_details(response)
 }
 
 #[derive(Deserialize, Default)]
@@ -184,12 +175,7 @@ mod tests {
     use crate::http::Method;
 
     fn answer(status: u16, body: &str) -> ApiResponse {
-        ApiResponse {
-            status,
-            content_type: Some("application/json".into()),
-            retry_after: None,
-            body: body.into(),
-        }
+        ApiResponse::json(status, body)
     }
 
     /// contracts/ZITADEL.md §5.2, verbatim.

@@ -4,7 +4,8 @@ use serde::Deserialize;
 
 use super::wire::non_empty;
 use super::zitadel::{
-    change_body, error_from_response, unreadable, ListDetailsWire, ObjectDetailsWire,
+    change_body, error_from_response, read_change_details, unreadable, ListDetailsWire,
+    ObjectDetailsWire,
 };
 use crate::domain::{
     Details, SortField, User, UserAction, UserKind, UserPage, UserQuery, UserState,
@@ -111,13 +112,7 @@ pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    // ZITADEL always answers a write with the details of the event written. An
-    // answer without them is not a confirmation the page can show.
-    let body: ActionResponse = serde_json::from_str(&response.body)
-        .map_err(|_| unreadable(response, "the change's details"))?;
-    body.details
-        .map(ObjectDetailsWire::into_domain)
-        .ok_or_else(|| unreadable(response, "the change's details"))
+    read_change_details(response)
 }
 
 #[derive(Deserialize, Default)]
@@ -131,12 +126,6 @@ struct GetUserResponse {
 struct ListResponse {
     details: Option<ListDetailsWire>,
     result: Option<Vec<UserWire>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ActionResponse {
-    details: Option<ObjectDetailsWire>,
 }
 
 #[derive(Deserialize, Default)]
@@ -247,12 +236,7 @@ mod tests {
     use crate::http::Method;
 
     fn ok(body: &str) -> ApiResponse {
-        ApiResponse {
-            status: 200,
-            content_type: Some("application/json".into()),
-            retry_after: None,
-            body: body.into(),
-        }
+        ApiResponse::json(200, body)
     }
 
     /// contracts/ZITADEL.md §4.1, verbatim.

@@ -217,12 +217,7 @@ mod tests {
     use crate::http::Method;
 
     fn ok(body: &str) -> ApiResponse {
-        ApiResponse {
-            status: 200,
-            content_type: Some("application/json".into()),
-            retry_after: None,
-            body: body.into(),
-        }
+        ApiResponse::json(200, body)
     }
 
     #[test]
