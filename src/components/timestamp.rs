@@ -1,3 +1,5 @@
+use std::cell::RefCell;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -38,11 +40,26 @@ fn utc_text(timestamp: &Timestamp, date: &js_sys::Date) -> String {
     }
 }
 
+// Creating an Intl formatter is slow (a list of 1,000 rows spent most of its
+// render time on it); the browser's locale does not change while the page
+// lives, so each formatter is made once and kept.
+thread_local! {
+    static DATE_TIME: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
+    static RELATIVE: RefCell<Option<js_sys::Intl::RelativeTimeFormat>> = const { RefCell::new(None) };
+}
+
 fn local_text(date: &js_sys::Date, time_style: &str) -> String {
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &time_style.into());
-    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
+    let format = DATE_TIME.with_borrow_mut(|formats| {
+        if let Some((_, format)) = formats.iter().find(|(style, _)| style == time_style) {
+            return format.clone();
+        }
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &time_style.into());
+        let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
+        formats.push((time_style.to_string(), format.clone()));
+        format
+    });
     format
         .call1(&JsValue::NULL, date)
         .ok()
@@ -52,10 +69,14 @@ fn local_text(date: &js_sys::Date, time_style: &str) -> String {
 
 fn relative_text(then_millis: i64, now_millis: i64) -> String {
     let (value, unit) = relative_parts(then_millis - now_millis);
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
-    let format = js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &options);
-    String::from(format.format(value as f64, unit))
+    RELATIVE.with_borrow_mut(|cached| {
+        let format = cached.get_or_insert_with(|| {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+            js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &options)
+        });
+        String::from(format.format(value as f64, unit))
+    })
 }
 
 /// The largest unit that describes `delta_millis` (negative: in the past) as
