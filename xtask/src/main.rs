@@ -1,4 +1,4 @@
-//! The project's commands: `cargo xtask setup | build | demo | test | bench`.
+//! The project's commands: `cargo xtask setup | build | demo | test | bench | fuzz`.
 //! Run `cargo xtask --help` for what each does.
 
 mod bench;
@@ -46,6 +46,10 @@ COMMANDS:
                             (gzip 250 KB, cold load 300 ms, action p95 16 ms,
                             1,000 rows 100 ms, memory growth 5 MB).
         --size-profile      Sizes and the size profile only (no sandbox, no browser).
+    fuzz [CASES]        Fuzz every parser of server answers (and of config.json,
+                        timestamps, the list URL) with arbitrary bytes, mutated
+                        contract examples and arbitrary JSON: CASES per property
+                        (default 100000; a short run is part of `test native`).
     help, --help, -h    This text.
 
 Project-local tools live in tools/ (git-ignored); every command runs with
@@ -60,7 +64,11 @@ enum Task {
     Demo { port: u16, reset: bool },
     Test(Vec<Suite>),
     Bench(bench::Options),
+    Fuzz { cases: u32 },
 }
+
+/// Cases per property of `cargo xtask fuzz` unless given.
+const FUZZ_CASES: u32 = 100_000;
 
 fn parse_args(args: &[String]) -> Result<Task> {
     let Some((command, rest)) = args.split_first() else {
@@ -123,8 +131,28 @@ fn parse_args(args: &[String]) -> Result<Task> {
             }
             Ok(Task::Bench(options))
         }
+        "fuzz" => match rest {
+            [] => Ok(Task::Fuzz { cases: FUZZ_CASES }),
+            [cases] => match cases.parse::<u32>() {
+                Ok(cases) if cases > 0 => Ok(Task::Fuzz { cases }),
+                _ => Err(format!(
+                    "fuzz takes a number of cases above 0 (got `{cases}`)"
+                )),
+            },
+            [_, extra, ..] => Err(format!("fuzz takes at most one argument (got `{extra}`)")),
+        },
         other => Err(format!("unknown command `{other}`")),
     }
+}
+
+/// The property-based fuzzing of the parsers (tests/fuzz_parsers.rs), at length.
+fn fuzz(ctx: &Ctx, cases: u32) -> Result {
+    println!("fuzz: {cases} cases per property");
+    ctx.cargo()
+        .args(["test", "-p", "lifecycle-console", "--test", "fuzz_parsers"])
+        .env("PROPTEST_CASES", cases.to_string())
+        .what("cargo test --test fuzz_parsers")
+        .run()
 }
 
 fn parse_port(value: &str) -> Result<u16> {
@@ -203,6 +231,7 @@ fn run(args: &[String]) -> Result {
         Task::Demo { port, reset } => demo(&ctx, port, reset),
         Task::Test(suites) => suites::run(&ctx, &suites),
         Task::Bench(options) => bench::run(&ctx, options),
+        Task::Fuzz { cases } => fuzz(&ctx, cases),
     }
 }
 
@@ -242,6 +271,10 @@ mod tests {
         assert_eq!(parse("setup"), Ok(Task::Setup));
         assert_eq!(parse("build"), Ok(Task::Build));
         assert_eq!(parse("bench"), Ok(Task::Bench(bench::Options::default())));
+        assert_eq!(parse("fuzz"), Ok(Task::Fuzz { cases: FUZZ_CASES }));
+        assert_eq!(parse("fuzz 5000"), Ok(Task::Fuzz { cases: 5000 }));
+        assert!(parse("fuzz 0").is_err());
+        assert!(parse("fuzz lots").is_err());
         assert_eq!(
             parse("bench --check"),
             Ok(Task::Bench(bench::Options {
