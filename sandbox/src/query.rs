@@ -5,7 +5,7 @@
 //! protojson accepts both the camelCase and the proto snake_case name of each field,
 //! numbers or strings for integers, and names or numbers for enums.
 
-use crate::errors::ApiError;
+use crate::errors::{ApiError, GrpcCode};
 use rusqlite::types::Value as SqlValue;
 use serde_json::{Map, Value};
 
@@ -155,5 +155,54 @@ mod tests {
         assert_eq!(as_uint(&Value::from("20"), "offset"), Ok(20));
         assert_eq!(as_uint(&Value::from(20), "offset"), Ok(20));
         assert!(as_uint(&Value::from(-1), "offset").is_err());
+    }
+}
+
+/// The paging of a v1 or v2 list request, `query {offset, limit, asc}`, as
+/// ZITADEL reads it: a limit of 0 means the server's default, a limit above
+/// the maximum is refused with `QUERY-4M0fs`, and the order is descending
+/// unless `asc` says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub offset: u64,
+    pub limit: u64,
+    pub asc: bool,
+}
+
+impl Paging {
+    pub const DEFAULT_LIMIT: u64 = 100;
+    pub const MAX_LIMIT: u64 = 1000;
+
+    pub fn parse(request: &Map<String, Value>) -> Result<Paging, ApiError> {
+        let query = match field(request, "query") {
+            Some(query) => as_object(query, "query")?.clone(),
+            None => Map::new(),
+        };
+        let offset = match field(&query, "offset") {
+            Some(value) => as_uint(value, "query.offset")?,
+            None => 0,
+        };
+        let limit = match field(&query, "limit") {
+            Some(value) => as_uint(value, "query.limit")?,
+            None => 0,
+        };
+        if limit > Self::MAX_LIMIT {
+            return Err(ApiError::zitadel(
+                GrpcCode::InvalidArgument,
+                "QUERY-4M0fs",
+                "Errors.Query.LimitExceeded",
+            ));
+        }
+        let asc = match field(&query, "asc") {
+            Some(Value::Bool(asc)) => *asc,
+            Some(_) => return Err(ApiError::invalid_body("query.asc must be a boolean")),
+            None => false,
+        };
+        let limit = if limit == 0 {
+            Self::DEFAULT_LIMIT
+        } else {
+            limit
+        };
+        Ok(Paging { offset, limit, asc })
     }
 }

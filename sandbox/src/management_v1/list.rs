@@ -3,16 +3,13 @@
 
 use super::wire::{ListDetails, ListUserGrantsResponse, UserGrantJson};
 use crate::clock::Timestamp;
-use crate::errors::{ApiError, GrpcCode};
+use crate::errors::ApiError;
 use crate::events;
 use crate::grants::{read_grant, SELECT_GRANT};
-use crate::query::{as_array, as_enum, as_object, as_str, as_uint, field, text_match, SqlParams};
+use crate::query::{as_array, as_enum, as_object, as_str, field, text_match, Paging, SqlParams};
 use crate::zitadel_v2::list::TEXT_METHODS;
 use rusqlite::Connection;
-use serde_json::{Map, Value};
-
-const DEFAULT_LIMIT: u64 = 100;
-const MAX_LIMIT: u64 = 1000;
+use serde_json::Value;
 
 /// Text queries: key, the key of the searched text, the column.
 const TEXT_QUERIES: [(&str, &str, &str); 8] = [
@@ -49,30 +46,7 @@ pub struct GrantSearch {
 impl GrantSearch {
     pub fn parse(body: &Value) -> Result<Self, ApiError> {
         let request = as_object(body, "request")?;
-        let query = match field(request, "query") {
-            Some(query) => as_object(query, "query")?.clone(),
-            None => Map::new(),
-        };
-        let offset = match field(&query, "offset") {
-            Some(value) => as_uint(value, "query.offset")?,
-            None => 0,
-        };
-        let limit = match field(&query, "limit") {
-            Some(value) => as_uint(value, "query.limit")?,
-            None => 0,
-        };
-        if limit > MAX_LIMIT {
-            return Err(ApiError::zitadel(
-                GrpcCode::InvalidArgument,
-                "QUERY-4M0fs",
-                "Errors.Query.LimitExceeded",
-            ));
-        }
-        let asc = match field(&query, "asc") {
-            Some(Value::Bool(asc)) => *asc,
-            Some(_) => return Err(ApiError::invalid_body("query.asc must be a boolean")),
-            None => false,
-        };
+        let Paging { offset, limit, asc } = Paging::parse(request)?;
         let mut params = SqlParams::default();
         let queries = match field(request, "queries") {
             Some(value) => as_array(value, "queries")?.as_slice(),
@@ -89,7 +63,7 @@ impl GrantSearch {
         };
         Ok(GrantSearch {
             offset,
-            limit: if limit == 0 { DEFAULT_LIMIT } else { limit },
+            limit,
             asc,
             condition,
             params,

@@ -10,13 +10,11 @@ use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::errors::{ApiError, GrpcCode};
 use crate::events;
-use crate::query::{as_array, as_enum, as_object, as_str, as_uint, field, text_match, SqlParams};
+use crate::query::{as_array, as_enum, as_object, as_str, field, text_match, Paging, SqlParams};
 use crate::users::{read_user, SELECT_USER};
 use serde_json::{Map, Value};
 
 /// ZITADEL's defaults for list queries without a limit, and the largest limit accepted.
-const DEFAULT_LIMIT: u64 = 100;
-const MAX_LIMIT: u64 = 1000;
 /// `queries` may nest `orQuery`/`andQuery`/`notQuery` this deep.
 const MAX_NESTING: usize = 20;
 
@@ -115,30 +113,7 @@ impl UserSearch {
     /// Parses the JSON body of a ListUsers request.
     pub fn parse(body: &Value) -> Result<Self, ApiError> {
         let request = as_object(body, "request")?;
-        let query = match field(request, "query") {
-            Some(query) => as_object(query, "query")?.clone(),
-            None => Map::new(),
-        };
-        let offset = match field(&query, "offset") {
-            Some(value) => as_uint(value, "query.offset")?,
-            None => 0,
-        };
-        let limit = match field(&query, "limit") {
-            Some(value) => as_uint(value, "query.limit")?,
-            None => 0,
-        };
-        if limit > MAX_LIMIT {
-            return Err(ApiError::zitadel(
-                GrpcCode::InvalidArgument,
-                "QUERY-4M0fs",
-                "Errors.Query.LimitExceeded",
-            ));
-        }
-        let asc = match field(&query, "asc") {
-            Some(Value::Bool(asc)) => *asc,
-            Some(_) => return Err(ApiError::invalid_body("query.asc must be a boolean")),
-            None => false,
-        };
+        let Paging { offset, limit, asc } = Paging::parse(request)?;
         let sorting = match field(request, "sortingColumn") {
             Some(value) => SortingColumn(as_enum(
                 value,
@@ -155,7 +130,7 @@ impl UserSearch {
         let condition = all_of(queries, 0, &mut params)?;
         Ok(UserSearch {
             offset,
-            limit: if limit == 0 { DEFAULT_LIMIT } else { limit },
+            limit,
             asc,
             sorting,
             condition,
