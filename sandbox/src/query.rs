@@ -206,3 +206,24 @@ impl Paging {
         Ok(Paging { offset, limit, asc })
     }
 }
+
+/// A text query or filter, `{<text_key>: "…", "method": <text method>}`, as a
+/// condition on `column`. A missing text or method is the default (`""` and
+/// EQUALS), as grpc-gateway reads omitted fields.
+pub fn text_condition(
+    body: &Map<String, Value>,
+    text_key: &str,
+    methods: &[&str],
+    column: &str,
+    params: &mut SqlParams,
+) -> Result<String, ApiError> {
+    let text = match field(body, text_key) {
+        Some(value) => as_str(value, text_key)?,
+        None => "",
+    };
+    let method = match field(body, "method") {
+        Some(value) => as_enum(value, methods, "method")?,
+        None => 0,
+    };
+    Ok(text_match(column, text, method, params))
+}

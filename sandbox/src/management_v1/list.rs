@@ -6,7 +6,9 @@ use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events;
 use crate::grants::{read_grant, SELECT_GRANT};
-use crate::query::{as_array, as_enum, as_object, as_str, field, text_match, Paging, SqlParams};
+use crate::query::{
+    as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
+};
 use crate::zitadel_v2::list::TEXT_METHODS;
 use rusqlite::Connection;
 use serde_json::Value;
@@ -135,14 +137,8 @@ fn grant_query(query: &Value, params: &mut SqlParams) -> Result<String, ApiError
             None => String::new(),
         })
     };
-    let method = || -> Result<usize, ApiError> {
-        match field(body, "method") {
-            Some(value) => as_enum(value, &TEXT_METHODS, "method"),
-            None => Ok(0),
-        }
-    };
     if let Some((_, text_key, column)) = TEXT_QUERIES.iter().find(|(k, _, _)| *k == key) {
-        return Ok(text_match(column, &text(text_key)?, method()?, params));
+        return text_condition(body, text_key, &TEXT_METHODS, column, params);
     }
     match key {
         "projectIdQuery" => Ok(format!(
@@ -151,7 +147,7 @@ fn grant_query(query: &Value, params: &mut SqlParams) -> Result<String, ApiError
         )),
         "userIdQuery" => Ok(format!("g.user_id = {}", params.param(text("userId")?))),
         "roleKeyQuery" => {
-            let matches = text_match("value", &text("roleKey")?, method()?, params);
+            let matches = text_condition(body, "roleKey", &TEXT_METHODS, "value", params)?;
             Ok(format!(
                 "EXISTS (SELECT 1 FROM json_each(g.role_keys) WHERE {matches})"
             ))

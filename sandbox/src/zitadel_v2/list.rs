@@ -10,7 +10,9 @@ use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::errors::{ApiError, GrpcCode};
 use crate::events;
-use crate::query::{as_array, as_enum, as_object, as_str, field, text_match, Paging, SqlParams};
+use crate::query::{
+    as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
+};
 use crate::users::{read_user, SELECT_USER};
 use serde_json::{Map, Value};
 
@@ -249,15 +251,7 @@ fn search_query(query: &Value, level: usize, params: &mut SqlParams) -> Result<S
     let body = as_object(body, key)?;
 
     if let Some((_, value_key, column)) = TEXT_QUERIES.iter().find(|(k, _, _)| *k == key) {
-        let text = match field(body, value_key) {
-            Some(value) => as_str(value, value_key)?,
-            None => "",
-        };
-        let method = match field(body, "method") {
-            Some(value) => as_enum(value, &TEXT_METHODS, "method")?,
-            None => 0,
-        };
-        return Ok(text_match(column, text, method, params));
+        return text_condition(body, value_key, &TEXT_METHODS, column, params);
     }
 
     match key {

@@ -7,6 +7,7 @@ use crate::auth::{self, Caller, PERMISSION_USER_READ};
 use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
 use crate::lifecycle::{self, Action};
+use crate::model::User;
 use crate::state::AppState;
 use crate::users;
 use axum::body::Bytes;
@@ -56,13 +57,14 @@ pub fn user_not_found() -> ApiError {
     ApiError::zitadel(GrpcCode::NotFound, "QUERY-Dfbg2", "User could not be found")
 }
 
-/// `GET /v2/users/{userId}`.
-async fn get_user(
-    State(store): State<Store>,
-    Extension(caller): Extension<Caller>,
-    UserId(user_id): UserId,
-) -> Result<Response, ApiError> {
-    let user = store
+/// The user `caller` asked for, if it exists and they may read it: unknown
+/// or deleted is 404, not readable is 403 (GetUserByID checks `user.read`).
+pub(crate) async fn readable_user(
+    store: &Store,
+    caller: Caller,
+    user_id: String,
+) -> Result<User, ApiError> {
+    store
         .call(move |conn| {
             let user = users::find_user(conn, &user_id)?.ok_or_else(user_not_found)?;
             if !caller.has_permission_on_user(PERMISSION_USER_READ, &user.id, &user.org_id) {
@@ -70,7 +72,16 @@ async fn get_user(
             }
             Ok(user)
         })
-        .await?;
+        .await
+}
+
+/// `GET /v2/users/{userId}`.
+async fn get_user(
+    State(store): State<Store>,
+    Extension(caller): Extension<Caller>,
+    UserId(user_id): UserId,
+) -> Result<Response, ApiError> {
+    let user = readable_user(&store, caller, user_id).await?;
     let response = GetUserResponse {
         details: Details::of_user(&user),
         user: UserJson::from(&user),

@@ -8,13 +8,12 @@ mod commands;
 mod search;
 pub mod wire;
 
-use crate::auth::{self, Caller, PERMISSION_USER_READ};
+use crate::auth::{self, Caller};
 use crate::db::Store;
 use crate::errors::{json_response, ApiError};
 use crate::query::{query_pairs, query_value};
 use crate::state::AppState;
-use crate::users;
-use crate::zitadel_v2::{user_not_found, UserId};
+use crate::zitadel_v2::{readable_user, UserId};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -49,15 +48,7 @@ async fn get_user(
     Extension(caller): Extension<Caller>,
     UserId(user_id): UserId,
 ) -> Result<Response, ApiError> {
-    let user = store
-        .call(move |conn| {
-            let user = users::find_user(conn, &user_id)?.ok_or_else(user_not_found)?;
-            if !caller.has_permission_on_user(PERMISSION_USER_READ, &user.id, &user.org_id) {
-                return Err(ApiError::permission_denied());
-            }
-            Ok(user)
-        })
-        .await?;
+    let user = readable_user(&store, caller, user_id).await?;
     let response = GetUserResponse {
         user: GetUser::from(&user),
     };

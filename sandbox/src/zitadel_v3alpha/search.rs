@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::errors::{ApiError, GrpcCode};
 use crate::query::{
-    as_array, as_enum, as_object, as_str, as_uint, field, query_value, text_match, SqlParams,
+    as_array, as_enum, as_object, as_str, as_uint, field, query_value, text_condition, SqlParams,
 };
 use crate::users::{read_user, SELECT_USER};
 use rusqlite::Connection;
@@ -220,15 +220,7 @@ fn search_filter(filter: &Value, params: &mut SqlParams) -> Result<String, ApiEr
     };
     let body = as_object(field(filter, key).unwrap_or(&Value::Null), key)?;
     if let Some((_, text_key, column)) = TEXT_FILTERS.iter().find(|(k, _, _)| *k == key) {
-        let text = match field(body, text_key) {
-            Some(value) => as_str(value, text_key)?,
-            None => "",
-        };
-        let method = match field(body, "method") {
-            Some(value) => as_enum(value, &TEXT_METHODS, "method")?,
-            None => 0,
-        };
-        return Ok(text_match(column, text, method, params));
+        return text_condition(body, text_key, &TEXT_METHODS, column, params);
     }
     match key {
         "stateFilter" => {
