@@ -7,7 +7,8 @@ use crate::domain::{
     Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
 };
 use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope};
-use crate::providers::weavr::{self, Product};
+use crate::providers::weavr::{self, LoginError, Product};
+use crate::providers::zitadel_orgs::{self, Organization};
 use crate::providers::{zitadel_grants, zitadel_v2, zitadel_v3alpha, ProviderApi};
 
 #[derive(Clone, Debug)]
@@ -63,14 +64,46 @@ impl Api {
         self.organization_id.as_deref()
     }
 
+    /// Sends with the session's token. A 401 ends the session: the page
+    /// then sends the admin to sign in again, and back (nothing is replayed).
     async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
-        self.http
+        let response = self
+            .http
             .send(
                 request,
                 self.session.token().as_deref(),
                 self.scope.as_ref(),
             )
+            .await?;
+        if response.status == 401 {
+            self.session.expire();
+        }
+        Ok(response)
+    }
+
+    /// The organisations the admin may switch between (ZITADEL).
+    pub async fn list_organizations(&self) -> Result<Vec<Organization>, ApiError> {
+        let response = self.send(&zitadel_orgs::list_request()).await?;
+        zitadel_orgs::read_list(&response)
+    }
+
+    /// Signs in to Weavr with email and password through the deployment's
+    /// proxy; returns the auth token.
+    pub async fn weavr_login(&self, email: &str, password: &str) -> Result<String, LoginError> {
+        let request = weavr::login_request(self.weavr_product(), email, password);
+        let response = self
+            .http
+            .send(&request, None, self.scope.as_ref())
             .await
+            .map_err(LoginError::Api)?;
+        weavr::read_login(&response)
+    }
+
+    /// Ends the Weavr session of `token`; best effort, as the token is
+    /// forgotten here either way.
+    pub async fn weavr_logout(&self, token: &str) {
+        let request = weavr::logout_request(self.weavr_product());
+        let _ = self.http.send(&request, Some(token), None).await;
     }
 
     pub async fn get_user(&self, user_id: &str) -> Result<User, ApiError> {

@@ -1,13 +1,18 @@
 //! Router, layout and the context every page relies on.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::Api;
-use crate::auth::{self, Session};
+use crate::auth::{self, Connections, Session};
 use crate::config::{AppConfig, ConfigError, Connection};
-use crate::pages::{GrantDetailPage, NotFoundPage, SignInPage, UserDetailPage, UsersPage};
+use crate::layout::TopBar;
+use crate::pages::{
+    AuthCallbackPage, GrantDetailPage, NotFoundPage, SettingsPage, SignInPage, UserDetailPage,
+    UsersPage,
+};
+use crate::site;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -19,68 +24,58 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Which connection, and which of its organisations, the tab works in.
+/// Changing either rebuilds everything below, so no page keeps data of the
+/// other one.
+#[derive(Clone, Copy, Debug)]
+pub struct Workspace {
+    pub active: RwSignal<usize>,
+    /// Bumped when the admin switches organisation.
+    pub revision: RwSignal<u32>,
+}
+
 /// The console for a loaded configuration, on the connection the tab chose.
 #[component]
 pub fn Console(config: AppConfig) -> impl IntoView {
-    let active = RwSignal::new(config.position_of(auth::remembered_connection().as_deref()));
-    let connections = StoredValue::new(config.connections);
+    let connections = Connections::new(config.connections);
+    provide_context(connections);
+    let workspace = Workspace {
+        active: RwSignal::new(connections.position_of(auth::remembered_connection().as_deref())),
+        revision: RwSignal::new(0),
+    };
+    provide_context(workspace);
     move || {
-        let connection = connections.with_value(|c| c[active.get()].clone());
-        view! { <Connected connection=connection connections=connections active=active/> }
+        workspace.revision.track();
+        let index = workspace.active.get();
+        let mut connection = connections
+            .get_untracked(index)
+            .or_else(|| connections.get_untracked(0))
+            .expect("config.json has at least one connection");
+        if let Some(chosen) = auth::remembered_organization(&connection.name) {
+            connection.organization_id = Some(chosen);
+        }
+        view! { <Connected connection=connection/> }
     }
 }
 
 /// Everything below the choice of connection: its session, its API, the routes.
 #[component]
-fn Connected(
-    connection: Connection,
-    connections: StoredValue<Vec<Connection>>,
-    active: RwSignal<usize>,
-) -> impl IntoView {
+fn Connected(connection: Connection) -> impl IntoView {
     let session = Session::from_tab(&connection.name);
     provide_context(session);
     provide_context(Api::new(&connection, session));
-    let switch = move |ev: leptos::ev::Event| {
-        let Ok(index) = event_target_value(&ev).parse::<usize>() else {
-            return;
-        };
-        if let Some(name) = connections.with_value(|c| c.get(index).map(|c| c.name.clone())) {
-            auth::remember_connection(&name);
-            // An id of one provider means nothing to another: start at the list.
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ =
-                    history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/users"));
-            }
-            active.set(index);
-        }
-    };
-    let options = connections.with_value(|all| {
-        all.iter()
-            .enumerate()
-            .map(|(index, c)| {
-                let selected = index == active.get_untracked();
-                view! { <option value=index.to_string() selected=selected>{c.name.clone()}</option> }
-            })
-            .collect_view()
-    });
+    provide_context(connection);
 
     view! {
-        <Router>
-            <header class="top-bar">
-                <A href="/users" attr:class="brand">"Lifecycle console"</A>
-                <label class="connection" title=connection.provider.label()>
-                    <span>"Connection"</span>
-                    <select on:change=switch>{options}</select>
-                </label>
-                <Show when=move || session.is_signed_in()>
-                    <button type="button" class="link" on:click=move |_| session.sign_out()>"Sign out"</button>
-                </Show>
-            </header>
+        <Router base=site::base_path()>
+            <TopBar/>
             <main>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/users"/> }/>
                     <Route path=path!("/users") view=UsersPage/>
                     <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/auth/callback") view=AuthCallbackPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/users/:id") view=UserDetailPage/>
                     <Route path=path!("/users/:id/grants/:grantId") view=GrantDetailPage/>
                 </Routes>
@@ -99,8 +94,9 @@ fn ConfigErrorPage(error: ConfigError) -> impl IntoView {
                 <p><strong>{error.to_string()}</strong></p>
                 <p>
                     "Put a config.json next to index.html, for example: "
-                    <code>{r#"{"connections":[{"name":"ZITADEL","provider":"zitadel-v2","apiBaseUrl":"https://my-instance.zitadel.cloud"}]}"#}</code>
+                    <code>{r#"{"connections":[{"name":"ZITADEL","provider":"zitadel-v2","apiBaseUrl":"https://my-instance.zitadel.cloud","issuer":"https://my-instance.zitadel.cloud","clientId":"<client id of the console's app>","organizationId":"<default organisation id>"}]}"#}</code>
                 </p>
+                <p>"The README's Configuration section lists every field."</p>
             </section>
         </main>
     }

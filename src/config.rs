@@ -1,7 +1,7 @@
 //! Runtime configuration: `config.json` next to `index.html`, so one build
 //! serves many deployments.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::providers::ProviderApi;
 
@@ -11,8 +11,9 @@ pub struct AppConfig {
     pub connections: Vec<Connection>,
 }
 
-/// One identity provider API the console can act on.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// One identity provider API the console can act on. It holds no secret, so
+/// connections an admin adds in Settings can be kept in localStorage.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Connection {
     pub name: String,
@@ -21,16 +22,91 @@ pub struct Connection {
     /// needs); empty means the origin the console is served from.
     #[serde(default)]
     pub api_base_url: String,
-    /// ZITADEL: the organisation whose grants are managed (`x-zitadel-orgid`).
-    #[serde(default)]
+    /// ZITADEL: the default organisation whose grants are managed
+    /// (`x-zitadel-orgid`); the admin can switch to another one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// How long to wait for an answer before saying the server did not
     /// answer in time (default 15).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<f64>,
+    /// ZITADEL: the OpenID Connect issuer (`https://my-instance.zitadel.cloud`)
+    /// for "Sign in with ZITADEL"; without it, admins sign in with a token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// ZITADEL: the client id of the console's OIDC application (type User
+    /// Agent, authentication method none, i.e. code + PKCE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+}
+
+/// Where and as whom a connection signs in with OpenID Connect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcClient {
+    pub issuer: String,
+    pub client_id: String,
+}
+
+impl OidcClient {
+    /// An issuer given as a path on this site (`/`: ZITADEL and the console
+    /// share an origin) made absolute, as the ID token's `iss` will be.
+    pub fn on_origin(mut self, origin: &str) -> OidcClient {
+        if self.issuer.is_empty() || is_site_path(&self.issuer) {
+            self.issuer = format!("{origin}{}", self.issuer);
+        }
+        self
+    }
 }
 
 impl Connection {
+    /// Its OIDC client, when it has both an issuer and a client id.
+    pub fn oidc(&self) -> Option<OidcClient> {
+        match (&self.issuer, &self.client_id) {
+            (Some(issuer), Some(client_id)) => Some(OidcClient {
+                issuer: issuer.trim_end_matches('/').to_string(),
+                client_id: client_id.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// Says what is wrong with it, in words for the person who wrote it.
+    pub fn check(&self) -> Result<(), String> {
+        let name = &self.name;
+        if name.trim().is_empty() {
+            return Err("every connection needs a name".into());
+        }
+        if self
+            .timeout_seconds
+            .is_some_and(|t| !(0.1..=600.0).contains(&t))
+        {
+            return Err(format!(
+                "timeoutSeconds of “{name}” must be between 0.1 and 600"
+            ));
+        }
+        let url = &self.api_base_url;
+        if !(url.is_empty() || is_site_path(url) || is_http_url(url)) {
+            return Err(format!(
+                "apiBaseUrl of “{name}” must start with https://, http:// or / (a path on this site), or be empty for this site's origin"
+            ));
+        }
+        if let Some(issuer) = &self.issuer {
+            if !(is_http_url(issuer) || is_site_path(issuer)) {
+                return Err(format!(
+                    "issuer of “{name}” must be a URL starting with https:// or http://, or / when the issuer is this site"
+                ));
+            }
+        }
+        match (&self.issuer, &self.client_id) {
+            (Some(_), None) => Err(format!("“{name}” has an issuer but no clientId")),
+            (None, Some(_)) => Err(format!("“{name}” has a clientId but no issuer")),
+            (Some(_), Some(_)) if !self.provider.has_grants() => Err(format!(
+                "“{name}”: OIDC sign-in (issuer, clientId) is for ZITADEL connections"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     pub fn timeout(&self) -> std::time::Duration {
         self.timeout_seconds
             .map(std::time::Duration::from_secs_f64)
@@ -55,25 +131,14 @@ impl AppConfig {
         if config.connections.is_empty() {
             return Err(ConfigError::NoConnections);
         }
-        for connection in &config.connections {
-            let url = &connection.api_base_url;
-            if connection
-                .timeout_seconds
-                .is_some_and(|t| !(0.1..=600.0).contains(&t))
+        for (index, connection) in config.connections.iter().enumerate() {
+            connection.check().map_err(ConfigError::Malformed)?;
+            if config.connections[..index]
+                .iter()
+                .any(|other| other.name == connection.name)
             {
                 return Err(ConfigError::Malformed(format!(
-                    "timeoutSeconds of “{}” must be between 0.1 and 600",
-                    connection.name
-                )));
-            }
-            let is_site_path = url.starts_with('/') && !url.starts_with("//");
-            if !(url.is_empty()
-                || is_site_path
-                || url.starts_with("https://")
-                || url.starts_with("http://"))
-            {
-                return Err(ConfigError::Malformed(format!(
-                    "apiBaseUrl of “{}” must start with https://, http:// or / (a path on this site), or be empty for this site's origin",
+                    "two connections are named “{}”; names must differ",
                     connection.name
                 )));
             }
@@ -106,6 +171,17 @@ impl AppConfig {
             .map_err(|e| ConfigError::Unavailable(e.to_string()))?;
         AppConfig::parse(&text)
     }
+}
+
+fn is_site_path(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
+}
+
+fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|host| !host.is_empty() && !host.starts_with('/'))
 }
 
 #[cfg(test)]
@@ -144,6 +220,79 @@ mod tests {
             config.connections[0].timeout(),
             crate::http::DEFAULT_TIMEOUT
         );
+    }
+
+    #[test]
+    fn oidc_needs_an_issuer_and_a_client_id_on_zitadel() {
+        let text = r#"{"connections":[
+            {"name":"Prod","provider":"zitadel-v2","apiBaseUrl":"https://acme.zitadel.cloud","issuer":"https://acme.zitadel.cloud/","clientId":"2311@console"},
+            {"name":"Here","provider":"zitadel-v3alpha","issuer":"/","clientId":"lifecycle-console"},
+            {"name":"Tokens","provider":"zitadel-v2"}]}"#;
+        let config = AppConfig::parse(text).unwrap();
+        let prod = config.connections[0].oidc().unwrap();
+        assert_eq!(prod.issuer, "https://acme.zitadel.cloud");
+        assert_eq!(prod.client_id, "2311@console");
+        assert_eq!(
+            prod.clone().on_origin("https://console.example").issuer,
+            "https://acme.zitadel.cloud"
+        );
+        let here = config.connections[1].oidc().unwrap();
+        assert_eq!(
+            here.on_origin("http://127.0.0.1:8080").issuer,
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(config.connections[2].oidc(), None);
+
+        for (connection, says) in [
+            (
+                r#"{"name":"X","provider":"zitadel-v2","issuer":"https://a.example"}"#,
+                "no clientId",
+            ),
+            (
+                r#"{"name":"X","provider":"zitadel-v2","clientId":"c"}"#,
+                "no issuer",
+            ),
+            (
+                r#"{"name":"X","provider":"zitadel-v2","issuer":"acme.example","clientId":"c"}"#,
+                "issuer of “X” must be a URL",
+            ),
+            (
+                r#"{"name":"X","provider":"zitadel-v2","issuer":"https://","clientId":"c"}"#,
+                "issuer of “X” must be a URL",
+            ),
+            (
+                r#"{"name":"X","provider":"weavr-multi","issuer":"https://a.example","clientId":"c"}"#,
+                "for ZITADEL connections",
+            ),
+            (r#"{"name":" ","provider":"zitadel-v2"}"#, "needs a name"),
+        ] {
+            let err =
+                AppConfig::parse(&format!(r#"{{"connections":[{connection}]}}"#)).unwrap_err();
+            assert!(err.to_string().contains(says), "{connection}: {err}");
+        }
+        let twice = r#"{"connections":[{"name":"A","provider":"zitadel-v2"},{"name":"A","provider":"weavr-multi"}]}"#;
+        assert!(AppConfig::parse(twice)
+            .unwrap_err()
+            .to_string()
+            .contains("two connections are named “A”"));
+    }
+
+    #[test]
+    fn a_connection_added_in_settings_survives_storage() {
+        let connection = Connection {
+            name: "Staging".into(),
+            provider: ProviderApi::ZitadelV3Alpha,
+            api_base_url: "https://staging.example".into(),
+            organization_id: Some("1".into()),
+            timeout_seconds: None,
+            issuer: Some("https://staging.example".into()),
+            client_id: Some("console".into()),
+        };
+        let text = serde_json::to_string(&connection).unwrap();
+        assert!(!text.contains("timeoutSeconds"), "{text}");
+        assert!(text.contains(r#""provider":"zitadel-v3alpha""#), "{text}");
+        let back: Connection = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, connection);
     }
 
     #[test]

@@ -8,5 +8,7 @@ pub mod components;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod layout;
 pub mod pages;
 pub mod providers;
+pub mod site;

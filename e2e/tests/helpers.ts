@@ -31,7 +31,7 @@ export async function useConnection(page: Page, name: string): Promise<void> {
 export async function signIn(page: Page, field: string, token: string): Promise<void> {
   await expect(page).toHaveURL(/\/sign-in\?next=/);
   await page.getByLabel(field).fill(token);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: 'Sign in with the token', exact: true }).click();
 }
 
 /** The badge of the page's subject, next to the h1 (grant rows have their own). */

@@ -37,7 +37,7 @@ test('an admin deactivates and reactivates a user', async ({ page }) => {
 
   await test.step('signing in with a personal access token returns to the user', async () => {
     await page.getByLabel('Personal access token').fill(OWNER_PAT);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign in with the token', exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`/users/${USER_ID}$`));
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(DISPLAY_NAME);
     await expect(userBadge).toHaveText('Active');

@@ -1,6 +1,14 @@
 //! Who the console acts as. Tokens live in sessionStorage (or memory in
 //! tests), never in localStorage or a URL, so they end with the tab.
 
+mod connections;
+pub mod oidc;
+
+pub use connections::{
+    remember_connection, remember_organization, remembered_connection, remembered_organization,
+    Connections,
+};
+
 use leptos::prelude::*;
 
 /// Where the token of a connection is kept in the tab's sessionStorage.
@@ -8,25 +16,29 @@ fn token_key(connection_name: &str) -> String {
     format!("lifecycle-console.token.{connection_name}")
 }
 
-/// Which connection the tab uses, by name.
-const CONNECTION_KEY: &str = "lifecycle-console.connection";
+/// Where an OIDC session's end-session address is kept (no token in it).
+fn sign_out_url_key(connection_name: &str) -> String {
+    format!("lifecycle-console.sign-out-url.{connection_name}")
+}
 
 /// The signed-in session of one connection, shared through context.
 #[derive(Clone, Copy, Debug)]
 pub struct Session {
     token: RwSignal<Option<String>>,
-    /// The sessionStorage key; `None` keeps the token in memory only.
-    storage_key: StoredValue<Option<String>>,
+    /// Set when the server refused the token (401): the sign-in page says so.
+    expired: RwSignal<bool>,
+    /// The connection's name; `None` keeps everything in memory only.
+    connection_name: StoredValue<Option<String>>,
 }
 
 impl Session {
     /// The session of this browser tab for `connection_name`, as kept in sessionStorage.
     pub fn from_tab(connection_name: &str) -> Session {
-        let key = token_key(connection_name);
-        let token = session_storage().and_then(|s| s.get_item(&key).ok().flatten());
+        let token = read_session_item(&token_key(connection_name));
         Session {
             token: RwSignal::new(token.filter(|t| !t.is_empty())),
-            storage_key: StoredValue::new(Some(key)),
+            expired: RwSignal::new(false),
+            connection_name: StoredValue::new(Some(connection_name.to_string())),
         }
     }
 
@@ -34,7 +46,8 @@ impl Session {
     pub fn in_memory(token: Option<String>) -> Session {
         Session {
             token: RwSignal::new(token),
-            storage_key: StoredValue::new(None),
+            expired: RwSignal::new(false),
+            connection_name: StoredValue::new(None),
         }
     }
 
@@ -50,35 +63,63 @@ impl Session {
         self.token.with(Option::is_some)
     }
 
-    pub fn sign_in(&self, token: &str) {
+    /// Tracked: whether the server ended the session (see [`Session::expire`]).
+    pub fn has_expired(&self) -> bool {
+        self.expired.get()
+    }
+
+    /// Signs in with a token. `sign_out_url` is where an OIDC session ends
+    /// at the provider (ZITADEL's end-session endpoint), if it has one.
+    pub fn sign_in(&self, token: &str, sign_out_url: Option<&str>) {
         let token = token.trim().to_string();
-        if let (Some(key), Some(storage)) = (self.storage_key.get_value(), session_storage()) {
-            let _ = storage.set_item(&key, &token);
+        if let Some(name) = self.connection_name.get_value() {
+            write_session_item(&token_key(&name), Some(&token));
+            write_session_item(&sign_out_url_key(&name), sign_out_url);
         }
+        self.expired.set(false);
         self.token.set(Some(token));
     }
 
-    pub fn sign_out(&self) {
-        if let (Some(key), Some(storage)) = (self.storage_key.get_value(), session_storage()) {
-            let _ = storage.remove_item(&key);
+    /// Forgets the token. Returns the provider's end-session address, where
+    /// the browser should go next to end the provider's own session too.
+    pub fn sign_out(&self) -> Option<String> {
+        let mut sign_out_url = None;
+        if let Some(name) = self.connection_name.get_value() {
+            sign_out_url = read_session_item(&sign_out_url_key(&name));
+            write_session_item(&token_key(&name), None);
+            write_session_item(&sign_out_url_key(&name), None);
         }
         self.token.set(None);
+        sign_out_url
     }
-}
 
-/// The connection this tab chose last, if any.
-pub fn remembered_connection() -> Option<String> {
-    session_storage()?.get_item(CONNECTION_KEY).ok().flatten()
-}
-
-pub fn remember_connection(name: &str) {
-    if let Some(storage) = session_storage() {
-        let _ = storage.set_item(CONNECTION_KEY, name);
+    /// The server refused the token (401): forget it, and let the sign-in
+    /// page say why the admin is there.
+    pub fn expire(&self) {
+        if self.token.try_get_untracked().flatten().is_none() {
+            return;
+        }
+        self.sign_out();
+        self.expired.set(true);
     }
 }
 
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn read_session_item(key: &str) -> Option<String> {
+    session_storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes `value` under `key`, or removes the key for `None`.
+fn write_session_item(key: &str, value: Option<&str>) {
+    if let Some(storage) = session_storage() {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
 }
 
 /// Where to go after signing in: only a path on this site, so a crafted

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::http::ApiError;
 
@@ -16,7 +17,7 @@ pub fn ErrorAlert(
 ) -> impl IntoView {
     let sign_in = matches!(error, ApiError::Unauthenticated(_)).then(|| {
         let next = js_sys::encode_uri_component(return_to.as_deref().unwrap_or("/"));
-        view! { <a class="button" href=format!("/sign-in?next={next}")>"Sign in again"</a> }
+        view! { <A href=format!("/sign-in?next={next}") attr:class="button">"Sign in again"</A> }
     });
     let retry = on_retry
         .filter(|_| error.is_retryable())

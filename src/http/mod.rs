@@ -24,8 +24,10 @@ pub struct ApiRequest {
     pub method: Method,
     /// Path and query below the connection's base URL, starting with `/`.
     pub path: String,
-    /// A JSON body; `None` sends no body and no `Content-Type`.
-    pub json_body: Option<String>,
+    /// The body; `None` sends no body and no `Content-Type`.
+    pub body: Option<String>,
+    /// The body's media type: JSON, except for OAuth's form posts.
+    pub content_type: &'static str,
     /// Provider headers such as `x-zitadel-orgid` or `idempotency-ref`.
     pub headers: Vec<(&'static str, String)>,
 }
@@ -35,7 +37,8 @@ impl ApiRequest {
         ApiRequest {
             method: Method::Get,
             path,
-            json_body: None,
+            body: None,
+            content_type: JSON,
             headers: Vec::new(),
         }
     }
@@ -44,7 +47,8 @@ impl ApiRequest {
         ApiRequest {
             method: Method::Post,
             path,
-            json_body,
+            body: json_body,
+            content_type: JSON,
             headers: Vec::new(),
         }
     }
@@ -53,7 +57,8 @@ impl ApiRequest {
         ApiRequest {
             method: Method::Delete,
             path,
-            json_body: None,
+            body: None,
+            content_type: JSON,
             headers: Vec::new(),
         }
     }
@@ -65,6 +70,8 @@ impl ApiRequest {
         self
     }
 }
+
+const JSON: &str = "application/json";
 
 /// Percent-encodes an id that came from a URL, so it cannot change the path.
 pub fn path_segment(id: &str) -> String {
@@ -230,9 +237,9 @@ impl HttpClient {
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
-        let built = match &request.json_body {
+        let built = match &request.body {
             Some(body) => builder
-                .header("Content-Type", "application/json")
+                .header("Content-Type", request.content_type)
                 .body(body.clone()),
             None => builder.build(),
         };
@@ -272,6 +279,46 @@ impl HttpClient {
             body,
         })
     }
+}
+
+/// Sends a request the `oauth2` crate built (the OIDC token endpoint) through
+/// the same fetch, timeout and error mapping as every other call.
+pub async fn send_oauth(
+    request: oauth2::HttpRequest,
+    timeout: Duration,
+) -> Result<oauth2::HttpResponse, ApiError> {
+    let (parts, body) = request.into_parts();
+    let method = match parts.method {
+        oauth2::http::Method::GET => Method::Get,
+        oauth2::http::Method::DELETE => Method::Delete,
+        _ => Method::Post,
+    };
+    let form = "application/x-www-form-urlencoded";
+    let api_request = ApiRequest {
+        method,
+        // An absolute URL: the client's empty base leaves it as it is.
+        path: parts.uri.to_string(),
+        body: (!body.is_empty()).then(|| String::from_utf8_lossy(&body).into_owned()),
+        content_type: if parts.headers.get("content-type").is_some_and(|v| v == form) {
+            form
+        } else {
+            JSON
+        },
+        headers: Vec::new(),
+    };
+    let answer = HttpClient::new("", timeout)
+        .send(&api_request, None, None)
+        .await?;
+    let mut response = oauth2::http::Response::builder().status(answer.status);
+    if let Some(content_type) = &answer.content_type {
+        response = response.header("content-type", content_type.as_str());
+    }
+    response
+        .body(answer.body.into_bytes())
+        .map_err(|e| ApiError::UnreadableAnswer {
+            status: answer.status,
+            detail: e.to_string(),
+        })
 }
 
 #[cfg(test)]

@@ -1,14 +1,18 @@
 //! One file per route (and the user page's grants section).
 
+mod auth_callback;
 mod grant_detail;
 mod not_found;
+mod settings;
 mod sign_in;
 mod user_detail;
 mod user_grants;
 mod users_list;
 
+pub use auth_callback::AuthCallbackPage;
 pub use grant_detail::{GrantDetail, GrantDetailPage};
 pub use not_found::NotFoundPage;
+pub use settings::SettingsPage;
 pub use sign_in::{RequireSignIn, SignInPage};
 pub use user_detail::{UserDetail, UserDetailPage};
 pub use user_grants::GrantList;

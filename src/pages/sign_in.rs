@@ -1,32 +1,168 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::api::Api;
-use crate::auth::{safe_return_path, Session};
+use crate::auth::{oidc, safe_return_path, Session};
+use crate::config::Connection;
+use crate::site;
 
-/// `/sign-in`: a personal access token of a ZITADEL service user.
+/// `/sign-in`: the ways the active connection signs in. ZITADEL: OpenID
+/// Connect when the connection has an issuer and client id, and a personal
+/// access token of a service user. Weavr: email and password through the
+/// deployment's proxy, or an auth token.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let session = expect_context::<Session>();
-    let api = expect_context::<Api>();
-    let is_zitadel = api.provider().has_grants();
-    let (field, hint) = if is_zitadel {
+    let connection = expect_context::<Connection>();
+    let query = use_query_map();
+    let next = Signal::derive(move || query.with(|q| safe_return_path(q.get("next").as_deref())));
+    let is_zitadel = connection.provider.has_grants();
+    let with_oidc = is_zitadel && connection.oidc().is_some();
+    view! {
+        <section class="card narrow">
+            <h1>"Sign in to " {connection.name.clone()}</h1>
+            <Show when=move || session.has_expired()>
+                <p class="notice" role="status">
+                    "Your session has ended: the server no longer accepts it. "
+                    "Sign in again to return to where you were. The refused request changed nothing."
+                </p>
+            </Show>
+            {with_oidc.then(|| view! { <OidcSignIn next=next/> })}
+            {(!is_zitadel).then(|| view! { <WeavrPasswordSignIn next=next/> })}
+            <TokenSignIn next=next/>
+        </section>
+    }
+}
+
+/// "Sign in with ZITADEL": leaves for ZITADEL's login, comes back to
+/// `/auth/callback`.
+#[component]
+fn OidcSignIn(next: Signal<String>) -> impl IntoView {
+    let connection = expect_context::<Connection>();
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let start = move |_| {
+        let Some(client) = connection.oidc().map(|c| c.on_origin(&site::origin())) else {
+            return;
+        };
+        let connection = connection.clone();
+        busy.set(true);
+        problem.set(None);
+        spawn_local(async move {
+            let redirect_uri = site::absolute_url(oidc::CALLBACK_PATH);
+            let next = next.get_untracked();
+            match oidc::start(
+                &connection.name,
+                &client,
+                connection.timeout(),
+                &redirect_uri,
+                &next,
+            )
+            .await
+            {
+                Ok(url) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().assign(&url);
+                    }
+                }
+                Err(error) => {
+                    problem.set(Some(error.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <p class="muted">"Sign in with your ZITADEL account; you come back here afterwards."</p>
+        <button type="button" class="primary" on:click=start disabled=move || busy.get()>
+            "Sign in with ZITADEL"
+        </button>
+        {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+        <hr/>
+    }
+}
+
+/// Weavr's `login_with_password`, sent to the deployment's proxy, which adds
+/// the api-key: the browser never holds it.
+#[component]
+fn WeavrPasswordSignIn(next: Signal<String>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let api = Api::for_page();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (address, secret) = (email.get_untracked(), password.get_untracked());
+        if address.trim().is_empty() || secret.is_empty() {
+            problem.set(Some("Enter the email and the password.".into()));
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        let (api, navigate) = (api.clone(), navigate.clone());
+        spawn_local(async move {
+            match api.weavr_login(&address, &secret).await {
+                Ok(token) => {
+                    password.set(String::new());
+                    session.sign_in(&token, None);
+                    navigate(&next.get_untracked(), Default::default());
+                }
+                Err(error) => {
+                    problem.set(Some(error.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <p class="muted">
+            "Sign in with a Weavr user that has the ADMIN role. The password goes to Weavr through this site's proxy."
+        </p>
+        <form on:submit=on_submit>
+            <label class="field">
+                <span>"Email"</span>
+                <input type="email" autocomplete="username" required
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))/>
+            </label>
+            <label class="field">
+                <span>"Password"</span>
+                <input type="password" autocomplete="current-password" required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))/>
+            </label>
+            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+            <button type="submit" class="primary" disabled=move || busy.get()>"Sign in"</button>
+        </form>
+        <hr/>
+    }
+}
+
+/// A token pasted by the admin: a ZITADEL personal access token, or a
+/// Weavr auth token.
+#[component]
+fn TokenSignIn(next: Signal<String>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let connection = expect_context::<Connection>();
+    let navigate = use_navigate();
+    let (field, hint) = if connection.provider.has_grants() {
         (
             "Personal access token",
-            "Use a personal access token of a ZITADEL service user with the user.write permission. ",
+            "Or use a personal access token of a ZITADEL service user with the user.write permission. ",
         )
     } else {
         (
             "Auth token",
-            "Use a Weavr auth token of a user with the ADMIN role (from login through your deployment's proxy). ",
+            "Or use a Weavr auth token of a user with the ADMIN role. ",
         )
     };
-    let query = use_query_map();
-    let navigate = use_navigate();
     let token = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
-
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let value = token.get_untracked();
@@ -40,36 +176,31 @@ pub fn SignInPage() -> impl IntoView {
             ));
             return;
         }
-        session.sign_in(&value);
+        session.sign_in(&value, None);
         token.set(String::new());
-        let next = query.with_untracked(|q| q.get("next"));
-        navigate(&safe_return_path(next.as_deref()), Default::default());
+        navigate(&next.get_untracked(), Default::default());
     };
-
     view! {
-        <section class="card narrow">
-            <h1>"Sign in"</h1>
-            <p class="muted">
-                {hint} "It is kept in this tab only and forgotten when you sign out or close the tab."
-            </p>
-            <form on:submit=on_submit>
-                <label class="field">
-                    <span>{field}</span>
-                    <input
-                        type="password"
-                        autocomplete="off"
-                        spellcheck="false"
-                        prop:value=move || token.get()
-                        on:input=move |ev| {
-                            problem.set(None);
-                            token.set(event_target_value(&ev));
-                        }
-                    />
-                </label>
-                {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
-                <button type="submit" class="primary">"Sign in"</button>
-            </form>
-        </section>
+        <p class="muted">
+            {hint} "It is kept in this tab only and forgotten when you sign out or close the tab."
+        </p>
+        <form on:submit=on_submit>
+            <label class="field">
+                <span>{field}</span>
+                <input
+                    type="password"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || token.get()
+                    on:input=move |ev| {
+                        problem.set(None);
+                        token.set(event_target_value(&ev));
+                    }
+                />
+            </label>
+            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+            <button type="submit">"Sign in with the token"</button>
+        </form>
     }
 }
 
@@ -83,11 +214,12 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
         if session.is_signed_in() {
             children().into_any()
         } else {
-            // The router's `search` has no leading '?'.
+            // The router's `search` has no leading '?'; its pathname has the base.
             let (path, search) = (
                 location.pathname.get_untracked(),
                 location.search.get_untracked(),
             );
+            let path = site::within_app(&path, &site::base_path()).to_string();
             let here = if search.is_empty() {
                 path
             } else {

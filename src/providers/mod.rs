@@ -5,15 +5,16 @@ pub mod weavr;
 mod wire;
 pub mod zitadel;
 pub mod zitadel_grants;
+pub mod zitadel_orgs;
 pub mod zitadel_v2;
 pub mod zitadel_v3alpha;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::Lifecycle;
 
 /// Which API a connection speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub enum ProviderApi {
     #[serde(rename = "zitadel-v2")]
     ZitadelV2,

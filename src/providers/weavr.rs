@@ -110,6 +110,79 @@ pub fn action_request(
     })
 }
 
+impl Product {
+    /// Where the product's paths start below the proxy (Payment Run: `/v1`).
+    fn prefix(self) -> &'static str {
+        match self {
+            Product::Multi => "",
+            Product::PaymentRun => "/v1",
+        }
+    }
+}
+
+/// `POST …/login_with_password`, through the deployment's proxy, which adds
+/// the api-key (contracts/WEAVR.md §2.2).
+pub fn login_request(product: Product, email: &str, password: &str) -> ApiRequest {
+    let body = serde_json::json!({ "email": email.trim(), "password": { "value": password } });
+    ApiRequest::post(
+        format!("{}/login_with_password", product.prefix()),
+        Some(body.to_string()),
+    )
+}
+
+/// `POST …/logout`: ends the auth token's session at Weavr.
+pub fn logout_request(product: Product) -> ApiRequest {
+    ApiRequest::post(format!("{}/logout", product.prefix()), None)
+}
+
+/// Why Weavr did not sign the admin in.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoginError {
+    #[error("The email or the password is wrong.")]
+    WrongCredentials,
+    #[error("The password has expired. Change it in Weavr first, then sign in here.")]
+    PasswordExpired,
+    #[error("The account is locked after too many failed sign-ins. Try again in 30 minutes.")]
+    Locked,
+    #[error("This account needs a further sign-in step (token type {0}) that the console does not support. Sign in with an access token instead.")]
+    FurtherStep(String),
+    #[error("{0}")]
+    Api(ApiError),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginWire {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    token_type: Option<String>,
+}
+
+/// The access token of a successful login.
+pub fn read_login(response: &ApiResponse) -> Result<String, LoginError> {
+    match response.status {
+        403 => return Err(LoginError::WrongCredentials),
+        409 => return Err(LoginError::PasswordExpired),
+        423 => return Err(LoginError::Locked),
+        _ if !response.is_success() => return Err(LoginError::Api(error_from_response(response))),
+        _ => {}
+    }
+    let unreadable = || {
+        LoginError::Api(ApiError::UnreadableAnswer {
+            status: response.status,
+            detail: "The answer to the sign-in does not contain a token".into(),
+        })
+    };
+    let login: LoginWire = serde_json::from_str(&response.body).map_err(|_| unreadable())?;
+    match login.token_type.as_deref() {
+        // An AUTH token works on /identities and /access_token only.
+        Some(kind) if kind != "ACCESS" => Err(LoginError::FurtherStep(kind.to_string())),
+        _ if login.token.is_empty() => Err(unreadable()),
+        _ => Ok(login.token),
+    }
+}
+
 pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError> {
     if !response.is_success() {
         return Err(error_from_response(response));
@@ -311,6 +384,50 @@ mod tests {
     }"#;
 
     #[test]
+    fn signs_in_through_the_proxy_and_reads_every_answer() {
+        let request = login_request(Product::PaymentRun, " ada@example.com ", "secret");
+        assert_eq!(request.path, "/v1/login_with_password");
+        let body: serde_json::Value =
+            serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"email": "ada@example.com", "password": {"value": "secret"}})
+        );
+        assert_eq!(
+            login_request(Product::Multi, "a", "b").path,
+            "/login_with_password"
+        );
+        assert_eq!(logout_request(Product::Multi).path, "/logout");
+
+        let ok = answer(
+            200,
+            r#"{"token":"eyJ","tokenType":"ACCESS","identity":{"type":"CORPORATE","id":"1"},"credentials":{"type":"USER","id":"2"}}"#,
+        );
+        assert_eq!(read_login(&ok), Ok("eyJ".into()));
+        assert_eq!(
+            read_login(&answer(403, "")),
+            Err(LoginError::WrongCredentials)
+        );
+        assert_eq!(
+            read_login(&answer(409, r#"{"token":"tmp"}"#)),
+            Err(LoginError::PasswordExpired)
+        );
+        assert_eq!(read_login(&answer(423, "")), Err(LoginError::Locked));
+        assert_eq!(
+            read_login(&answer(200, r#"{"token":"a","tokenType":"AUTH"}"#)),
+            Err(LoginError::FurtherStep("AUTH".into()))
+        );
+        assert!(matches!(
+            read_login(&answer(200, "{}")),
+            Err(LoginError::Api(_))
+        ));
+        assert!(matches!(
+            read_login(&answer(429, "")),
+            Err(LoginError::Api(ApiError::RateLimited { .. }))
+        ));
+    }
+
+    #[test]
     fn builds_the_contract_requests() {
         let get = get_user_request(Product::Multi, "110747174434373672");
         assert_eq!(
@@ -325,7 +442,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(deactivate.path, "/v1/users/110747174434373672/deactivate");
-        assert_eq!(deactivate.json_body, None);
+        assert_eq!(deactivate.body, None);
         assert_eq!(
             deactivate.headers,
             vec![("idempotency-ref", "ref-1".to_string())]

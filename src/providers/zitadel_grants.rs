@@ -199,8 +199,7 @@ mod tests {
             (list.method, list.path.as_str()),
             (Method::Post, "/management/v1/users/grants/_search")
         );
-        let body: serde_json::Value =
-            serde_json::from_str(list.json_body.as_deref().unwrap()).unwrap();
+        let body: serde_json::Value = serde_json::from_str(list.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             body["queries"][0]["userIdQuery"]["userId"],
             "69629012906488334"
@@ -222,7 +221,7 @@ mod tests {
             deactivate.path,
             "/management/v1/users/69629012906488334/grants/70000000000000001/_deactivate"
         );
-        assert_eq!(deactivate.json_body.as_deref(), Some("{}"));
+        assert_eq!(deactivate.body.as_deref(), Some("{}"));
         assert_eq!(
             action_request("u", "g", GrantAction::Reactivate, None, None).path,
             "/management/v1/users/u/grants/g/_reactivate"

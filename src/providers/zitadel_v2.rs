@@ -269,10 +269,10 @@ mod tests {
             (deactivate.method, deactivate.path.as_str()),
             (Method::Post, "/v2/users/69629012906488334/deactivate")
         );
-        assert_eq!(deactivate.json_body.as_deref(), Some("{}"));
+        assert_eq!(deactivate.body.as_deref(), Some("{}"));
         let with_reason = action_request("1", UserAction::Lock, Some("phished \"again\""));
         assert_eq!(
-            with_reason.json_body.as_deref(),
+            with_reason.body.as_deref(),
             Some(r#"{"reason":"phished \"again\""}"#)
         );
         assert_eq!(
@@ -289,7 +289,7 @@ mod tests {
         );
         let delete = action_request("1", UserAction::Delete, None);
         assert_eq!(
-            (delete.method, delete.path.as_str(), delete.json_body),
+            (delete.method, delete.path.as_str(), delete.body),
             (Method::Delete, "/v2/users/1", None)
         );
     }
@@ -346,7 +346,7 @@ mod tests {
             (Method::Post, "/v2/users")
         );
         let body: serde_json::Value =
-            serde_json::from_str(request.json_body.as_deref().unwrap()).unwrap();
+            serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             body["query"],
             serde_json::json!({ "offset": "100", "limit": 50, "asc": false })
@@ -365,20 +365,15 @@ mod tests {
             search: "226000000000000001".into(),
             ..UserQuery::default()
         });
-        let body: serde_json::Value =
-            serde_json::from_str(by_id.json_body.as_deref().unwrap()).unwrap();
+        let body: serde_json::Value = serde_json::from_str(by_id.body.as_deref().unwrap()).unwrap();
         assert_eq!(
             body["queries"][0]["orQuery"]["queries"][3]["inUserIdsQuery"]["userIds"][0],
             "226000000000000001"
         );
 
-        let plain: serde_json::Value = serde_json::from_str(
-            list_request(&UserQuery::default())
-                .json_body
-                .as_deref()
-                .unwrap(),
-        )
-        .unwrap();
+        let plain: serde_json::Value =
+            serde_json::from_str(list_request(&UserQuery::default()).body.as_deref().unwrap())
+                .unwrap();
         assert_eq!(plain["queries"], serde_json::json!([]));
     }
 

@@ -232,7 +232,7 @@ mod tests {
             lock.path,
             "/resources/v3alpha/users/69629012906488334/_lock?organization.orgId=69629023906488334"
         );
-        assert_eq!(lock.json_body, None);
+        assert_eq!(lock.body, None);
         assert_eq!(
             action_request("1", UserAction::Reactivate, None).path,
             "/resources/v3alpha/users/1/_activate"

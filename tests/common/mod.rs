@@ -33,6 +33,8 @@ pub fn connection(provider: ProviderApi, path: &str, organization_id: Option<&st
         api_base_url: format!("{}{path}", sandbox_url()),
         organization_id: organization_id.map(str::to_string),
         timeout_seconds: None,
+        issuer: None,
+        client_id: None,
     }
 }
 

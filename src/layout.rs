@@ -1,0 +1,167 @@
+//! The bar on top of every page: where the admin is (connection and
+//! organisation), Settings, and signing out.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api::Api;
+use crate::app::Workspace;
+use crate::auth::{self, Connections, Session};
+use crate::config::Connection;
+use crate::site;
+
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let connection = expect_context::<Connection>();
+    let session = expect_context::<Session>();
+    let has_organizations = connection.provider.has_grants();
+    view! {
+        <header class="top-bar">
+            <A href="/users" attr:class="brand">"Lifecycle console"</A>
+            <div class="where">
+                <ConnectionPicker/>
+                {has_organizations.then(|| view! { <OrganizationPicker/> })}
+            </div>
+            <nav class="top-links">
+                <A href="/settings">"Settings"</A>
+                <Show when=move || session.is_signed_in()>
+                    <SignOutButton/>
+                </Show>
+            </nav>
+        </header>
+    }
+}
+
+/// The connection the tab works on. Switching starts at the users list:
+/// an id of one provider means nothing to another.
+#[component]
+fn ConnectionPicker() -> impl IntoView {
+    let connections = expect_context::<Connections>();
+    let workspace = expect_context::<Workspace>();
+    let current = expect_context::<Connection>();
+    let switch = move |ev: leptos::ev::Event| {
+        let Ok(index) = event_target_value(&ev).parse::<usize>() else {
+            return;
+        };
+        if let Some(chosen) = connections.get_untracked(index) {
+            auth::remember_connection(&chosen.name);
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let users = format!("{}/users", site::base_path());
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&users));
+            }
+            workspace.active.set(index);
+        }
+    };
+    let options = move || {
+        connections
+            .all()
+            .into_iter()
+            .enumerate()
+            .map(|(index, c)| {
+                let selected = c.name == current.name;
+                view! { <option value=index.to_string() selected=selected>{c.name}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <label class="picker" title=current.provider.label()>
+            <span>"Connection"</span>
+            <select on:change=switch>{options}</select>
+        </label>
+    }
+}
+
+/// The ZITADEL organisation whose grants the console manages
+/// (`x-zitadel-orgid`). Lists the organisations the admin has a role in;
+/// until that list arrives, or when it cannot, it shows the active id.
+#[component]
+fn OrganizationPicker() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let api = Api::for_page();
+    let workspace = expect_context::<Workspace>();
+    let connection = expect_context::<Connection>();
+    let active = connection.organization_id.clone();
+    let organizations = LocalResource::new(move || {
+        let api = api.clone();
+        let signed_in = session.is_signed_in();
+        async move {
+            if signed_in {
+                Some(api.list_organizations().await)
+            } else {
+                None
+            }
+        }
+    });
+    let name = StoredValue::new(connection.name.clone());
+    let switch = move |ev: leptos::ev::Event| {
+        let chosen = event_target_value(&ev);
+        if !chosen.is_empty() {
+            auth::remember_organization(&name.get_value(), &chosen);
+            workspace.revision.update(|r| *r += 1);
+        }
+    };
+    let active_label = active.clone().unwrap_or_else(|| "the token's own".into());
+    move || {
+        let active = active.clone();
+        match organizations.get() {
+            Some(Some(Ok(list))) if !list.is_empty() => {
+                let known = active.as_ref().is_none_or(|id| list.iter().any(|o| &o.id == id));
+                let options = list
+                    .into_iter()
+                    .map(|org| {
+                        let selected = active.as_deref() == Some(org.id.as_str());
+                        view! { <option value=org.id.clone() selected=selected>{org.name}</option> }
+                    })
+                    .collect_view();
+                // The active id stays visible even when the admin's list lacks it.
+                let unlisted = (!known || active.is_none()).then(|| {
+                    let label = match &active {
+                        Some(id) => format!("{id} (not in your list)"),
+                        None => "The token's own organisation".to_string(),
+                    };
+                    view! { <option value="" selected=true>{label}</option> }
+                });
+                view! {
+                    <label class="picker">
+                        <span>"Organisation"</span>
+                        <select on:change=switch>{unlisted}{options}</select>
+                    </label>
+                }
+                .into_any()
+            }
+            Some(Some(Err(error))) => view! {
+                <span class="picker" title=format!("The list of organisations could not be loaded: {error}")>
+                    "Organisation " <code>{active_label.clone()}</code>
+                </span>
+            }
+            .into_any(),
+            _ => view! {
+                <span class="picker">"Organisation " <code>{active_label.clone()}</code></span>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// Forgets the token here and ends the session at the provider: Weavr's
+/// logout, or ZITADEL's end-session page for an OIDC sign-in.
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let api = expect_context::<Api>();
+    let sign_out = move |_| {
+        let token = session.token();
+        let end_session = session.sign_out();
+        if let (Some(token), false) = (token, api.provider().has_grants()) {
+            let api = api.clone();
+            spawn_local(async move { api.weavr_logout(&token).await });
+        }
+        if let Some(url) = end_session {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().assign(&url);
+            }
+        }
+    };
+    view! { <button type="button" class="link" on:click=sign_out>"Sign out"</button> }
+}

@@ -1,0 +1,194 @@
+use leptos::prelude::*;
+
+use crate::app::Workspace;
+use crate::auth::{self, Connections};
+use crate::config::Connection;
+use crate::providers::ProviderApi;
+
+/// `/settings`: the connections, and a form to add one. Added connections
+/// are kept in this browser's localStorage; they hold no secret.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Settings"</h1>
+            <ConnectionTable/>
+            <AddConnectionForm/>
+        </section>
+    }
+}
+
+#[component]
+fn ConnectionTable() -> impl IntoView {
+    let connections = expect_context::<Connections>();
+    let workspace = expect_context::<Workspace>();
+    let problem = RwSignal::new(None::<String>);
+    let remove = move |index: usize| {
+        let active = workspace.active.get_untracked();
+        match connections.remove(index) {
+            Ok(()) if index == active => {
+                let first = connections.get_untracked(0).map(|c| c.name);
+                auth::remember_connection(first.as_deref().unwrap_or_default());
+                workspace.active.set(0);
+            }
+            Ok(()) if index < active => workspace.active.set(active - 1),
+            Ok(()) => {}
+            Err(error) => problem.set(Some(error)),
+        }
+    };
+    let rows = move || {
+        connections
+            .all()
+            .into_iter()
+            .enumerate()
+            .map(|(index, c)| {
+                let sign_in = match &c.issuer {
+                    Some(issuer) => format!("OIDC at {issuer}, or a token"),
+                    None => "A token".to_string(),
+                };
+                let api = if c.api_base_url.is_empty() {
+                    "This site".to_string()
+                } else {
+                    c.api_base_url.clone()
+                };
+                let name = c.name.clone();
+                let source = if connections.is_added(index) {
+                    view! {
+                        "Added in this browser "
+                        <button type="button" class="link" on:click=move |_| remove(index)
+                            aria-label=format!("Remove {name}")>"Remove"</button>
+                    }
+                    .into_any()
+                } else {
+                    "config.json".into_any()
+                };
+                view! {
+                    <tr>
+                        <td>{c.name}</td>
+                        <td>{c.provider.label()}</td>
+                        <td><code>{api}</code></td>
+                        <td>{c.organization_id.unwrap_or_else(|| "—".into())}</td>
+                        <td>{sign_in}</td>
+                        <td>{source}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <h2>"Connections"</h2>
+        <div class="table-scroll">
+            <table class="connections">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"API"</th>
+                        <th scope="col">"Address"</th>
+                        <th scope="col">"Default organisation"</th>
+                        <th scope="col">"Sign-in"</th>
+                        <th scope="col">"From"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+    }
+}
+
+const PROVIDERS: [ProviderApi; 4] = [
+    ProviderApi::ZitadelV2,
+    ProviderApi::ZitadelV3Alpha,
+    ProviderApi::WeavrMulti,
+    ProviderApi::WeavrPaymentRun,
+];
+
+/// Adds a connection after the same checks as config.json's.
+#[component]
+fn AddConnectionForm() -> impl IntoView {
+    let connections = expect_context::<Connections>();
+    let name = RwSignal::new(String::new());
+    let provider = RwSignal::new(0_usize);
+    let api_base_url = RwSignal::new(String::new());
+    let organization_id = RwSignal::new(String::new());
+    let issuer = RwSignal::new(String::new());
+    let client_id = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let optional = |signal: RwSignal<String>| {
+        let value = signal.get_untracked().trim().to_string();
+        (!value.is_empty()).then_some(value)
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let connection = Connection {
+            name: name.get_untracked().trim().to_string(),
+            provider: PROVIDERS[provider.get_untracked()],
+            api_base_url: api_base_url.get_untracked().trim().to_string(),
+            organization_id: optional(organization_id),
+            timeout_seconds: None,
+            issuer: optional(issuer),
+            client_id: optional(client_id),
+        };
+        let added = connection.name.clone();
+        outcome.set(Some(match connections.add(connection) {
+            Ok(()) => {
+                for field in [name, api_base_url, organization_id, issuer, client_id] {
+                    field.set(String::new());
+                }
+                Ok(format!(
+                    "Added “{added}”. Choose it in the Connection menu at the top."
+                ))
+            }
+            Err(error) => Err(error),
+        }));
+    };
+    let is_zitadel = move || PROVIDERS[provider.get()].has_grants();
+    let text_field = move |label: &'static str, signal: RwSignal<String>, hint: &'static str| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input type="text" spellcheck="false"
+                    prop:value=move || signal.get()
+                    on:input=move |ev| signal.set(event_target_value(&ev))/>
+                <small class="muted">{hint}</small>
+            </label>
+        }
+    };
+    view! {
+        <h2>"Add a connection"</h2>
+        <p class="muted">
+            "Kept in this browser only, without any secret: tokens are never stored here. "
+            "A deployment with a Content-Security-Policy reaches only the API addresses it was built for."
+        </p>
+        <form on:submit=on_submit class="settings-form">
+            {text_field("Name", name, "How it appears in the Connection menu.")}
+            <label class="field">
+                <span>"API"</span>
+                <select on:change=move |ev| {
+                    provider.set(event_target_value(&ev).parse().unwrap_or(0));
+                }>
+                    {PROVIDERS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| view! { <option value=i.to_string()>{p.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            {text_field(
+                "API address",
+                api_base_url,
+                "https://my-instance.zitadel.cloud, or a path on this site such as /weavr/multi; empty for this site.",
+            )}
+            <Show when=is_zitadel>
+                {text_field("Default organisation id", organization_id, "Sent as x-zitadel-orgid on grant calls.")}
+                {text_field("OIDC issuer", issuer, "For “Sign in with ZITADEL”, e.g. https://my-instance.zitadel.cloud.")}
+                {text_field("OIDC client id", client_id, "Of a User Agent app with PKCE, whose redirect URI is this site's /auth/callback.")}
+            </Show>
+            {move || outcome.get().map(|result| match result {
+                Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
+                Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
+            })}
+            <button type="submit" class="primary">"Add connection"</button>
+        </form>
+    }
+}
