@@ -1,9 +1,11 @@
-//! Authentication (personal access tokens) and authorization (roles → permissions),
-//! modelled on ZITADEL (contract §9).
+//! Authentication (personal access tokens, and the access tokens of the OIDC provider
+//! in `oidc`) and authorization (roles → permissions), modelled on ZITADEL (contract §9).
 
+use crate::clock::Timestamp;
 use crate::db::Store;
 use crate::errors::{ApiError, GrpcCode};
 use crate::model::UserState;
+use crate::oidc::{self, store::IssuedToken};
 use crate::seed::INSTANCE_ID;
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -113,12 +115,22 @@ fn malformed_header() -> ApiError {
     )
 }
 
-/// An unknown token, or the token of a user who may no longer sign in.
+/// An unknown, expired or revoked token, or the token of a user who may no longer
+/// sign in.
 fn invalid_token() -> ApiError {
     ApiError::zitadel(
         GrpcCode::Unauthenticated,
         "AUTH-7fs1e",
         "Errors.Token.Invalid",
+    )
+}
+
+/// A token issued to a client, used from an origin the client did not register.
+fn origin_not_allowed() -> ApiError {
+    ApiError::zitadel(
+        GrpcCode::PermissionDenied,
+        "AUTH-DZG21",
+        "Errors.OriginNotAllowed",
     )
 }
 
@@ -135,19 +147,36 @@ pub fn bearer_token(header_value: Option<&str>) -> Result<&str, ApiError> {
     }
 }
 
-/// Resolves a token to its caller. Tokens of users who are locked, deactivated or
-/// removed stop working, as ZITADEL drops their tokens.
-pub fn caller_for_token(conn: &Connection, token: &str) -> Result<Caller, ApiError> {
-    let owner: Option<(String, String, i64)> = conn
-        .prepare_cached(
-            "SELECT u.id, u.org_id, u.state FROM personal_access_tokens t
-             JOIN users u ON u.id = t.user_id WHERE t.token = ?1",
-        )?
-        .query_row(params![token], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
+/// Whose a valid token is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenOwner {
+    pub user_id: String,
+    pub org_id: String,
+    /// For an access token of the OIDC provider: the client and scope it was issued
+    /// for. `None` for a personal access token.
+    pub issued: Option<IssuedToken>,
+}
+
+/// Resolves a token, a personal access token or an unexpired, unrevoked OIDC access
+/// token, to its user. Tokens of users who are locked, deactivated or removed stop
+/// working, as ZITADEL drops their tokens.
+pub fn token_owner(conn: &Connection, token: &str) -> Result<TokenOwner, ApiError> {
+    let pat_user: Option<String> = conn
+        .prepare_cached("SELECT user_id FROM personal_access_tokens WHERE token = ?1")?
+        .query_row(params![token], |row| row.get(0))
         .optional()?;
-    let Some((user_id, org_id, state)) = owner else {
+    let (user_id, issued) = match pat_user {
+        Some(user_id) => (user_id, None),
+        None => match oidc::store::find_token(conn, token, Timestamp::now().millis())? {
+            Some(issued) => (issued.user_id.clone(), Some(issued)),
+            None => return Err(invalid_token()),
+        },
+    };
+    let user: Option<(String, i64)> = conn
+        .prepare_cached("SELECT org_id, state FROM users WHERE id = ?1")?
+        .query_row(params![user_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let Some((org_id, state)) = user else {
         return Err(invalid_token());
     };
     let signs_in = matches!(
@@ -156,6 +185,41 @@ pub fn caller_for_token(conn: &Connection, token: &str) -> Result<Caller, ApiErr
     );
     if !signs_in {
         return Err(invalid_token());
+    }
+    Ok(TokenOwner {
+        user_id,
+        org_id,
+        issued,
+    })
+}
+
+/// Resolves a token to its caller, for the API routes. An OIDC access token must have
+/// been issued for ZITADEL's APIs (the audience scope, contract §9) and, as it was
+/// issued to a client, is refused from an `Origin` that client did not register
+/// (`AUTH-DZG21`); personal access tokens are exempt from both. `origin` is the
+/// request's `Origin` header, if it sent one.
+pub fn caller_for_token(
+    conn: &Connection,
+    token: &str,
+    origin: Option<&str>,
+) -> Result<Caller, ApiError> {
+    let TokenOwner {
+        user_id,
+        org_id,
+        issued,
+    } = token_owner(conn, token)?;
+    if let Some(issued) = issued {
+        let for_the_api = issued
+            .scope
+            .split(' ')
+            .any(|scope| scope == oidc::API_AUDIENCE_SCOPE);
+        if !for_the_api {
+            return Err(invalid_token());
+        }
+        // The provider has one client, so its origins are the allowed ones.
+        if origin.is_some_and(|origin| !oidc::client::is_allowed_origin(origin)) {
+            return Err(origin_not_allowed());
+        }
     }
     let mut stmt =
         conn.prepare_cached("SELECT resource_id, role FROM memberships WHERE user_id = ?1")?;
@@ -175,21 +239,27 @@ pub fn caller_for_token(conn: &Connection, token: &str) -> Result<Caller, ApiErr
 }
 
 /// Middleware for every API route: resolves the caller and stores it in the request's
-/// extensions, or answers 401.
+/// extensions, or answers 401 (or 403 for a disallowed origin).
 pub async fn require_caller(
     State(store): State<Store>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let header_value = request
-        .headers()
+    let headers = request.headers();
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|value| value.to_str().unwrap_or_default().to_string());
+    let header_value = headers
         .get(header::AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or_default());
     let token = match bearer_token(header_value) {
         Ok(token) => token.to_string(),
         Err(err) => return err.into_response(),
     };
-    match store.call(move |conn| caller_for_token(conn, &token)).await {
+    let resolved = store
+        .call(move |conn| caller_for_token(conn, &token, origin.as_deref()))
+        .await;
+    match resolved {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
             next.run(request).await

@@ -5,8 +5,10 @@
 //! * `events`: the source of truth, one row per change of an aggregate;
 //! * `users`, `user_grants`, `weavr_users`: projections of the events (current state),
 //!   written in the same transaction as each event (see `events::record`);
-//! * `orgs`, `projects`, `personal_access_tokens`, `memberships`: fixed reference data
-//!   from the seed;
+//! * `orgs`, `projects`, `personal_access_tokens`, `memberships`, `user_passwords`:
+//!   fixed reference data from the seed;
+//! * `oidc_codes`, `oidc_tokens`: the sign-ins of the OpenID Connect provider (`oidc`),
+//!   sessions rather than lifecycle changes, so no events either;
 //! * `weavr_tokens`: Weavr auth tokens, the seeded ones and those `login_with_password`
 //!   hands out (sessions, not lifecycle changes, so no events).
 
@@ -17,7 +19,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Bump when the schema changes; an older file is then refused (use `--reset`).
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE events (
@@ -37,7 +39,8 @@ CREATE TABLE events (
 CREATE TABLE orgs (
     id             TEXT PRIMARY KEY,
     name           TEXT NOT NULL,
-    primary_domain TEXT NOT NULL
+    primary_domain TEXT NOT NULL,
+    created_at     TEXT NOT NULL
 );
 
 CREATE TABLE users (
@@ -123,6 +126,44 @@ CREATE TABLE memberships (
     role        TEXT NOT NULL,
     PRIMARY KEY (user_id, resource_id, role)
 );
+
+-- Users who can sign in through the OIDC provider. hash = hex(SHA-256(salt || password)).
+-- No foreign key: `users` is a projection, whose rows are deleted and rebuilt.
+CREATE TABLE user_passwords (
+    user_id TEXT PRIMARY KEY,
+    salt    TEXT NOT NULL,
+    hash    TEXT NOT NULL
+);
+
+-- Authorization codes: single-use (used = 1 once exchanged), bound to everything the
+-- authorization request said. session is the browser's sign-in session (its cookie),
+-- which logout ends. Times are Unix milliseconds.
+CREATE TABLE oidc_codes (
+    code           TEXT    PRIMARY KEY,
+    session        TEXT    NOT NULL,
+    client_id      TEXT    NOT NULL,
+    redirect_uri   TEXT    NOT NULL,
+    code_challenge TEXT    NOT NULL,
+    nonce          TEXT,
+    scope          TEXT    NOT NULL,
+    user_id        TEXT    NOT NULL,
+    auth_time      INTEGER NOT NULL,
+    expires_at     INTEGER NOT NULL,
+    used           INTEGER NOT NULL DEFAULT 0
+);
+
+-- Opaque access tokens issued by the token endpoint; code is the one exchanged for it,
+-- so that a replayed code can revoke them. Revoked tokens are deleted.
+CREATE TABLE oidc_tokens (
+    token      TEXT    PRIMARY KEY,
+    session    TEXT    NOT NULL,
+    user_id    TEXT    NOT NULL,
+    client_id  TEXT    NOT NULL,
+    scope      TEXT    NOT NULL,
+    code       TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX oidc_tokens_user ON oidc_tokens (user_id, client_id);
 ";
 
 /// Shared handle to the database.

@@ -1,10 +1,12 @@
 //! A local HTTP server that honours the ZITADEL and Weavr REST contracts
 //! (`shared/contracts/ZITADEL.md`, `WEAVR.md`) closely enough that the lifecycle console
-//! works against it as against the real APIs, and that can misbehave on demand
-//! (`faults`). State lives in an embedded SQLite file: an event store plus projections
-//! of the current users, user grants and Weavr users.
+//! works against it as against the real APIs, signs people in as ZITADEL's OpenID
+//! Connect provider does (`oidc`), and can misbehave on demand (`faults`). State lives
+//! in an embedded SQLite file: an event store plus projections of the current users,
+//! user grants and Weavr users.
 
 pub mod auth;
+pub mod auth_v1;
 pub mod clock;
 pub mod db;
 pub mod errors;
@@ -14,6 +16,8 @@ pub mod grants;
 pub mod lifecycle;
 pub mod management_v1;
 pub mod model;
+pub mod oidc;
+pub mod orgs;
 pub mod projection;
 pub mod query;
 pub mod random;

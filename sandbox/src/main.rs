@@ -8,16 +8,17 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// Local stand-in for the identity-provider APIs of the lifecycle console (ZITADEL user
-/// v2 and v3alpha, ZITADEL management v1 user grants, Weavr Multi and Payment Run
-/// authorised users) with an embedded database: the back end of the demo and of the
-/// browser tests. Sandbox only: it prints fixed access tokens and must never face a
-/// network.
+/// v2 and v3alpha, ZITADEL management v1 user grants, ZITADEL's OpenID Connect sign-in,
+/// Weavr Multi and Payment Run authorised users) with an embedded database: the back
+/// end of the demo and of the browser tests. Sandbox only: it prints fixed access tokens
+/// and passwords and must never face a network.
 #[derive(Debug, Parser)]
 #[command(
     name = "sandbox",
     version,
     after_help = "\
-Endpoints (ZITADEL ones need `Authorization: Bearer <token>`, using a token printed at start):
+Endpoints (ZITADEL ones need `Authorization: Bearer <token>`: a personal access token printed at
+start, or an access token from the OIDC sign-in below):
   GET  /debug/healthz                       no token
   /v2/users…                                ZITADEL user service v2: get, list (POST /v2/users),
                                             deactivate, reactivate, lock, unlock, delete
@@ -27,12 +28,38 @@ Endpoints (ZITADEL ones need `Authorization: Bearer <token>`, using a token prin
   /management/v1/users/…/grants…            ZITADEL management v1 user grants: get, POST
                                             users/grants/_search, _deactivate, _reactivate, DELETE;
                                             scoped by the x-zitadel-orgid header
+  GET  /management/v1/orgs/me               ZITADEL GetMyOrg: the org of the x-zitadel-orgid
+                                            header, or the caller's own
+  POST /auth/v1/global/projectorgs/_search  ZITADEL ListMyProjectOrgs: the orgs the caller holds
+                                            a role in (all of them for an instance role)
   /weavr/multi/…, /weavr/payment-run/v1/…   the same-origin Weavr proxy the app calls: adds the
                                             api-key, passes users…, login_with_password, logout
   /weavr-upstream/…                         the Weavr API itself: api-key header + Bearer token
   Weavr tokens and the login are printed at start. activate/deactivate of a user already in that
   state answers 204 and writes nothing; a repeated idempotency-ref replays the first answer
   (409 IDEMPOTENT_REQUEST_IN_PROGRESS while the first still runs).
+
+OpenID Connect provider for the console's \"Sign in with ZITADEL\" (no token needed; the users
+and passwords are printed at start):
+  GET  /.well-known/openid-configuration    discovery; the issuer is the request's origin
+                                            (X-Forwarded-Proto and -Host behind a proxy)
+  GET  /oauth/v2/authorize                  code flow + PKCE S256 for client lifecycle-console,
+                                            redirect_uri http://127.0.0.1:<port>/…/auth/callback
+                                            (or localhost): the sign-in form; its POST signs in
+                                            and redirects back with code and state
+  POST /oauth/v2/token                      grant_type=authorization_code: an opaque access token
+                                            and an HS256 ID token. The access token works on the
+                                            ZITADEL routes if it has the scope
+                                            urn:zitadel:iam:org:project:id:zitadel:aud, from
+                                            loopback origins only (else 403 AUTH-DZG21), until
+                                            it expires (--oidc-token-lifetime)
+  GET  /oauth/v2/keys                       {\"keys\":[]}: ID tokens are HS256
+  GET  /oidc/v1/userinfo                    the signed-in user's claims
+  GET  /oidc/v1/end_session                 logout: revokes the tokens of the id_token_hint's
+                                            user and of this browser's sign-ins, then redirects
+                                            to post_logout_redirect_uri (any loopback URI)
+  POST /debug/tokens/_expire                {\"token\":\"…\"}, or no body for every OIDC token:
+                                            expired now, as if their lifetime had run out
 
 Faults (sandbox-only; real servers have nothing like it), applied to API paths before auth:
   per request:  header `x-sandbox-fault: <spec>`
@@ -89,6 +116,16 @@ struct Cli {
     /// armed through /debug/faults take precedence.
     #[arg(long, value_name = "SPEC")]
     fault: Option<FaultSpec>,
+
+    /// Lifetime of the access and ID tokens the OIDC sign-in issues (ZITADEL's default:
+    /// 12 hours). After it, the access token answers 401 like an unknown one.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = sandbox::oidc::DEFAULT_TOKEN_LIFETIME.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    oidc_token_lifetime: u64,
 }
 
 fn main() -> ExitCode {
@@ -104,6 +141,7 @@ fn main() -> ExitCode {
             grant_behaviour: cli.grant_behaviour,
             weavr_api_key: cli.weavr_api_key,
             fault: cli.fault,
+            oidc_token_lifetime: Duration::from_secs(cli.oidc_token_lifetime),
         },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -1,10 +1,11 @@
-//! The whole HTTP surface: API routes, health check, faults, static app, CORS.
+//! The whole HTTP surface: API routes, the OIDC provider, health check, faults, static
+//! app, CORS.
 
 use crate::db::Store;
 use crate::errors::ApiError;
 use crate::state::{AppState, Settings};
 use crate::static_files::SpaFiles;
-use crate::{faults, management_v1, weavr, zitadel_v2, zitadel_v3alpha};
+use crate::{auth_v1, faults, management_v1, oidc, weavr, zitadel_v2, zitadel_v3alpha};
 use axum::extract::Request;
 use axum::http::{HeaderName, Method, StatusCode};
 use axum::middleware;
@@ -17,7 +18,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 /// Paths that belong to the API (ZITADEL's, Weavr's, the sandbox's own). They never
 /// fall back to the app's `index.html`: an unknown API path is a 404. Kept specific so
 /// that app routes such as `/auth/callback` still work.
-const API_PREFIXES: [&str; 14] = [
+const API_PREFIXES: [&str; 15] = [
     "/v1/",
     "/v2/",
     "/v2beta/",
@@ -29,6 +30,7 @@ const API_PREFIXES: [&str; 14] = [
     "/zitadel.",
     "/oauth/v2/",
     "/oidc/v1/",
+    "/.well-known/",
     "/debug/",
     weavr::UPSTREAM_PREFIX,
     weavr::PROXY_PREFIX,
@@ -55,9 +57,12 @@ pub fn app_with(state: AppState, serve_dir: Option<PathBuf>) -> Router {
     Router::new()
         .route("/debug/healthz", get(healthz))
         .merge(faults::debug::routes())
+        .merge(oidc::debug::routes())
+        .merge(oidc::routes())
         .merge(zitadel_v2::routes(store.clone()))
         .merge(zitadel_v3alpha::routes(store.clone()))
-        .merge(management_v1::routes(store))
+        .merge(management_v1::routes(store.clone()))
+        .merge(auth_v1::routes(store))
         .merge(weavr::upstream_routes(state.clone()))
         .merge(weavr::proxy_routes(weavr_upstream))
         .method_not_allowed_fallback(method_not_allowed)

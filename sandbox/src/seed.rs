@@ -9,7 +9,7 @@ use crate::events::{
 };
 use crate::grants::GrantAdded;
 use crate::model::{AccessTokenType, Gender, Human, Machine};
-use crate::weavr;
+use crate::{oidc, random, weavr};
 use chrono::Duration;
 use rusqlite::{params, Connection};
 
@@ -176,7 +176,46 @@ pub mod ids {
     pub const CONSOLE_ADMIN: &str = "226000000000000100";
     pub const ACME_USER_MANAGER: &str = "226000000000000101";
     pub const AUDITOR: &str = "226000000000000102";
+    pub const ADA_ADMIN: &str = "226000000000000103";
+    pub const MAX_MANAGER: &str = "226000000000000104";
 }
+
+/// People who sign in through the OIDC provider (`oidc`), "Sign in with ZITADEL".
+/// Sandbox-only passwords, printed at start like the tokens.
+pub const ADMIN_LOGIN_NAME: &str = "admin@acme.example";
+pub const ADMIN_PASSWORD: &str = "Sandbox-Password-1";
+pub const MANAGER_LOGIN_NAME: &str = "manager@acme.example";
+pub const MANAGER_PASSWORD: &str = "Sandbox-Password-1";
+
+/// A person who can sign in, and the role they hold.
+pub struct SeedSignIn {
+    pub user_id: &'static str,
+    /// The user name, which is what they type as login name.
+    pub login_name: &'static str,
+    pub password: &'static str,
+    pub role: &'static str,
+    pub resource_id: &'static str,
+    pub scope: &'static str,
+}
+
+pub const SIGN_INS: [SeedSignIn; 2] = [
+    SeedSignIn {
+        user_id: ids::ADA_ADMIN,
+        login_name: ADMIN_LOGIN_NAME,
+        password: ADMIN_PASSWORD,
+        role: "IAM_OWNER",
+        resource_id: INSTANCE_ID,
+        scope: "instance",
+    },
+    SeedSignIn {
+        user_id: ids::MAX_MANAGER,
+        login_name: MANAGER_LOGIN_NAME,
+        password: MANAGER_PASSWORD,
+        role: "ORG_USER_MANAGER",
+        resource_id: ACME_ORG_ID,
+        scope: "org ACME",
+    },
+];
 
 /// A seeded token, its user and the role that user holds.
 pub struct SeedToken {
@@ -261,7 +300,7 @@ const fn service(name: &'static str, description: &'static str) -> Profile {
     }
 }
 
-const USERS: [SeedUser; 15] = [
+const USERS: [SeedUser; 17] = [
     SeedUser {
         id: ids::MINNIE,
         username: "minnie-mouse",
@@ -378,16 +417,32 @@ const USERS: [SeedUser; 15] = [
         profile: service("Auditor", "Read-only access"),
         history: ACTIVE,
     },
+    SeedUser {
+        id: ids::ADA_ADMIN,
+        username: ADMIN_LOGIN_NAME,
+        org: &ACME,
+        profile: person("Ada", "Admin", Gender::Female),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::MAX_MANAGER,
+        username: MANAGER_LOGIN_NAME,
+        org: &ACME,
+        profile: person("Max", "Manager", Gender::Male),
+        history: ACTIVE,
+    },
 ];
 
-/// Fills a new database: orgs, projects, users, grants, tokens, memberships, the Weavr
-/// data, and `extra_users` generated users. Runs inside the transaction that created
-/// the schema.
+/// Fills a new database: orgs, projects, users, grants, tokens, passwords,
+/// memberships, the Weavr data, and `extra_users` generated users. Runs inside the
+/// transaction that created the schema.
 pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), ApiError> {
+    // The orgs exist before anything in them.
+    let orgs_created = now.plus(-Duration::days(8)).to_storage();
     for org in [&ACME, &GLOBEX] {
         conn.execute(
-            "INSERT INTO orgs (id, name, primary_domain) VALUES (?1, ?2, ?3)",
-            params![org.id, org.name, org.domain],
+            "INSERT INTO orgs (id, name, primary_domain, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![org.id, org.name, org.domain, orgs_created],
         )?;
     }
     for project in &PROJECTS {
@@ -422,6 +477,22 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
         conn.execute(
             "INSERT INTO memberships (user_id, resource_id, role) VALUES (?1, ?2, ?3)",
             params![token.user_id, token.resource_id, token.role],
+        )?;
+    }
+
+    for person in &SIGN_INS {
+        let salt = random::hex(16);
+        conn.execute(
+            "INSERT INTO user_passwords (user_id, salt, hash) VALUES (?1, ?2, ?3)",
+            params![
+                person.user_id,
+                salt,
+                oidc::crypto::password_hash(&salt, person.password)
+            ],
+        )?;
+        conn.execute(
+            "INSERT INTO memberships (user_id, resource_id, role) VALUES (?1, ?2, ?3)",
+            params![person.user_id, person.resource_id, person.role],
         )?;
     }
 
@@ -481,7 +552,12 @@ fn added_event(
                 display_name: display.map_or_else(|| format!("{given} {family}"), str::to_string),
                 preferred_language: "en".to_string(),
                 gender: *gender,
-                email: format!("{username}@{}", org.domain),
+                // A user named by an email address has that address.
+                email: if username.contains('@') {
+                    username.to_string()
+                } else {
+                    format!("{username}@{}", org.domain)
+                },
                 email_verified: true,
                 ..Human::default()
             },

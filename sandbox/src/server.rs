@@ -5,7 +5,7 @@ use crate::clock::Timestamp;
 use crate::db::{self, Store};
 use crate::errors::ApiError;
 use crate::state::{AppState, Settings};
-use crate::{router, seed, users, weavr};
+use crate::{oidc, router, seed, users, weavr};
 use std::fmt;
 use std::future::{pending, IntoFuture};
 use std::io::Write;
@@ -188,6 +188,20 @@ fn print_banner(port: u16, store: &Store, settings: &Settings) -> std::io::Resul
         weavr::seed::ADMIN_EMAIL,
         weavr::seed::ADMIN_PASSWORD
     )?;
+    writeln!(
+        out,
+        "OIDC sign-in (sandbox only): client {}, issuer http://127.0.0.1:{port}, \
+         tokens live {} s",
+        oidc::client::CLIENT_ID,
+        settings.oidc_token_lifetime.as_secs()
+    )?;
+    for person in &seed::SIGN_INS {
+        writeln!(
+            out,
+            "  {} / {} ({} on {})",
+            person.login_name, person.password, person.role, person.scope
+        )?;
+    }
     if let Some(fault) = &settings.fault {
         writeln!(out, "fault on every API request: {fault}")?;
     }

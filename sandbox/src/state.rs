@@ -4,9 +4,11 @@
 use crate::db::Store;
 use crate::faults::{ArmedFaults, FaultSpec};
 use crate::grants::GrantBehaviour;
+use crate::oidc;
 use crate::weavr::idempotency::Registry;
 use axum::extract::FromRef;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The Weavr api-key the sandbox expects when `--weavr-api-key` is not given.
 pub const DEFAULT_WEAVR_API_KEY: &str = "sandbox-weavr-api-key";
@@ -20,6 +22,8 @@ pub struct Settings {
     pub weavr_api_key: String,
     /// A fault applied to every API request (`--fault`).
     pub fault: Option<FaultSpec>,
+    /// How long the OIDC provider's access and ID tokens live (`--oidc-token-lifetime`).
+    pub oidc_token_lifetime: Duration,
 }
 
 impl Default for Settings {
@@ -28,6 +32,7 @@ impl Default for Settings {
             grant_behaviour: GrantBehaviour::Idempotent,
             weavr_api_key: DEFAULT_WEAVR_API_KEY.to_string(),
             fault: None,
+            oidc_token_lifetime: oidc::DEFAULT_TOKEN_LIFETIME,
         }
     }
 }

@@ -284,8 +284,9 @@ impl RawResponse {
     }
 }
 
-/// One HTTP/1.1 request over a new TCP connection (`Connection: close`). `Ok(None)`
-/// when the server closed the connection without answering.
+/// One HTTP/1.1 request over a new TCP connection (`Connection: close`). A body is
+/// sent as JSON unless `headers` give a `Content-Type`. `Ok(None)` when the server
+/// closed the connection without answering.
 pub async fn raw_http(
     address: SocketAddr,
     method: &str,
@@ -300,7 +301,10 @@ pub async fn raw_http(
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     let body = body.unwrap_or_default();
-    if !body.is_empty() {
+    let typed = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    if !body.is_empty() && !typed {
         request.push_str("Content-Type: application/json\r\n");
     }
     request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));

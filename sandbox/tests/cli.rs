@@ -29,10 +29,10 @@ fn start(dir: &TempDir, extra_args: &[&str]) -> (Child, u16, Vec<String>) {
         .strip_prefix("sandbox listening on http://127.0.0.1:")
         .and_then(|port| port.parse().ok())
         .unwrap_or_else(|| panic!("unexpected first line: {first}"));
-    // The banner ends with the user list; the last seeded user is the auditor.
+    // The banner ends with the user list; the last seeded user is Max Manager.
     let mut rest = Vec::new();
     for line in lines.map_while(Result::ok) {
-        let last = line.contains("226000000000000102") || line.contains("more (");
+        let last = line.contains("226000000000000104") || line.contains("more (");
         rest.push(line);
         if last {
             break;
@@ -109,6 +109,7 @@ fn help_explains_every_flag() {
         "--grant-behaviour",
         "--weavr-api-key",
         "--fault",
+        "--oidc-token-lifetime",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
@@ -132,6 +133,16 @@ fn help_explains_every_flag() {
         "/management/v1/users",
         "/weavr/multi/",
         "/weavr-upstream/",
+        "/.well-known/openid-configuration",
+        "/oauth/v2/authorize",
+        "/oauth/v2/token",
+        "/oidc/v1/userinfo",
+        "/oidc/v1/end_session",
+        "/debug/tokens/_expire",
+        "AUTH-DZG21",
+        "/management/v1/orgs/me",
+        "/auth/v1/global/projectorgs/_search",
+        "[default: 43200]",
     ] {
         assert!(help.contains(text), "{text} missing from:\n{help}");
     }
@@ -144,6 +155,7 @@ fn bad_values_of_the_new_flags_are_clear_errors() {
         (["--fault", "explode"], "unknown fault `explode`"),
         (["--fault", "status=200"], "status=200"),
         (["--grant-behaviour", "sometimes"], "legacy"),
+        (["--oidc-token-lifetime", "0"], "--oidc-token-lifetime"),
     ] {
         let output = sandbox_command(&dir).args(args).output().expect("run");
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -167,6 +179,8 @@ fn the_new_flags_change_what_the_server_does() {
             "my-key",
             "--fault",
             "latency=0",
+            "--oidc-token-lifetime",
+            "90",
         ],
     );
     let text = banner.join("\n");
@@ -178,6 +192,7 @@ fn the_new_flags_change_what_the_server_does() {
         "--grant-behaviour legacy",
         "fault on every API request: latency=0",
         "instance 69629000000000001",
+        "tokens live 90 s",
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
@@ -280,6 +295,10 @@ fn serves_prints_tokens_and_exits_by_itself() {
         "ORG_USER_MANAGER",
         "226000000000000001  minnie-mouse",
         "USER_STATE_LOCKED",
+        "OIDC sign-in",
+        "client lifecycle-console",
+        "admin@acme.example / Sandbox-Password-1 (IAM_OWNER on instance)",
+        "manager@acme.example / Sandbox-Password-1 (ORG_USER_MANAGER on org ACME)",
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }

@@ -5,7 +5,8 @@
 //!
 //! * ZITADEL: `zitadel-user-lifecycle-subset.derived.swagger.json` (Swagger 2.0, whose
 //!   schemas are close to JSON Schema draft 4), response schemas by path, method and
-//!   status (or `default`).
+//!   status (or `default`); for the org switcher's calls, which the subset leaves out,
+//!   the merged `apidocs.swagger.json` it was derived from.
 //! * Weavr: `derived-multi-users-auth-subset.json` (OpenAPI 3.1, JSON Schema 2020-12)
 //!   and `derived-payment-run-users-auth-subset.json` (OpenAPI 3.0, validated as
 //!   draft 4); the response's declared content, or none, and its required headers.
@@ -138,6 +139,38 @@ impl Zitadel {
         Zitadel { spec, definitions }
     }
 
+    /// The org switcher's calls, ListMyProjectOrgs and GetMyOrg, from the merged spec:
+    /// its paths lack their service's prefix (specs/README.md), so each is named by
+    /// its operation id; only the definitions they reach are kept.
+    fn load_org_calls() -> Self {
+        let merged = load_spec("apidocs.swagger.json");
+        let mut paths = Map::new();
+        for (path, method, operation, prefix) in [
+            (
+                "/global/projectorgs/_search",
+                "post",
+                "AuthService_ListMyProjectOrgs",
+                "/auth/v1",
+            ),
+            (
+                "/orgs/me",
+                "get",
+                "ManagementService_GetMyOrg",
+                "/management/v1",
+            ),
+        ] {
+            let item = &merged["paths"][path];
+            assert_eq!(item[method]["operationId"], operation, "{path}");
+            paths.insert(format!("{prefix}{path}"), item.clone());
+        }
+        let paths = Value::Object(paths);
+        let definitions = reachable_definitions(&merged["definitions"], &paths);
+        Zitadel {
+            spec: json!({ "paths": paths }),
+            definitions: closed_map(&definitions),
+        }
+    }
+
     /// Checks `response` against the spec's response for `template` and `method`.
     fn check(&self, template: &str, method: &str, response: &TestResponse) {
         let context = format!("{method} {template} → {}", response.status);
@@ -186,6 +219,39 @@ impl Zitadel {
 
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
+}
+
+/// The definitions `from` refers to (`#/definitions/…`), and those they refer to.
+fn reachable_definitions(all: &Value, from: &Value) -> Value {
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/definitions/"))
+                {
+                    out.push(name.to_string());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Map::new();
+    let mut pending = Vec::new();
+    refs(from, &mut pending);
+    while let Some(name) = pending.pop() {
+        if found.contains_key(&name) {
+            continue;
+        }
+        let definition = all[&name].clone();
+        assert!(definition.is_object(), "definition {name} is missing");
+        refs(&definition, &mut pending);
+        found.insert(name, definition);
+    }
+    Value::Object(found)
 }
 
 #[tokio::test]
@@ -458,6 +524,46 @@ async fn zitadel_v1_grant_responses_match_the_spec() {
         spec.expect(&sandbox, one, ("DELETE", &minnie_portal), auth, 404)
             .await;
     }
+}
+
+#[tokio::test]
+async fn zitadel_org_switcher_responses_match_the_spec() {
+    let spec = Zitadel::load_org_calls();
+    let sandbox = TestSandbox::new();
+    let owner = bearer(OWNER_TOKEN);
+    let manager = bearer(ACME_MANAGER_TOKEN);
+    let search = "/auth/v1/global/projectorgs/_search";
+    for token in [&owner, &manager] {
+        let auth: &[(&str, &str)] = &[("authorization", token)];
+        spec.expect(&sandbox, search, ("POST", search), auth, 200)
+            .await;
+    }
+    spec.expect(&sandbox, search, ("POST", search), &[], 401)
+        .await;
+    let auth: &[(&str, &str)] = &[("authorization", &owner)];
+    for (body, status) in [
+        (
+            r#"{"query":{"limit":1},"queries":[{"idQuery":{"id":"69629023906488335"}}]}"#,
+            200,
+        ),
+        (r#"{"queries":[{"nameQuery":{"name":"nothing"}}]}"#, 200),
+        (r#"{"query":{"limit":1001}}"#, 400),
+    ] {
+        let response = sandbox.call_with("POST", search, auth, Some(body)).await;
+        assert_eq!(response.status, status, "{body}: {}", response.text);
+        spec.check(search, "POST", &response);
+    }
+
+    let me = "/management/v1/orgs/me";
+    spec.expect(&sandbox, me, ("GET", me), auth, 200).await;
+    let globex: &[(&str, &str)] = &[
+        ("authorization", &manager),
+        ("x-zitadel-orgid", GLOBEX_ORG_ID),
+    ];
+    spec.expect(&sandbox, me, ("GET", me), globex, 200).await;
+    let nowhere: &[(&str, &str)] = &[("authorization", &owner), ("x-zitadel-orgid", "1")];
+    spec.expect(&sandbox, me, ("GET", me), nowhere, 403).await;
+    spec.expect(&sandbox, me, ("GET", me), &[], 401).await;
 }
 
 /// Two examples in the ZITADEL spec contradict its own schema (specs/README.md). An

@@ -395,7 +395,7 @@ async fn search_filters_sorts_and_pages() {
     assert_eq!(all.status, 200, "{}", all.text);
     let body = all.json();
     assert_eq!(body["details"]["appliedLimit"], "100");
-    assert_eq!(body["details"]["totalResult"], "15");
+    assert_eq!(body["details"]["totalResult"], "17");
     assert!(body["details"]["timestamp"].is_string());
     assert!(body["details"].get("processedSequence").is_none());
 

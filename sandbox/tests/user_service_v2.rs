@@ -522,7 +522,7 @@ async fn the_events_alone_rebuild_the_projection() {
         .blocking(sandbox::projection::rebuild)
         .expect("rebuild");
     assert_eq!(snapshot(&sandbox), before);
-    assert_eq!(before.1, 15 - 1 + 25);
+    assert_eq!(before.1, 17 - 1 + 25);
 }
 
 #[tokio::test]
@@ -634,7 +634,7 @@ async fn list_users_filters_sorts_and_pages() {
         )
         .await
         .json();
-    assert_eq!(page["details"]["totalResult"], "15");
+    assert_eq!(page["details"]["totalResult"], "17");
     assert_eq!(
         user_names(&page),
         ["minnie-mouse", "mickey-mouse", "markup-test"]
@@ -700,9 +700,9 @@ async fn list_users_leaves_out_what_the_caller_may_not_read() {
     let sandbox = TestSandbox::new();
     sandbox.act(ids::HUEY, "delete", OWNER_TOKEN).await;
     let all = sandbox.list_users("{}", OWNER_TOKEN).await.json();
-    assert_eq!(all["details"]["totalResult"], "14");
+    assert_eq!(all["details"]["totalResult"], "16");
     let acme_only = sandbox.list_users("{}", ACME_MANAGER_TOKEN).await.json();
-    assert_eq!(acme_only["details"]["totalResult"], "13");
+    assert_eq!(acme_only["details"]["totalResult"], "15");
     assert!(!user_names(&acme_only).contains(&"pluto".to_string()));
     let globex = sandbox
         .list_users(

@@ -1,5 +1,5 @@
-//! ZITADEL management API v1, user grants only (`/management/v1/users/…/grants…`,
-//! contract §5 and §7.3).
+//! ZITADEL management API v1: user grants (`/management/v1/users/…/grants…`, contract
+//! §5 and §7.3) and the organization in context (`GET /management/v1/orgs/me`).
 //!
 //! Every call works inside one organization: `x-zitadel-orgid`, or the caller's own
 //! organization without it. A grant owned by another organization behaves as missing.
@@ -14,6 +14,7 @@ use crate::auth::{
 use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
 use crate::grants::{self, GrantAction, GrantChange};
+use crate::orgs;
 use crate::state::AppState;
 use crate::zitadel_v2::{parse_body, reason_of};
 use axum::body::Bytes;
@@ -25,7 +26,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use rusqlite::{params, Connection, OptionalExtension};
-use wire::{ChangeResponse, GetUserGrantResponse, ObjectDetails, UserGrantJson};
+use wire::{
+    ChangeResponse, GetMyOrgResponse, GetUserGrantResponse, ObjectDetails, OrgJson, UserGrantJson,
+};
 
 /// The header that sets the organization context of v1 calls.
 pub const ORG_HEADER: &str = "x-zitadel-orgid";
@@ -45,6 +48,7 @@ pub fn routes(store: Store) -> Router<AppState> {
             "/management/v1/users/{user_id}/grants/{grant_id}/_reactivate",
             post(reactivate_grant),
         )
+        .route("/management/v1/orgs/me", get(get_my_org))
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
 }
 
@@ -69,17 +73,16 @@ impl<S: Send + Sync> FromRequestParts<S> for GrantPath {
     }
 }
 
-/// The organization a v1 call works in, checked as ZITADEL's auth interceptor does:
-/// an unknown organization is PermissionDenied `AUTH-Bs7Ds`, and the caller needs
-/// `permission` there (`AUTH-AWfge`).
-fn org_context(
+/// The organization a v1 call works in: the `x-zitadel-orgid` header's, or the
+/// caller's own. An unknown organization is PermissionDenied `AUTH-Bs7Ds`, as
+/// ZITADEL's auth interceptor answers.
+fn org_in_context(
     conn: &Connection,
     caller: &Caller,
     header: Option<&str>,
-    permission: &str,
 ) -> Result<String, ApiError> {
-    let org_id = match header.filter(|h| !h.is_empty()) {
-        None => caller.org_id.clone(),
+    match header.filter(|h| !h.is_empty()) {
+        None => Ok(caller.org_id.clone()),
         Some(org_id) => {
             let exists = conn
                 .prepare_cached("SELECT 1 FROM orgs WHERE id = ?1")?
@@ -93,9 +96,20 @@ fn org_context(
                     "Organisation doesn't exist",
                 ));
             }
-            org_id.to_string()
+            Ok(org_id.to_string())
         }
-    };
+    }
+}
+
+/// The organization of a v1 call (`org_in_context`), where the caller needs
+/// `permission` (`AUTH-AWfge`).
+fn org_context(
+    conn: &Connection,
+    caller: &Caller,
+    header: Option<&str>,
+    permission: &str,
+) -> Result<String, ApiError> {
+    let org_id = org_in_context(conn, caller, header)?;
     if !caller.has_permission(permission, &org_id) {
         return Err(ApiError::zitadel(
             GrpcCode::PermissionDenied,
@@ -111,6 +125,28 @@ fn org_header(headers: &HeaderMap) -> Option<String> {
         .get(ORG_HEADER)
         .and_then(|value| value.to_str().ok())
         .map(str::to_string)
+}
+
+/// `GET /management/v1/orgs/me` (GetMyOrg): the organization in context. It needs no
+/// permission, only a valid token (`authenticated` in ZITADEL's proto options).
+async fn get_my_org(
+    State(store): State<Store>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let header = org_header(&headers);
+    let org = store
+        .call(move |conn| {
+            let org_id = org_in_context(conn, &caller, header.as_deref())?;
+            orgs::find_org(conn, &org_id)?.ok_or_else(|| {
+                ApiError::zitadel(GrpcCode::NotFound, "QUERY-iTTGJ", "Errors.Org.NotFound")
+            })
+        })
+        .await?;
+    let response = GetMyOrgResponse {
+        org: OrgJson::from(&org),
+    };
+    Ok(json_response(StatusCode::OK, &response))
 }
 
 /// `GET /management/v1/users/{userId}/grants/{grantId}`.

@@ -1,11 +1,12 @@
-//! JSON shapes of `zitadel.v1` and `zitadel.user.v1` for user grants (contract §2.3,
-//! §2.4, §5.3), written as grpc-gateway writes them: default values left out, 64-bit
-//! integers as strings, fields in proto order.
+//! JSON shapes of `zitadel.v1`, `zitadel.user.v1` for user grants (contract §2.3,
+//! §2.4, §5.3) and `zitadel.org.v1`, written as grpc-gateway writes them: default
+//! values left out, 64-bit integers as strings, fields in proto order.
 
 use crate::clock::Timestamp;
 use crate::events::Event;
 use crate::grants::Grant;
 use crate::model::UserType;
+use crate::orgs::Org;
 use serde::{Serialize, Serializer};
 
 fn is_zero(n: &u64) -> bool {
@@ -163,4 +164,48 @@ pub struct ListUserGrantsResponse {
     pub details: ListDetails,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub result: Vec<UserGrantJson>,
+}
+
+/// `zitadel.org.v1.Org`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgJson {
+    pub id: String,
+    pub details: ObjectDetails,
+    pub state: &'static str,
+    pub name: String,
+    pub primary_domain: String,
+}
+
+impl From<&Org> for OrgJson {
+    fn from(org: &Org) -> Self {
+        OrgJson {
+            id: org.id.clone(),
+            // An org owns itself. The sandbox's orgs have no events, so no sequence,
+            // and they never changed since their creation.
+            details: ObjectDetails {
+                sequence: 0,
+                creation_date: Some(org.created.to_wire()),
+                change_date: Some(org.created.to_wire()),
+                resource_owner: org.id.clone(),
+            },
+            state: "ORG_STATE_ACTIVE",
+            name: org.name.clone(),
+            primary_domain: org.primary_domain.clone(),
+        }
+    }
+}
+
+/// Response of `GetMyOrg`.
+#[derive(Debug, Serialize)]
+pub struct GetMyOrgResponse {
+    pub org: OrgJson,
+}
+
+/// Response of the auth API's `ListMyProjectOrgs`.
+#[derive(Debug, Serialize)]
+pub struct ListOrgsResponse {
+    pub details: ListDetails,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub result: Vec<OrgJson>,
 }

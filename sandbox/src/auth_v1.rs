@@ -1,0 +1,184 @@
+//! ZITADEL auth API v1 (the caller's own data), one call: `POST
+//! /auth/v1/global/projectorgs/_search` (ListMyProjectOrgs), the organizations the
+//! caller may work in, for the console's organization switcher.
+
+use crate::auth::{self, Caller};
+use crate::clock::Timestamp;
+use crate::db::Store;
+use crate::errors::{json_response, ApiError};
+use crate::events;
+use crate::management_v1::wire::{ListDetails, ListOrgsResponse, OrgJson};
+use crate::orgs::{read_org, SELECT_ORG};
+use crate::query::{
+    as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
+};
+use crate::seed::INSTANCE_ID;
+use crate::state::AppState;
+use crate::zitadel_v2::list::TEXT_METHODS;
+use crate::zitadel_v2::parse_body;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::post;
+use axum::{Extension, Router};
+use rusqlite::Connection;
+use serde_json::Value;
+
+/// The routes of the auth API. Every one needs a valid bearer token.
+pub fn routes(store: Store) -> Router<AppState> {
+    Router::new()
+        .route("/auth/v1/global/projectorgs/_search", post(list_my_orgs))
+        .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
+}
+
+const ORG_STATES: [&str; 4] = [
+    "ORG_STATE_UNSPECIFIED",
+    "ORG_STATE_ACTIVE",
+    "ORG_STATE_INACTIVE",
+    "ORG_STATE_REMOVED",
+];
+const ORG_FIELD_NAMES: [&str; 2] = ["ORG_FIELD_NAME_UNSPECIFIED", "ORG_FIELD_NAME_NAME"];
+
+/// `POST /auth/v1/global/projectorgs/_search`. It needs no permission, only a token.
+async fn list_my_orgs(
+    State(store): State<Store>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let search = OrgSearch::parse(&parse_body(&body)?)?;
+    let response = store.call(move |conn| search.run(conn, &caller)).await?;
+    Ok(json_response(StatusCode::OK, &response))
+}
+
+/// A parsed `ListMyProjectOrgsRequest`: paging, the `queries` (all must match) and the
+/// sorting column.
+#[derive(Debug)]
+struct OrgSearch {
+    paging: Paging,
+    /// `sortingColumn` is ORG_FIELD_NAME_NAME: then `asc` decides the order.
+    by_name: bool,
+    condition: String,
+    params: SqlParams,
+}
+
+impl OrgSearch {
+    fn parse(body: &Value) -> Result<Self, ApiError> {
+        let request = as_object(body, "request")?;
+        let paging = Paging::parse(request)?;
+        let by_name = match field(request, "sortingColumn") {
+            Some(value) => as_enum(value, &ORG_FIELD_NAMES, "sortingColumn")? == 1,
+            None => false,
+        };
+        let mut params = SqlParams::default();
+        let queries = match field(request, "queries") {
+            Some(value) => as_array(value, "queries")?.as_slice(),
+            None => &[],
+        };
+        let parts = queries
+            .iter()
+            .map(|query| org_query(query, &mut params))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(OrgSearch {
+            paging,
+            by_name,
+            condition: if parts.is_empty() {
+                "1".to_string()
+            } else {
+                parts.join(" AND ")
+            },
+            params,
+        })
+    }
+
+    /// The orgs the caller holds any role in; a role on the instance covers them all.
+    /// Sorted by name: ascending, unless `sortingColumn` is the name and `asc` unset
+    /// (ZITADEL leaves the order open without a sorting column).
+    fn run(mut self, conn: &Connection, caller: &Caller) -> Result<ListOrgsResponse, ApiError> {
+        let instance_wide = caller
+            .memberships
+            .iter()
+            .any(|m| m.resource_id == INSTANCE_ID);
+        let visible = if instance_wide {
+            "1".to_string()
+        } else {
+            let ids: Vec<String> = caller
+                .memberships
+                .iter()
+                .map(|m| self.params.param(m.resource_id.clone()))
+                .collect();
+            format!("o.id IN ({})", ids.join(", "))
+        };
+        let where_clause = format!("WHERE {visible} AND ({})", self.condition);
+        let total: i64 = conn.query_row(
+            &format!("SELECT COUNT(*) FROM orgs o {where_clause}"),
+            rusqlite::params_from_iter(self.params.values.iter()),
+            |row| row.get(0),
+        )?;
+        let direction = if self.by_name && !self.paging.asc {
+            "DESC"
+        } else {
+            "ASC"
+        };
+        let limit = self.params.param(self.paging.limit as i64);
+        let offset = self
+            .params
+            .param(self.paging.offset.min(i64::MAX as u64) as i64);
+        let sql = format!(
+            "{SELECT_ORG} {where_clause}
+             ORDER BY fold(o.name) {direction}, o.id {direction} LIMIT {limit} OFFSET {offset}"
+        );
+        let orgs = conn
+            .prepare(&sql)?
+            .query_map(
+                rusqlite::params_from_iter(self.params.values.iter()),
+                read_org,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ListOrgsResponse {
+            details: ListDetails::new(
+                total as u64,
+                events::last_event_id(conn)? as u64,
+                Timestamp::now(),
+            ),
+            result: orgs.iter().map(OrgJson::from).collect(),
+        })
+    }
+}
+
+/// One `OrgQuery`: an object with exactly one of nameQuery, domainQuery, stateQuery,
+/// idQuery.
+fn org_query(query: &Value, params: &mut SqlParams) -> Result<String, ApiError> {
+    const KEYS: [&str; 4] = ["nameQuery", "domainQuery", "stateQuery", "idQuery"];
+    let query = as_object(query, "queries[]")?;
+    let keys: Vec<&str> = KEYS
+        .into_iter()
+        .filter(|key| field(query, key).is_some())
+        .collect();
+    let [key] = keys.as_slice() else {
+        return Err(ApiError::invalid_body(
+            "each query needs exactly one OrgQuery key (nameQuery, domainQuery, stateQuery, idQuery)",
+        ));
+    };
+    let body = as_object(field(query, key).unwrap_or(&Value::Null), key)?;
+    match *key {
+        "nameQuery" => text_condition(body, "name", &TEXT_METHODS, "o.name", params),
+        "domainQuery" => text_condition(body, "domain", &TEXT_METHODS, "o.primary_domain", params),
+        "idQuery" => {
+            let id = match field(body, "id") {
+                Some(value) => as_str(value, "id")?,
+                None => "",
+            };
+            Ok(format!("o.id = {}", params.param(id.to_string())))
+        }
+        // Every org of the sandbox is active.
+        _ => {
+            let state = match field(body, "state") {
+                Some(value) => as_enum(value, &ORG_STATES, "state")?,
+                None => 0,
+            };
+            Ok(if state == 1 { "1" } else { "0" }.to_string())
+        }
+    }
+}
