@@ -143,15 +143,20 @@ fn AddConnectionForm() -> impl IntoView {
         }));
     };
     let is_zitadel = move || PROVIDERS[provider.get()].has_grants();
-    let text_field = move |label: &'static str, signal: RwSignal<String>, hint: &'static str| {
+    // The hint describes the field rather than naming it (aria-describedby).
+    let text_field = move |id: &'static str,
+                           label: &'static str,
+                           signal: RwSignal<String>,
+                           hint: &'static str| {
+        let hint_id = format!("{id}-hint");
         view! {
-            <label class="field">
-                <span>{label}</span>
-                <input type="text" spellcheck="false"
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id type="text" spellcheck="false" aria-describedby=hint_id.clone()
                     prop:value=move || signal.get()
                     on:input=move |ev| signal.set(event_target_value(&ev))/>
-                <small class="muted">{hint}</small>
-            </label>
+                <small id=hint_id class="muted">{hint}</small>
+            </div>
         }
     };
     view! {
@@ -161,7 +166,7 @@ fn AddConnectionForm() -> impl IntoView {
             "A deployment with a Content-Security-Policy reaches only the API addresses it was built for."
         </p>
         <form on:submit=on_submit class="settings-form">
-            {text_field("Name", name, "How it appears in the Connection menu.")}
+            {text_field("connection-name", "Name", name, "How it appears in the Connection menu.")}
             <label class="field">
                 <span>"API"</span>
                 <select on:change=move |ev| {
@@ -175,14 +180,15 @@ fn AddConnectionForm() -> impl IntoView {
                 </select>
             </label>
             {text_field(
+                "connection-api",
                 "API address",
                 api_base_url,
                 "https://my-instance.zitadel.cloud, or a path on this site such as /weavr/multi; empty for this site.",
             )}
             <Show when=is_zitadel>
-                {text_field("Default organisation id", organization_id, "Sent as x-zitadel-orgid on grant calls.")}
-                {text_field("OIDC issuer", issuer, "For “Sign in with ZITADEL”, e.g. https://my-instance.zitadel.cloud.")}
-                {text_field("OIDC client id", client_id, "Of a User Agent app with PKCE, whose redirect URI is this site's /auth/callback.")}
+                {text_field("connection-organization", "Default organisation id", organization_id, "Sent as x-zitadel-orgid on grant calls.")}
+                {text_field("connection-issuer", "OIDC issuer", issuer, "For “Sign in with ZITADEL”, e.g. https://my-instance.zitadel.cloud.")}
+                {text_field("connection-client-id", "OIDC client id", client_id, "Of a User Agent app with PKCE, whose redirect URI is this site's /auth/callback.")}
             </Show>
             {move || outcome.get().map(|result| match result {
                 Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),

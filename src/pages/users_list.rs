@@ -19,6 +19,7 @@ use crate::domain::{
 };
 use crate::http::ApiError;
 use crate::providers::weavr;
+use crate::site;
 
 /// How long typing pauses before the search is sent.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -279,9 +280,13 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
             }
         });
     };
+    let base = site::base_path();
     let rows = users
         .into_iter()
-        .map(|user| view! { <UserRow list=list user=user/> })
+        .map(|user| {
+            let href = format!("{base}/users/{}", user.id);
+            view! { <UserRow list=list user=user href=href/> }
+        })
         .collect_view();
     view! {
         <div class="table-scroll">
@@ -306,7 +311,13 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
 }
 
 #[component]
-fn UserRow(list: ListState, user: User) -> impl IntoView {
+fn UserRow(
+    list: ListState,
+    user: User,
+    /// The user's page. A plain link: the router still handles the click,
+    /// and a page of 1,000 rows is spared 1,000 `<A>` components' signals.
+    href: String,
+) -> impl IntoView {
     let id = user.id.clone();
     let checked = {
         let id = id.clone();
@@ -331,7 +342,7 @@ fn UserRow(list: ListState, user: User) -> impl IntoView {
     view! {
         <tr data-user-id=id.clone()>
             <td><input type="checkbox" aria-label=format!("Select {}", user.display_name) prop:checked=checked on:change=toggle/></td>
-            <td><A href=format!("/users/{}", id)>{user.display_name.clone()}</A></td>
+            <td><a href=href>{user.display_name.clone()}</a></td>
             <td class="muted">{user.login_name.clone().unwrap_or(user.username.clone())}</td>
             <td><StateBadge label=user.state.label().to_string() tone=user.state.css_name()/></td>
             <td class="muted">{owner}</td>
