@@ -1,7 +1,13 @@
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type Project } from '@playwright/test';
 
-// `cargo xtask test e2e` starts the sandbox serving the release bundle (dist/) and
-// passes its address here. Running Playwright by hand needs the same.
+// Two projects:
+// - `journeys` (tests/): `cargo xtask test e2e` starts the sandbox serving the release
+//   bundle (dist/) and passes its address as BASE_URL.
+// - `hosting` (hosting/): `cargo xtask test hosting` starts nginx with the `cargo xtask
+//   dist` server at / and /admin/ in front of a sandbox, and passes NGINX_URL,
+//   NGINX_SUB_PATH_URL, SANDBOX_URL and WEAVR_API_KEY. It exists only when NGINX_URL is
+//   set, so that a plain `npx playwright test` runs the journeys alone.
+// Running Playwright by hand needs the same variables.
 const baseURL = process.env.BASE_URL;
 if (!baseURL) {
   throw new Error(
@@ -10,15 +16,26 @@ if (!baseURL) {
   );
 }
 
+const projects: Project[] = [{ name: 'journeys', testDir: 'tests' }];
+if (process.env.NGINX_URL) {
+  projects.push({
+    name: 'hosting',
+    testDir: 'hosting',
+    // Its own folder: Playwright empties a project's output folder when it starts.
+    outputDir: 'test-results/hosting',
+    use: { baseURL: process.env.NGINX_URL },
+  });
+}
+
 export default defineConfig({
-  testDir: 'tests',
+  projects,
   // One worker: every journey writes to the same sandbox database.
   workers: 1,
   fullyParallel: false,
   retries: 0,
   timeout: 30_000,
   forbidOnly: !!process.env.CI,
-  reporter: [['list'], ['json', { outputFile: 'test-results/report.json' }]],
+  reporter: [['list'], ['json', { outputFile: process.env.REPORT_FILE ?? 'test-results/report.json' }]],
   use: {
     baseURL,
     headless: true,

@@ -18,13 +18,13 @@ pub fn TopBar() -> impl IntoView {
     let has_organizations = connection.provider.has_grants();
     view! {
         <header class="top-bar">
-            <A href="/users" attr:class="brand">"Lifecycle console"</A>
+            <A href=site::href("/users") attr:class="brand">"Lifecycle console"</A>
             <div class="where">
                 <ConnectionPicker/>
                 {has_organizations.then(|| view! { <OrganizationPicker/> })}
             </div>
             <nav class="top-links">
-                <A href="/settings">"Settings"</A>
+                <A href=site::href("/settings")>"Settings"</A>
                 <Show when=move || session.is_signed_in()>
                     <SignOutButton/>
                 </Show>

@@ -20,6 +20,13 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
+/// A link to a path inside the console (`/users` → `/admin/users`).
+/// leptos_router's `<A>` leaves an absolute `href` as it is, so links
+/// carry the base themselves.
+pub fn href(app_path: &str) -> String {
+    format!("{}{app_path}", base_path())
+}
+
 /// An absolute URL of a path inside the console (`/auth/callback`).
 pub fn absolute_url(app_path: &str) -> String {
     format!("{}{}{}", origin(), base_path(), app_path)

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::site;
+
 use crate::http::ApiError;
 
 /// A failure, said in words: what happened, what the server said (with its
@@ -17,7 +19,7 @@ pub fn ErrorAlert(
 ) -> impl IntoView {
     let sign_in = matches!(error, ApiError::Unauthenticated(_)).then(|| {
         let next = js_sys::encode_uri_component(return_to.as_deref().unwrap_or("/"));
-        view! { <A href=format!("/sign-in?next={next}") attr:class="button">"Sign in again"</A> }
+        view! { <A href=site::href(&format!("/sign-in?next={next}")) attr:class="button">"Sign in again"</A> }
     });
     let retry = on_retry
         .filter(|_| error.is_retryable())

@@ -54,7 +54,7 @@ pub fn AuthCallbackPage() -> impl IntoView {
             <section class="card narrow" role="alert">
                 <h1>"Sign-in did not finish"</h1>
                 <p>{error.to_string()}</p>
-                <p><A href="/sign-in">"Back to sign in"</A></p>
+                <p><A href=site::href("/sign-in")>"Back to sign in"</A></p>
             </section>
         }
         .into_any(),

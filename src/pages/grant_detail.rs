@@ -9,6 +9,7 @@ use crate::api::Api;
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
 use crate::domain::{reconcile, Grant, GrantAction, GrantState};
 use crate::http::ApiError;
+use crate::site;
 
 /// `/users/:id/grants/:grantId`
 #[component]
@@ -93,7 +94,7 @@ pub fn GrantDetail(
 
     view! {
         <article class="grant-page">
-            <p><A href=move || format!("/users/{}", user_id.get())>"← Back to the user"</A></p>
+            <p><A href=move || site::href(&format!("/users/{}", user_id.get()))>"← Back to the user"</A></p>
             {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
                 (false, None) => view! { <p class="muted" aria-live="polite">"Loading grant…"</p> }.into_any(),
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),

@@ -6,6 +6,7 @@ use crate::api::Api;
 use crate::components::{ErrorAlert, StateBadge, TimestampView};
 use crate::domain::Grant;
 use crate::http::ApiError;
+use crate::site;
 
 /// The user's grants in the connection's organisation, each a link to its page.
 #[component]
@@ -57,7 +58,7 @@ fn GrantTable(grants: Vec<Grant>, total: u64) -> impl IntoView {
     let rows = grants
         .into_iter()
         .map(|grant| {
-            let href = format!("/users/{}/grants/{}", grant.user_id, grant.id);
+            let href = site::href(&format!("/users/{}/grants/{}", grant.user_id, grant.id));
             let state = grant.state.clone();
             let title = grant.title();
             let roles = if grant.roles.is_empty() {

@@ -373,12 +373,12 @@ fn Pager(query: Memo<UserQuery>, total: u64) -> impl IntoView {
     view! {
         <nav class="pager" aria-label="Pages">
             {move || match link(-1) {
-                Some(href) => view! { <A href=href attr:rel="prev">"← Previous"</A> }.into_any(),
+                Some(href) => view! { <A href=site::href(&href) attr:rel="prev">"← Previous"</A> }.into_any(),
                 None => view! { <span class="muted">"← Previous"</span> }.into_any(),
             }}
             <span aria-live="polite">{summary}</span>
             {move || match link(1) {
-                Some(href) => view! { <A href=href attr:rel="next">"Next →"</A> }.into_any(),
+                Some(href) => view! { <A href=site::href(&href) attr:rel="next">"Next →"</A> }.into_any(),
                 None => view! { <span class="muted">"Next →"</span> }.into_any(),
             }}
         </nav>
@@ -391,9 +391,9 @@ fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
     view! {
         <div class="empty">
             {move || if filtered() {
-                view! { <p>"No users match these filters. " <A href="/users">"Clear the filters"</A></p> }.into_any()
+                view! { <p>"No users match these filters. " <A href=site::href("/users")>"Clear the filters"</A></p> }.into_any()
             } else if query.with(|q| q.page > 1) {
-                view! { <p>"This page is past the last user. " <A href="/users">"Go to the first page"</A></p> }.into_any()
+                view! { <p>"This page is past the last user. " <A href=site::href("/users")>"Go to the first page"</A></p> }.into_any()
             } else {
                 view! { <p>"There are no users you may see here yet."</p> }.into_any()
             }}

@@ -1,8 +1,10 @@
-//! The project's commands: `cargo xtask setup | build | demo | test | bench | fuzz`.
+//! The project's commands: `cargo xtask setup | build | dist | demo | test | bench | fuzz`.
 //! Run `cargo xtask --help` for what each does.
 
 mod bench;
 mod cmd;
+mod dist;
+mod hosting;
 mod sandbox;
 mod setup;
 mod suites;
@@ -23,9 +25,25 @@ COMMANDS:
                         rust target wasm32-unknown-unknown (+ rustfmt, clippy),
                         trunk 0.21.14, wasm-bindgen-cli (= Cargo.lock's wasm-bindgen)
                         and wasm-opt (npm binaryen@132) into tools/,
-                        Debian chromium + chromium-driver, e2e/ npm packages.
+                        Debian chromium + chromium-driver and nginx, e2e/ npm packages.
                         Every other command runs this first.
     build               Release bundle into dist/ (trunk build --release --offline).
+    dist [OPTIONS]      Release build for a static host, and its nginx server:
+                        <out>/site/ (the app under its public URL, hashed assets
+                        also gzipped) and <out>/nginx/lifecycle-console.conf.template
+                        (deploy/nginx.conf with the CSP for this build: the hash of
+                        trunk's loader script, connect-src from config.json; the
+                        Weavr proxy for config.json's same-origin Weavr paths).
+                        nginx fills in at start, from its environment:
+                        CONSOLE_LISTEN, and with a Weavr proxy WEAVR_API_KEY,
+                        WEAVR_MULTI_URL, WEAVR_PAYMENT_RUN_URL.
+        --public-url PATH   Where the app is served from (default /), e.g. /admin/.
+        --config FILE       The deployment's config.json (default public/config.json).
+        --out DIR           Output folder (default target/deploy).
+        --root DIR          nginx root, where <out>/site/ is copied on the server
+                            (default /usr/share/nginx/html, the nginx image's).
+        --connect-src URL   One more origin the app may call (repeatable), e.g.
+                            for connections admins add in Settings.
     demo [OPTIONS]      Build, then serve dist/ with the sandbox back end.
         --port N            Port on 127.0.0.1 (default 8080).
         --reset             Start from the seeded data again.
@@ -35,6 +53,9 @@ COMMANDS:
                           native   cargo test --workspace
                           wasm     wasm-bindgen-test in headless Chromium, against a sandbox
                           e2e      Playwright journeys against dist/ served by the sandbox
+                          hosting  Playwright journeys through Debian's nginx on 127.0.0.1
+                                   with the `dist` server (and a build for /admin/): deep
+                                   links, no CSP violation, headers, the Weavr api-key proxy
                         With no SUITE, all of them; name one or more to run only those.
     bench [OPTIONS]     Build dist/ and measure it; write bench/results.json and a table:
                         index.html, JS, wasm and CSS sizes, raw and gzip; in headless
@@ -61,6 +82,7 @@ enum Task {
     Help,
     Setup,
     Build,
+    Dist(dist::Options),
     Demo { port: u16, reset: bool },
     Test(Vec<Suite>),
     Bench(bench::Options),
@@ -85,6 +107,37 @@ fn parse_args(args: &[String]) -> Result<Task> {
         "help" | "--help" | "-h" => Ok(Task::Help),
         "setup" => no_options(Task::Setup),
         "build" => no_options(Task::Build),
+        "dist" => {
+            let mut options = dist::Options::default();
+            let mut it = rest.iter();
+            while let Some(arg) = it.next() {
+                let (flag, inline) = match arg.split_once('=') {
+                    Some((flag, value)) if flag.starts_with("--") => {
+                        (flag, Some(value.to_string()))
+                    }
+                    _ => (arg.as_str(), None),
+                };
+                let mut value = || {
+                    inline
+                        .clone()
+                        .or_else(|| it.next().cloned())
+                        .ok_or_else(|| format!("`{flag}` needs a value"))
+                };
+                match flag {
+                    "--public-url" => options.public_url = dist::normalize_public_url(&value()?)?,
+                    "--config" => options.config = Some(value()?.into()),
+                    "--out" => options.out = Some(value()?.into()),
+                    "--root" => options.root = value()?,
+                    "--connect-src" => {
+                        let url = value()?;
+                        dist::origin_of(&url).map_err(|e| format!("--connect-src: {e}"))?;
+                        options.connect_src.push(url);
+                    }
+                    other => return Err(format!("unknown option for dist: `{other}`")),
+                }
+            }
+            Ok(Task::Dist(options))
+        }
         "demo" => {
             let mut port = 8080;
             let mut reset = false;
@@ -228,6 +281,7 @@ fn run(args: &[String]) -> Result {
             setup::run(&ctx)?;
             build_bundle(&ctx)
         }
+        Task::Dist(options) => dist::run(&ctx, &options),
         Task::Demo { port, reset } => demo(&ctx, port, reset),
         Task::Test(suites) => suites::run(&ctx, &suites),
         Task::Bench(options) => bench::run(&ctx, options),
@@ -331,6 +385,38 @@ mod tests {
             Ok(Task::Test(vec![Suite::Wasm, Suite::E2e]))
         );
         let err = parse("test --skip-install").unwrap_err();
-        assert!(err.contains("fmt, clippy, native, wasm, e2e"), "{err}");
+        assert!(
+            err.contains("fmt, clippy, native, wasm, e2e, hosting"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn dist_takes_a_public_url_config_and_origins() {
+        assert_eq!(parse("dist"), Ok(Task::Dist(dist::Options::default())));
+        assert_eq!(
+            parse(
+                "dist --public-url /admin --config prod.json --out /tmp/o --root /srv/www \
+                   --connect-src https://a.example --connect-src=https://b.example"
+            ),
+            Ok(Task::Dist(dist::Options {
+                public_url: "/admin/".into(),
+                out: Some("/tmp/o".into()),
+                config: Some("prod.json".into()),
+                root: "/srv/www".into(),
+                connect_src: vec!["https://a.example".into(), "https://b.example".into()],
+            }))
+        );
+        assert_eq!(
+            parse("dist --public-url=/a/b/"),
+            Ok(Task::Dist(dist::Options {
+                public_url: "/a/b/".into(),
+                ..Default::default()
+            }))
+        );
+        assert!(parse("dist --public-url").is_err());
+        assert!(parse("dist --public-url admin").is_err());
+        assert!(parse("dist --connect-src *").is_err());
+        assert!(parse("dist --fast").is_err());
     }
 }

@@ -14,6 +14,10 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's nginx, for the hosting suite (TOOLCHAIN.md: usable on loopback).
+pub const NGINX: &str = crate::hosting::NGINX;
+/// Debian's hook that keeps package scripts from starting services (exit 101).
+const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";
 
 /// Versions found or installed, for the record (bench/results.json).
 #[derive(Clone, Debug, Default)]
@@ -34,6 +38,7 @@ pub fn run(ctx: &Ctx) -> Result<Versions> {
     versions.wasm_bindgen = wasm_bindgen(ctx)?;
     versions.wasm_opt = wasm_opt(ctx)?;
     versions.chromium = chromium(ctx)?;
+    nginx(ctx)?;
     e2e_packages(ctx)?;
     println!("setup: ready in {}", human_duration(start.elapsed()));
     println!();
@@ -321,15 +326,65 @@ fn chromium(ctx: &Ctx) -> Result<String> {
     Ok(browser)
 }
 
-/// `apt-get update` then install, as root, through sudo when that is available.
-fn apt_install(ctx: &Ctx, packages: &[&str]) -> Result {
+/// nginx for `cargo xtask test hosting`, which runs its own instance on 127.0.0.1.
+/// Installed without letting the package start the system service (which would
+/// listen on port 80 of every interface, or fail the install when 80 is taken).
+fn nginx(ctx: &Ctx) -> Result {
+    let item = "nginx (Debian)";
+    let version = || {
+        ctx.cmd(NGINX)
+            .arg("-v")
+            .probe()
+            .and_then(|out| {
+                out.split_whitespace()
+                    .find_map(|w| w.strip_prefix("nginx/").map(str::to_string))
+            })
+            .unwrap_or_else(|| "?".into())
+    };
+    if Path::new(NGINX).is_file() {
+        report(item, &format!("found {} ({NGINX})", version()));
+        return Ok(());
+    }
+    let since = Instant::now();
+    let made_policy = !Path::new(POLICY_RC_D).exists();
+    if made_policy {
+        as_root(ctx, &["nginx"])?
+            .args(["sh", "-c"])
+            .arg(format!(
+                "printf '#!/bin/sh\\nexit 101\\n' > {POLICY_RC_D} && chmod 755 {POLICY_RC_D}"
+            ))
+            .what("writing policy-rc.d (no service start during the install)")
+            .run()?;
+    }
+    let installed_ok = apt_install(ctx, &["nginx"]);
+    if made_policy {
+        as_root(ctx, &["nginx"])?
+            .args(["rm", "-f", POLICY_RC_D])
+            .what("removing policy-rc.d")
+            .run()?;
+    }
+    installed_ok?;
+    if !Path::new(NGINX).is_file() {
+        return Err(format!(
+            "apt-get installed nginx but {NGINX} is still missing"
+        ));
+    }
+    installed(item, &version(), since);
+    Ok(())
+}
+
+/// A command prefix that runs as root: nothing when we are root, `sudo` when it
+/// works without a password, else an error that says what to run.
+fn as_root(ctx: &Ctx, packages: &[&str]) -> Result<crate::cmd::Cmd> {
     let is_root = ctx
         .cmd("id")
         .arg("-u")
         .probe()
         .is_some_and(|uid| uid.trim() == "0");
-    let sudo = !is_root;
-    if sudo && ctx.cmd("sudo").args(["-n", "true"]).probe().is_none() {
+    if is_root {
+        return Ok(ctx.cmd("env"));
+    }
+    if ctx.cmd("sudo").args(["-n", "true"]).probe().is_none() {
         return Err(format!(
             "installing {} needs root. Run:\n  sudo apt-get update && sudo \
              DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {}\n\
@@ -338,17 +393,18 @@ fn apt_install(ctx: &Ctx, packages: &[&str]) -> Result {
             packages.join(" ")
         ));
     }
-    let apt = |args: &[&str]| {
-        let cmd = if sudo {
-            ctx.cmd("sudo")
-                .args(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"])
-        } else {
-            ctx.cmd("apt-get").env("DEBIAN_FRONTEND", "noninteractive")
-        };
-        cmd.args(args)
+    Ok(ctx.cmd("sudo").arg("env"))
+}
+
+/// `apt-get update` then install, as root, through sudo when that is available.
+fn apt_install(ctx: &Ctx, packages: &[&str]) -> Result {
+    let apt = |args: &[&str]| -> Result<crate::cmd::Cmd> {
+        Ok(as_root(ctx, packages)?
+            .args(["DEBIAN_FRONTEND=noninteractive", "apt-get"])
+            .args(args))
     };
-    apt(&["update"]).what("apt-get update").run()?;
-    apt(&["install", "-y", "--no-install-recommends"])
+    apt(&["update"])?.what("apt-get update").run()?;
+    apt(&["install", "-y", "--no-install-recommends"])?
         .args(packages)
         .what("apt-get install")
         .run()

@@ -14,9 +14,9 @@ const APP: &str = "lifecycle-console";
 /// new port means a rebuild of the test crate.
 const WASM_SANDBOX_PORT: u16 = 18081;
 const E2E_SANDBOX_PORT: u16 = 18082;
-const SANDBOX_STARTUP: Duration = Duration::from_secs(60);
+pub const SANDBOX_STARTUP: Duration = Duration::from_secs(60);
 /// The sandbox stops by itself after this long, should xtask be killed outright.
-const SANDBOX_EXIT_AFTER_SECS: &str = "1800";
+pub const SANDBOX_EXIT_AFTER_SECS: &str = "1800";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Suite {
@@ -25,14 +25,16 @@ pub enum Suite {
     Native,
     Wasm,
     E2e,
+    Hosting,
 }
 
-pub const ALL: [Suite; 5] = [
+pub const ALL: [Suite; 6] = [
     Suite::Fmt,
     Suite::Clippy,
     Suite::Native,
     Suite::Wasm,
     Suite::E2e,
+    Suite::Hosting,
 ];
 
 impl Suite {
@@ -43,6 +45,7 @@ impl Suite {
             Suite::Native => "native",
             Suite::Wasm => "wasm",
             Suite::E2e => "e2e",
+            Suite::Hosting => "hosting",
         }
     }
 
@@ -53,6 +56,9 @@ impl Suite {
             Suite::Native => "native tests (cargo test --workspace)",
             Suite::Wasm => "browser unit tests (wasm-bindgen-test in headless Chromium)",
             Suite::E2e => "Playwright journeys against the release bundle",
+            Suite::Hosting => {
+                "the nginx recipe: Playwright journeys through nginx, at / and /admin/"
+            }
         }
     }
 
@@ -87,6 +93,8 @@ pub fn run(ctx: &Ctx, suites: &[Suite]) -> Result {
         })
         .collect();
     let mut failure = None;
+    // The e2e suite builds dist/; the hosting suite serves that same build.
+    let mut bundle_built = false;
     for row in rows.iter_mut() {
         println!("==> {}: {}", row.suite.name(), row.suite.title());
         let start = Instant::now();
@@ -95,7 +103,11 @@ pub fn run(ctx: &Ctx, suites: &[Suite]) -> Result {
             Suite::Clippy => clippy(ctx, &mut row.detail),
             Suite::Native => native(ctx, &mut row.detail),
             Suite::Wasm => wasm(ctx, &mut row.detail),
-            Suite::E2e => e2e(ctx, &mut row.detail),
+            Suite::E2e => {
+                bundle_built = true;
+                e2e(ctx, &mut row.detail)
+            }
+            Suite::Hosting => crate::hosting::run(ctx, &mut row.detail, bundle_built),
         };
         row.time = Some(start.elapsed());
         match result {
@@ -265,14 +277,42 @@ fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
     )?;
     sandbox.wait_healthy(SANDBOX_STARTUP)?;
 
+    let result = run_playwright(
+        ctx,
+        "journeys",
+        "playwright",
+        &[("BASE_URL", sandbox.base_url().as_str())],
+        detail,
+    );
+    if result.is_err() {
+        println!("sandbox output (last lines):\n{}", sandbox.log_tail(30));
+    }
+    result
+}
+
+/// Runs one Playwright project of e2e/ with `env`, prints its summary line as
+/// `<label>: N passed, N failed` (also the suite's detail), and fails when a test
+/// failed, none ran, or Playwright reported errors outside the tests.
+pub fn run_playwright(
+    ctx: &Ctx,
+    project: &str,
+    label: &str,
+    env: &[(&str, &str)],
+    detail: &mut String,
+) -> Result {
     let e2e_dir = ctx.root.join("e2e");
-    let report_path = e2e_dir.join("test-results/report.json");
+    let report_path = e2e_dir.join(format!("test-results/{project}-report.json"));
     // A report left from an earlier run must not be read as this run's.
     let _ = std::fs::remove_file(&report_path);
-    let result = ctx
+    let mut cmd = ctx
         .cmd("npx")
         .args(["--no", "playwright", "test"])
-        .env("BASE_URL", sandbox.base_url())
+        .arg(format!("--project={project}"));
+    for (key, value) in env {
+        cmd = cmd.env(key, value);
+    }
+    let result = cmd
+        .env("REPORT_FILE", &report_path)
         .cwd(&e2e_dir)
         .what("playwright test")
         .run();
@@ -286,14 +326,11 @@ fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
             return Err(e);
         }
     };
-    let line = counts.summary();
+    let line = counts.summary_as(label);
     println!("{line}");
-    *detail = line.trim_start_matches("playwright: ").to_string();
+    *detail = line.trim_start_matches(&format!("{label}: ")).to_string();
     for error in &counts.errors {
         println!("playwright error: {error}");
-    }
-    if result.is_err() {
-        println!("sandbox output (last lines):\n{}", sandbox.log_tail(30));
     }
     if counts.failed > 0 {
         return Err(format!(
@@ -312,7 +349,7 @@ fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
 
 /// Generated users on top of the fixed seed: enough for more than one page
 /// of the users list, and users of their own for the v3alpha and bulk tests.
-const EXTRA_USERS: u32 = 60;
+pub const EXTRA_USERS: u32 = 60;
 
 fn sandbox_args(port: u16, db: &Path, serve: Option<&Path>) -> Vec<String> {
     let mut args = vec![
@@ -396,8 +433,14 @@ impl PlaywrightCounts {
     }
 
     /// `playwright: N passed, N failed`, then skipped and flaky only when there are any.
+    #[cfg(test)]
     pub fn summary(&self) -> String {
-        let mut line = format!("playwright: {} passed, {} failed", self.passed, self.failed);
+        self.summary_as("playwright")
+    }
+
+    /// The summary line under another label, e.g. `playwright (nginx): ...`.
+    pub fn summary_as(&self, label: &str) -> String {
+        let mut line = format!("{label}: {} passed, {} failed", self.passed, self.failed);
         if self.skipped > 0 {
             line.push_str(&format!(", {} skipped", self.skipped));
         }
@@ -555,6 +598,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(counts.summary(), "playwright: 4 passed, 0 failed");
+        assert_eq!(
+            counts.summary_as("playwright (nginx)"),
+            "playwright (nginx): 4 passed, 0 failed"
+        );
     }
 
     #[test]
@@ -584,7 +631,7 @@ mod tests {
     #[test]
     fn suites_parse_by_name_in_order() {
         let names: Vec<&str> = ALL.iter().map(|s| s.name()).collect();
-        assert_eq!(names, ["fmt", "clippy", "native", "wasm", "e2e"]);
+        assert_eq!(names, ["fmt", "clippy", "native", "wasm", "e2e", "hosting"]);
         assert_eq!(Suite::parse("wasm"), Some(Suite::Wasm));
         assert_eq!(Suite::parse("unit"), None);
     }
