@@ -10,6 +10,7 @@ use crate::app::Workspace;
 use crate::auth::{self, Connections, Session};
 use crate::config::Connection;
 use crate::site;
+use crate::theme::Theme;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
@@ -24,6 +25,7 @@ pub fn TopBar() -> impl IntoView {
                 {has_organizations.then(|| view! { <OrganizationPicker/> })}
             </div>
             <nav class="top-links">
+                <ThemeSwitch/>
                 <A href=site::href("/settings")>"Settings"</A>
                 <Show when=move || session.is_signed_in()>
                     <SignOutButton/>
@@ -164,4 +166,24 @@ fn SignOutButton() -> impl IntoView {
         }
     };
     view! { <button type="button" class="link" on:click=sign_out>"Sign out"</button> }
+}
+
+/// System, light or dark; remembered in this browser.
+#[component]
+fn ThemeSwitch() -> impl IntoView {
+    let current = Theme::remembered();
+    let choose = move |ev: leptos::ev::Event| Theme::from_key(&event_target_value(&ev)).choose();
+    view! {
+        <label class="picker">
+            <span>"Theme"</span>
+            <select on:change=choose>
+                {Theme::ALL
+                    .into_iter()
+                    .map(|theme| view! {
+                        <option value=theme.key() selected=theme == current>{theme.label()}</option>
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
 }

@@ -12,3 +12,4 @@ pub mod layout;
 pub mod pages;
 pub mod providers;
 pub mod site;
+pub mod theme;

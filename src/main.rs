@@ -1,4 +1,6 @@
 fn main() {
     console_error_panic_hook::set_once();
+    // Before the first paint, so a dark pick never flashes light.
+    lifecycle_console::theme::Theme::remembered().apply();
     leptos::mount::mount_to_body(lifecycle_console::app::App);
 }

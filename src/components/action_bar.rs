@@ -25,6 +25,18 @@ pub fn ActionBar<A: LifecycleAction>(
     on_action: Callback<(A, Option<String>)>,
 ) -> impl IntoView {
     let confirming = RwSignal::new(None::<A>);
+    // The button that opened the dialog gets the focus back when it closes.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let close = move || {
+        confirming.set(None);
+        // Once the dialog has left the page: while it is open the rest of
+        // the page is inert and cannot take focus.
+        if let Some(button) = opener.get_value() {
+            request_animation_frame(move || {
+                let _ = button.focus();
+            });
+        }
+    };
 
     let buttons = actions
         .into_iter()
@@ -36,11 +48,13 @@ pub fn ActionBar<A: LifecycleAction>(
                     disabled=move || busy.get().is_some() || refusal.run(action).is_some()
                     title=move || refusal.run(action).unwrap_or_default()
                     aria-busy=move || (busy.get() == Some(action)).to_string()
-                    on:click=move |_| {
+                    on:click=move |ev| {
                         if busy.get_untracked().is_some() {
                             return;
                         }
                         if action.needs_confirmation() {
+                            use wasm_bindgen::JsCast;
+                            opener.set_value(ev.current_target().and_then(|t| t.dyn_into().ok()));
                             confirming.set(Some(action));
                         } else {
                             on_action.run((action, None));
@@ -61,10 +75,10 @@ pub fn ActionBar<A: LifecycleAction>(
                     subject=subject.get_untracked()
                     typed_confirmation=typed_confirmation.get_untracked()
                     on_confirm=Callback::new(move |reason| {
-                        confirming.set(None);
+                        close();
                         on_action.run((action, reason));
                     })
-                    on_cancel=Callback::new(move |_| confirming.set(None))
+                    on_cancel=Callback::new(move |_| close())
                 />
             }
         })

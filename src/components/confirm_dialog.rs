@@ -54,6 +54,11 @@ pub fn ConfirmDialog<A: LifecycleAction>(
                 ev.prevent_default();
                 on_cancel.run(());
             }
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if let Some(dialog) = dialog.get_untracked() {
+                    keep_tab_inside(&dialog, &ev);
+                }
+            }
         >
             <form on:submit=move |ev| {
                 ev.prevent_default();
@@ -85,4 +90,42 @@ pub fn ConfirmDialog<A: LifecycleAction>(
             </form>
         </dialog>
     }
+}
+
+/// Tab from the last control goes to the first, Shift+Tab from the first to
+/// the last: the browser's modal dialog would otherwise let focus leave for
+/// its own toolbar.
+fn keep_tab_inside(dialog: &web_sys::HtmlDialogElement, ev: &leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+
+    if ev.key() != "Tab" {
+        return;
+    }
+    let Ok(found) = dialog.query_selector_all("button:not([disabled]), input, textarea, select")
+    else {
+        return;
+    };
+    let controls: Vec<web_sys::HtmlElement> = (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into().ok())
+        .collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        return;
+    };
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let is = |control: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == control.unchecked_ref::<web_sys::Element>())
+    };
+    let target = if ev.shift_key() && is(first) {
+        last
+    } else if !ev.shift_key() && is(last) {
+        first
+    } else {
+        return;
+    };
+    ev.prevent_default();
+    let _ = target.focus();
 }

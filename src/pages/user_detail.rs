@@ -49,6 +49,8 @@ struct PageState {
     intent: RwSignal<Option<Intent>>,
     /// The action whose request is in flight.
     busy: RwSignal<Option<UserAction>>,
+    /// What a screen reader hears once the server confirms a change.
+    announcement: RwSignal<String>,
 }
 
 /// One user's lifecycle: who they are, their state as the server last
@@ -63,6 +65,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         action_error: RwSignal::new(None),
         intent: RwSignal::new(None),
         busy: RwSignal::new(None),
+        announcement: RwSignal::new(String::new()),
     };
 
     Effect::new({
@@ -102,6 +105,9 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
 
     view! {
         <article class="user-page">
+            // Present from the start, so that assistive technology reads what
+            // is put into it later.
+            <p class="visually-hidden" role="status">{move || page.announcement.get()}</p>
             {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
                 (false, None) => view! { <p class="muted" aria-live="polite">"Loading user…"</p> }.into_any(),
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),
@@ -181,6 +187,7 @@ fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
     page.intent.set(Some(intent.clone()));
     page.busy.set(Some(action));
     page.action_error.set(None);
+    page.announcement.set(String::new());
     let id = page.user_id.get_untracked();
     spawn_local(async move {
         let result = api.act(&id, &intent).await;
@@ -193,6 +200,11 @@ fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
                 page.shown.update(|user| {
                     if let Some(user) = user.as_mut() {
                         *user = user.after(action, details);
+                        page.announcement.set(format!(
+                            "Done. The server confirms that {} is {}.",
+                            user.display_name,
+                            user.state.label().to_lowercase()
+                        ));
                     }
                 });
                 if action != UserAction::Delete {
