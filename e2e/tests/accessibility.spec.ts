@@ -106,3 +106,20 @@ test('the theme switch overrides the system and is remembered', async ({ page })
   await expect(page.locator('html')).not.toHaveAttribute('data-theme', /.+/);
   expect(await background()).toBe(light);
 });
+
+test('from a 360 px phone to a wide screen, no page scrolls sideways', async ({ page }) => {
+  const pages = ['/users', `/users/${generated(35)}`, '/users/226000000000000002/grants/70000000000000003', '/settings'];
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/users');
+  await signIn(page, 'Personal access token', OWNER_PAT);
+  for (const width of [360, 768, 1600]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const path of pages) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      // Wide tables scroll inside their own box; the page itself never does.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${path} at ${width} px`).toBeLessThanOrEqual(0);
+    }
+  }
+});
