@@ -106,7 +106,10 @@ impl ApiError {
             ApiError::UnreadableAnswer { detail, .. } => {
                 format!("{detail}. Check that the connection points at the right API; then try again.")
             }
-            ApiError::Network => "Check your network connection and that the server is running, then try again.".into(),
+            ApiError::Network => "Check your network connection and that the server is running, then try again. \
+                If this connection never works, its API may not allow this site (CORS), or this site's \
+                Content-Security-Policy may not list the API's address (see Settings)."
+                .into(),
             ApiError::Timeout => "The change may or may not have been made. Reload to see the current state.".into(),
         }
     }
