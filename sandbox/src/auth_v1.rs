@@ -111,11 +111,9 @@ impl OrgSearch {
             format!("o.id IN ({})", ids.join(", "))
         };
         let where_clause = format!("WHERE {visible} AND ({})", self.condition);
-        let total: i64 = conn.query_row(
-            &format!("SELECT COUNT(*) FROM orgs o {where_clause}"),
-            rusqlite::params_from_iter(self.params.values.iter()),
-            |row| row.get(0),
-        )?;
+        let total: i64 = self
+            .params
+            .count(conn, &format!("SELECT COUNT(*) FROM orgs o {where_clause}"))?;
         let direction = if self.by_name && !self.paging.asc {
             "DESC"
         } else {
@@ -129,13 +127,7 @@ impl OrgSearch {
             "{SELECT_ORG} {where_clause}
              ORDER BY fold(o.name) {direction}, o.id {direction} LIMIT {limit} OFFSET {offset}"
         );
-        let orgs = conn
-            .prepare(&sql)?
-            .query_map(
-                rusqlite::params_from_iter(self.params.values.iter()),
-                read_org,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
+        let orgs = self.params.rows(conn, &sql, read_org)?;
         Ok(ListOrgsResponse {
             details: ListDetails::new(
                 total as u64,

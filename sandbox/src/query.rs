@@ -21,6 +21,25 @@ impl SqlParams {
         self.values.push(value.into());
         format!("?{}", self.values.len())
     }
+
+    /// The number `sql` (a `SELECT COUNT(*) …`) counts with these parameters.
+    pub fn count(&self, conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<i64> {
+        conn.query_row(sql, rusqlite::params_from_iter(self.values.iter()), |row| {
+            row.get(0)
+        })
+    }
+
+    /// The rows `sql` selects with these parameters, each read by `read`.
+    pub fn rows<T>(
+        &self,
+        conn: &rusqlite::Connection,
+        sql: &str,
+        read: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        conn.prepare(sql)?
+            .query_map(rusqlite::params_from_iter(self.values.iter()), read)?
+            .collect()
+    }
 }
 
 /// SQL for one text method: `method` is the number of ZITADEL's text method enum,

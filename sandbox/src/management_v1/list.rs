@@ -84,11 +84,9 @@ impl GrantSearch {
             .split_once(" FROM ")
             .map(|(_, from)| from)
             .unwrap_or_default();
-        let total: i64 = conn.query_row(
-            &format!("SELECT COUNT(*) FROM {from} {where_clause}"),
-            rusqlite::params_from_iter(self.params.values.iter()),
-            |row| row.get(0),
-        )?;
+        let total: i64 = self
+            .params
+            .count(conn, &format!("SELECT COUNT(*) FROM {from} {where_clause}"))?;
         let direction = if self.asc { "ASC" } else { "DESC" };
         let limit = self.params.param(self.limit as i64);
         let offset = self.params.param(self.offset.min(i64::MAX as u64) as i64);
@@ -96,13 +94,7 @@ impl GrantSearch {
             "{SELECT_GRANT} {where_clause}
              ORDER BY g.created_at {direction}, g.id {direction} LIMIT {limit} OFFSET {offset}"
         );
-        let grants = conn
-            .prepare(&sql)?
-            .query_map(
-                rusqlite::params_from_iter(self.params.values.iter()),
-                read_grant,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
+        let grants = self.params.rows(conn, &sql, read_grant)?;
         Ok(ListUserGrantsResponse {
             details: ListDetails::new(
                 total as u64,

@@ -160,11 +160,7 @@ impl UserSearch {
         let where_clause = format!("WHERE {} AND {permission}", self.condition);
         let count_sql =
             format!("SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id {where_clause}");
-        let total: i64 = conn.query_row(
-            &count_sql,
-            rusqlite::params_from_iter(self.params.values.iter()),
-            |row| row.get(0),
-        )?;
+        let total: i64 = self.params.count(conn, &count_sql)?;
         let direction = if self.asc { "ASC" } else { "DESC" };
         let limit = self.params.param(self.limit.min(i64::MAX as u64) as i64);
         let offset = self.params.param(self.offset.min(i64::MAX as u64) as i64);
@@ -173,13 +169,7 @@ impl UserSearch {
              LIMIT {limit} OFFSET {offset}",
             self.sorting.sql()
         );
-        let mut stmt = conn.prepare(&select_sql)?;
-        let users = stmt
-            .query_map(
-                rusqlite::params_from_iter(self.params.values.iter()),
-                read_user,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
+        let users = self.params.rows(conn, &select_sql, read_user)?;
         Ok(ListUsersResponse {
             details: ListDetails::new(
                 total as u64,

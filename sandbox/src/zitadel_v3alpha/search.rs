@@ -152,10 +152,9 @@ impl UserSearch {
             }
         };
         let where_clause = format!("WHERE {} AND {permission}", self.condition);
-        let total: i64 = conn.query_row(
+        let total: i64 = self.params.count(
+            conn,
             &format!("SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id {where_clause}"),
-            rusqlite::params_from_iter(self.params.values.iter()),
-            |row| row.get(0),
         )?;
         let direction = if self.desc { "DESC" } else { "ASC" };
         let limit = self.params.param(self.limit as i64);
@@ -165,13 +164,7 @@ impl UserSearch {
              LIMIT {limit} OFFSET {offset}",
             SORTING_COLUMNS[self.sorting].1
         );
-        let users = conn
-            .prepare(&sql)?
-            .query_map(
-                rusqlite::params_from_iter(self.params.values.iter()),
-                read_user,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
+        let users = self.params.rows(conn, &sql, read_user)?;
         Ok(SearchUsersResponse {
             details: ListDetails {
                 applied_limit: self.limit,
