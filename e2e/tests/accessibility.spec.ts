@@ -20,8 +20,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(await seriousViolations(page), 'sign-in').toEqual([]);
 
     await signIn(page, 'Personal access token', OWNER_PAT);
+    await page.goto('/users?q=duck');
     await expect(page.locator('tbody tr').first()).toBeVisible();
     expect(await seriousViolations(page), 'users list').toEqual([]);
+    await page.setViewportSize({ width: 1100, height: 760 });
+    await page.screenshot({ path: `test-results/screenshots/users-list-${colorScheme}.png` });
 
     await page.goto(`/users/${id}`);
     await expect(subjectBadge(page)).toHaveText('Active');
