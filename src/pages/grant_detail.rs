@@ -103,10 +103,10 @@ pub fn GrantDetail(
             <Show when=move || page.shown.with(Option::is_some)>
                 <header class="user-header">
                     <h1>{move || format!("Grant for {}", title.get())}</h1>
-                    <StateBadge
-                        label=Signal::derive(move || state().label().to_string())
-                        tone=Signal::derive(move || state().css_name())
-                    />
+                    {move || {
+                        let state = state();
+                        view! { <StateBadge label=state.label().to_string() tone=state.css_name()/> }
+                    }}
                 </header>
                 <p class="login-name">
                     "Roles: " {move || page.shown.with(|g| g.as_ref().map(|g| g.roles.join(", ")).unwrap_or_default())}

@@ -252,10 +252,10 @@ fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>
     view! {
         <header class="user-header">
             <h1>{field(|u| u.display_name.clone())}</h1>
-            <StateBadge
-                label=Signal::derive(move || state().label().to_string())
-                tone=Signal::derive(move || state().css_name())
-            />
+            {move || {
+                let state = state();
+                view! { <StateBadge label=state.label().to_string() tone=state.css_name()/> }
+            }}
         </header>
         <p class="login-name" data-testid="login-name">
             {field(|u| u.login_name.clone().unwrap_or_else(|| u.username.clone()))}
