@@ -12,4 +12,5 @@ pub mod layout;
 pub mod pages;
 pub mod providers;
 pub mod site;
+pub mod storage;
 pub mod theme;

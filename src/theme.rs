@@ -1,6 +1,8 @@
 //! Light or dark: the system's choice, unless the admin picks one in the top
 //! bar; the pick is remembered in this browser (localStorage).
 
+use crate::storage::{self, Store};
+
 const THEME_KEY: &str = "lifecycle-console.theme";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,16 +41,12 @@ impl Theme {
 
     /// The admin's pick, else the system's.
     pub fn remembered() -> Theme {
-        local_storage()
-            .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
-            .map_or(Theme::System, |key| Theme::from_key(&key))
+        storage::read(Store::Browser, THEME_KEY).map_or(Theme::System, |key| Theme::from_key(&key))
     }
 
     /// Shows the page in this theme and remembers the pick.
     pub fn choose(self) {
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(THEME_KEY, self.key());
-        }
+        storage::write(Store::Browser, THEME_KEY, Some(self.key()));
         self.apply();
     }
 
@@ -65,10 +63,6 @@ impl Theme {
             Theme::Light | Theme::Dark => root.set_attribute("data-theme", self.key()),
         };
     }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::config::Connection;
+use crate::storage::{self, Store};
 
 /// Where connections added in Settings are kept.
 const ADDED_KEY: &str = "lifecycle-console.connections";
@@ -96,25 +97,22 @@ impl Connections {
             .all
             .with_untracked(|all| all[self.configured.get_value()..].to_vec());
         let text = serde_json::to_string(&added).map_err(|e| e.to_string())?;
-        local_storage()
-            .and_then(|storage| storage.set_item(ADDED_KEY, &text).ok())
-            .ok_or_else(|| {
+        if storage::write(Store::Browser, ADDED_KEY, Some(&text)) {
+            Ok(())
+        } else {
+            Err(
                 "This browser does not let the console keep settings (storage is off or full)."
-                    .to_string()
-            })
+                    .to_string(),
+            )
+        }
     }
 }
 
 /// What Settings kept; anything unreadable is ignored rather than fatal.
 fn read_added() -> Vec<Connection> {
-    local_storage()
-        .and_then(|storage| storage.get_item(ADDED_KEY).ok().flatten())
+    storage::read(Store::Browser, ADDED_KEY)
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default()
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// The connection this tab chose last, if any.

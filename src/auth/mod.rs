@@ -11,6 +11,8 @@ pub use connections::{
 
 use leptos::prelude::*;
 
+use crate::storage::{self, Store};
+
 /// Where the token of a connection is kept in the tab's sessionStorage.
 fn token_key(connection_name: &str) -> String {
     format!("lifecycle-console.token.{connection_name}")
@@ -104,22 +106,12 @@ impl Session {
     }
 }
 
-fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
 fn read_session_item(key: &str) -> Option<String> {
-    session_storage()?.get_item(key).ok().flatten()
+    storage::read(Store::Tab, key)
 }
 
-/// Writes `value` under `key`, or removes the key for `None`.
 fn write_session_item(key: &str, value: Option<&str>) {
-    if let Some(storage) = session_storage() {
-        let _ = match value {
-            Some(value) => storage.set_item(key, value),
-            None => storage.remove_item(key),
-        };
-    }
+    storage::write(Store::Tab, key, value);
 }
 
 /// Where to go after signing in: only a path on this site, so a crafted
