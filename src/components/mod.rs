@@ -12,4 +12,4 @@ pub use confirm_dialog::ConfirmDialog;
 pub use details_panel::DetailsPanel;
 pub use error_alert::ErrorAlert;
 pub use state_badge::StateBadge;
-pub use timestamp::{relative_parts, TimestampView};
+pub use timestamp::{prepare_formatters, relative_parts, TimestampView};

@@ -1,5 +1,7 @@
 use std::cell::RefCell;
+use std::collections::HashMap;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
@@ -14,42 +16,60 @@ pub fn TimestampView(
     #[prop(optional)]
     compact: bool,
 ) -> impl IntoView {
-    let date = js_sys::Date::new(&JsValue::from_f64(timestamp.unix_millis() as f64));
-    let utc = utc_text(&timestamp, &date);
-    let local = local_text(&date, if compact { "short" } else { "medium" });
-    let relative = relative_text(timestamp.unix_millis(), js_sys::Date::now() as i64);
+    let millis = timestamp.unix_millis();
+    let utc = utc_text(&timestamp);
+    let local = local_text(millis, if compact { "short" } else { "medium" });
+    let relative = relative_text(millis, js_sys::Date::now() as i64);
+    // Either, not AnyView: no allocation per cell of a 1,000-row table.
     if compact {
-        return view! { <time datetime=utc.clone() title=format!("{utc} (UTC), {relative}")>{local}</time> }.into_any();
+        return Either::Left(view! {
+            <time datetime=utc.clone() title=format!("{utc} (UTC), {relative}")>{local}</time>
+        });
     }
-    view! {
+    Either::Right(view! {
         <time datetime=utc.clone() title=format!("{utc} (UTC)")>
             {local}
             <span class="relative">" · " {relative}</span>
         </time>
-    }
-    .into_any()
+    })
 }
 
 /// The server's own text when it is already UTC (keeps microseconds), else
 /// the browser's ISO rendering of the same instant.
-fn utc_text(timestamp: &Timestamp, date: &js_sys::Date) -> String {
+fn utc_text(timestamp: &Timestamp) -> String {
     if timestamp.as_str().ends_with('Z') {
         timestamp.as_str().replacen(' ', "T", 1)
     } else {
+        let date = js_sys::Date::new(&JsValue::from_f64(timestamp.unix_millis() as f64));
         String::from(date.to_iso_string())
     }
 }
 
 // Creating an Intl formatter is slow (a list of 1,000 rows spent most of its
 // render time on it); the browser's locale does not change while the page
-// lives, so each formatter is made once and kept.
+// lives, so each formatter is made once and kept. A list's rows share few
+// relative phrases ("3 days ago"), so each is formatted once too.
 thread_local! {
     static DATE_TIME: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
     static RELATIVE: RefCell<Option<js_sys::Intl::RelativeTimeFormat>> = const { RefCell::new(None) };
+    static RELATIVE_PHRASES: RefCell<HashMap<(i64, &'static str), String>> = RefCell::new(HashMap::new());
 }
 
-fn local_text(date: &js_sys::Date, time_style: &str) -> String {
-    let format = DATE_TIME.with_borrow_mut(|formats| {
+/// Makes the formatters before the first timestamp needs them. The first
+/// Intl formatter of a page loads the locale's data (about 15 ms), which is
+/// better spent while the page's first request is in flight than between its
+/// answer and the rows.
+pub fn prepare_formatters() {
+    date_time_format("short");
+    date_time_format("medium");
+    RELATIVE.with_borrow_mut(|cached| {
+        relative_format(cached);
+    });
+}
+
+/// `Intl.DateTimeFormat(…).format` for a medium date and `time_style` time.
+fn date_time_format(time_style: &str) -> js_sys::Function {
+    DATE_TIME.with_borrow_mut(|formats| {
         if let Some((_, format)) = formats.iter().find(|(style, _)| style == time_style) {
             return format.clone();
         }
@@ -59,24 +79,39 @@ fn local_text(date: &js_sys::Date, time_style: &str) -> String {
         let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
         formats.push((time_style.to_string(), format.clone()));
         format
-    });
-    format
-        .call1(&JsValue::NULL, date)
+    })
+}
+
+fn relative_format(
+    cached: &mut Option<js_sys::Intl::RelativeTimeFormat>,
+) -> &js_sys::Intl::RelativeTimeFormat {
+    cached.get_or_insert_with(|| {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
+        js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &options)
+    })
+}
+
+/// `unix_millis` in the browser's locale and time zone. The formatter takes
+/// the number itself: no `Date` per timestamp.
+fn local_text(unix_millis: i64, time_style: &str) -> String {
+    date_time_format(time_style)
+        .call1(&JsValue::NULL, &JsValue::from_f64(unix_millis as f64))
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default()
 }
 
 fn relative_text(then_millis: i64, now_millis: i64) -> String {
-    let (value, unit) = relative_parts(then_millis - now_millis);
-    RELATIVE.with_borrow_mut(|cached| {
-        let format = cached.get_or_insert_with(|| {
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
-            js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &options)
-        });
-        String::from(format.format(value as f64, unit))
-    })
+    let parts = relative_parts(then_millis - now_millis);
+    if let Some(phrase) = RELATIVE_PHRASES.with_borrow(|phrases| phrases.get(&parts).cloned()) {
+        return phrase;
+    }
+    let phrase = RELATIVE.with_borrow_mut(|cached| {
+        String::from(relative_format(cached).format(parts.0 as f64, parts.1))
+    });
+    RELATIVE_PHRASES.with_borrow_mut(|phrases| phrases.insert(parts, phrase.clone()));
+    phrase
 }
 
 /// The largest unit that describes `delta_millis` (negative: in the past) as
