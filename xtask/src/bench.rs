@@ -578,8 +578,9 @@ pub fn summarise_list(section: Option<&Value>) -> Result<Value> {
         "what".into(),
         json!(
             "the POST /v2/users response's responseEnd (Resource Timing) to `tbody tr` \
-               counting the page size in the DOM, on a fresh page load of /users?size=N \
-               each time (the first load of each size is a warm-up)"
+               counting the page size in the DOM, after the admin switches Per page from 20 \
+               to N in a freshly loaded, settled /users (a new browser context each time; \
+               the first switch of each size is a warm-up)"
         ),
     );
     for size in ["100", "1000"] {
