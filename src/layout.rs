@@ -9,8 +9,10 @@ use crate::api::Api;
 use crate::app::Workspace;
 use crate::auth::{self, Connections, Session};
 use crate::config::Connection;
+use crate::language::LanguageSwitch;
 use crate::site;
 use crate::theme::Theme;
+use crate::tr;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
@@ -25,8 +27,9 @@ pub fn TopBar() -> impl IntoView {
                 {has_organizations.then(|| view! { <OrganizationPicker/> })}
             </div>
             <nav class="top-links">
+                <LanguageSwitch/>
                 <ThemeSwitch/>
-                <A href=site::href("/settings")>"Settings"</A>
+                <A href=site::href("/settings")>{tr!(common.settings)}</A>
                 <Show when=move || session.is_signed_in()>
                     <SignOutButton/>
                 </Show>
@@ -165,7 +168,7 @@ fn SignOutButton() -> impl IntoView {
             }
         }
     };
-    view! { <button type="button" class="link" on:click=sign_out>"Sign out"</button> }
+    view! { <button type="button" class="link" on:click=sign_out>{tr!(common.sign_out)}</button> }
 }
 
 /// System, light or dark; remembered in this browser.
@@ -175,7 +178,7 @@ fn ThemeSwitch() -> impl IntoView {
     let choose = move |ev: leptos::ev::Event| Theme::from_key(&event_target_value(&ev)).choose();
     view! {
         <label class="picker">
-            <span>"Theme"</span>
+            <span>{tr!(common.theme)}</span>
             <select on:change=choose>
                 {Theme::ALL
                     .into_iter()

@@ -16,10 +16,12 @@ pub fn TimestampView(
     #[prop(optional)]
     compact: bool,
 ) -> impl IntoView {
+    // Switching the language rebuilds the pages, and with them this.
+    let locale = crate::language::current_tag();
     let millis = timestamp.unix_millis();
     let utc = utc_text(&timestamp);
-    let local = local_text(millis, if compact { "short" } else { "medium" });
-    let relative = relative_text(millis, js_sys::Date::now() as i64);
+    let local = local_text(locale, millis, if compact { "short" } else { "medium" });
+    let relative = relative_text(locale, millis, js_sys::Date::now() as i64);
     // Either, not AnyView: no allocation per cell of a 1,000-row table.
     if compact {
         return Either::Left(view! {
@@ -50,67 +52,74 @@ fn utc_text(timestamp: &Timestamp) -> String {
 // lives, so each formatter is made once and kept. A list's rows share few
 // relative phrases ("3 days ago"), so each is formatted once too.
 thread_local! {
-    static DATE_TIME: RefCell<Vec<(String, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
-    static RELATIVE: RefCell<Option<js_sys::Intl::RelativeTimeFormat>> = const { RefCell::new(None) };
-    static RELATIVE_PHRASES: RefCell<HashMap<(i64, &'static str), String>> = RefCell::new(HashMap::new());
+    static DATE_TIME: RefCell<Vec<(&'static str, &'static str, js_sys::Function)>> = const { RefCell::new(Vec::new()) };
+    static RELATIVE: RefCell<Vec<(&'static str, js_sys::Intl::RelativeTimeFormat)>> = const { RefCell::new(Vec::new()) };
+    static RELATIVE_PHRASES: RefCell<HashMap<(&'static str, i64, &'static str), String>> = RefCell::new(HashMap::new());
 }
 
-/// Makes the formatters before the first timestamp needs them. The first
-/// Intl formatter of a page loads the locale's data (about 15 ms), which is
-/// better spent while the page's first request is in flight than between its
-/// answer and the rows.
-pub fn prepare_formatters() {
-    date_time_format("short");
-    date_time_format("medium");
-    RELATIVE.with_borrow_mut(|cached| {
-        relative_format(cached);
-    });
+/// Makes the formatters of `locale` before the first timestamp needs them.
+/// The first Intl formatter of a page loads the locale's data (about 15 ms),
+/// which is better spent while the page's first request is in flight than
+/// between its answer and the rows.
+pub fn prepare_formatters(locale: &'static str) {
+    date_time_format(locale, "short");
+    date_time_format(locale, "medium");
+    relative_format(locale);
+}
+
+fn locales(locale: &str) -> js_sys::Array {
+    js_sys::Array::of1(&locale.into())
 }
 
 /// `Intl.DateTimeFormat(…).format` for a medium date and `time_style` time.
-fn date_time_format(time_style: &str) -> js_sys::Function {
+fn date_time_format(locale: &'static str, time_style: &'static str) -> js_sys::Function {
     DATE_TIME.with_borrow_mut(|formats| {
-        if let Some((_, format)) = formats.iter().find(|(style, _)| style == time_style) {
+        if let Some((_, _, format)) = formats
+            .iter()
+            .find(|(l, style, _)| *l == locale && *style == time_style)
+        {
             return format.clone();
         }
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
         let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &time_style.into());
-        let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format();
-        formats.push((time_style.to_string(), format.clone()));
+        let format = js_sys::Intl::DateTimeFormat::new(&locales(locale), &options).format();
+        formats.push((locale, time_style, format.clone()));
         format
     })
 }
 
-fn relative_format(
-    cached: &mut Option<js_sys::Intl::RelativeTimeFormat>,
-) -> &js_sys::Intl::RelativeTimeFormat {
-    cached.get_or_insert_with(|| {
+fn relative_format(locale: &'static str) -> js_sys::Intl::RelativeTimeFormat {
+    RELATIVE.with_borrow_mut(|formats| {
+        if let Some((_, format)) = formats.iter().find(|(l, _)| *l == locale) {
+            return format.clone();
+        }
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
-        js_sys::Intl::RelativeTimeFormat::new(&js_sys::Array::new(), &options)
+        let format = js_sys::Intl::RelativeTimeFormat::new(&locales(locale), &options);
+        formats.push((locale, format.clone()));
+        format
     })
 }
 
-/// `unix_millis` in the browser's locale and time zone. The formatter takes
+/// `unix_millis` in `locale` and the browser's time zone. The formatter takes
 /// the number itself: no `Date` per timestamp.
-fn local_text(unix_millis: i64, time_style: &str) -> String {
-    date_time_format(time_style)
+fn local_text(locale: &'static str, unix_millis: i64, time_style: &'static str) -> String {
+    date_time_format(locale, time_style)
         .call1(&JsValue::NULL, &JsValue::from_f64(unix_millis as f64))
         .ok()
         .and_then(|v| v.as_string())
         .unwrap_or_default()
 }
 
-fn relative_text(then_millis: i64, now_millis: i64) -> String {
-    let parts = relative_parts(then_millis - now_millis);
-    if let Some(phrase) = RELATIVE_PHRASES.with_borrow(|phrases| phrases.get(&parts).cloned()) {
+fn relative_text(locale: &'static str, then_millis: i64, now_millis: i64) -> String {
+    let (value, unit) = relative_parts(then_millis - now_millis);
+    let key = (locale, value, unit);
+    if let Some(phrase) = RELATIVE_PHRASES.with_borrow(|phrases| phrases.get(&key).cloned()) {
         return phrase;
     }
-    let phrase = RELATIVE.with_borrow_mut(|cached| {
-        String::from(relative_format(cached).format(parts.0 as f64, parts.1))
-    });
-    RELATIVE_PHRASES.with_borrow_mut(|phrases| phrases.insert(parts, phrase.clone()));
+    let phrase = String::from(relative_format(locale).format(value as f64, unit));
+    RELATIVE_PHRASES.with_borrow_mut(|phrases| phrases.insert(key, phrase.clone()));
     phrase
 }
 
