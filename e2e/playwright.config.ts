@@ -38,6 +38,8 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: process.env.REPORT_FILE ?? 'test-results/report.json' }]],
   use: {
     baseURL,
+    // The console follows the browser's language: the journeys read English.
+    locale: 'en-US',
     headless: true,
     trace: 'off',
     screenshot: 'only-on-failure',

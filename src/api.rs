@@ -233,10 +233,10 @@ impl Api {
 fn not_offered(provider: ProviderApi, action: UserAction) -> ApiError {
     use crate::domain::LifecycleAction;
     ApiError::InvalidRequest(crate::http::ServerMessage {
-        text: Some(format!(
-            "{} has no “{}” action.",
-            provider.label(),
-            action.label()
+        text: Some(crate::tr!(
+            errors.action_not_offered,
+            provider = provider.label(),
+            action = action.label()
         )),
         id: None,
     })

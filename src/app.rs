@@ -13,12 +13,13 @@ use crate::pages::{
     UsersPage,
 };
 use crate::site;
+use crate::tr;
 
 #[component]
 pub fn App() -> impl IntoView {
     let config = LocalResource::new(AppConfig::load);
     move || match config.get() {
-        None => view! { <p class="muted boot">"Loading configuration…"</p> }.into_any(),
+        None => view! { <p class="muted boot">{tr!(common.loading_configuration)}</p> }.into_any(),
         Some(Ok(config)) => view! { <Console config=config/> }.into_any(),
         Some(Err(error)) => view! { <ConfigErrorPage error=error/> }.into_any(),
     }
@@ -87,16 +88,21 @@ fn Connected(connection: Connection) -> impl IntoView {
 /// Shown instead of a blank screen when `config.json` is missing or wrong.
 #[component]
 fn ConfigErrorPage(error: ConfigError) -> impl IntoView {
+    let example = format!(
+        r#"{{"connections":[{{"name":"ZITADEL","provider":"zitadel-v2","apiBaseUrl":"https://my-instance.zitadel.cloud","issuer":"https://my-instance.zitadel.cloud","clientId":"<{client_id}>","organizationId":"<{organization_id}>"}}]}}"#,
+        client_id = tr!(common.not_configured_example_client_id),
+        organization_id = tr!(common.not_configured_example_organisation_id),
+    );
     view! {
         <main>
             <section class="card narrow" role="alert">
-                <h1>"The console is not configured"</h1>
+                <h1>{tr!(common.not_configured_title)}</h1>
                 <p><strong>{error.to_string()}</strong></p>
                 <p>
-                    "Put a config.json next to index.html, for example: "
-                    <code>{r#"{"connections":[{"name":"ZITADEL","provider":"zitadel-v2","apiBaseUrl":"https://my-instance.zitadel.cloud","issuer":"https://my-instance.zitadel.cloud","clientId":"<client id of the console's app>","organizationId":"<default organisation id>"}]}"#}</code>
+                    {tr!(common.not_configured_example_intro)} " "
+                    <code>{example}</code>
                 </p>
-                <p>"The README's Configuration section lists every field."</p>
+                <p>{tr!(common.not_configured_readme)}</p>
             </section>
         </main>
     }

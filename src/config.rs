@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::providers::ProviderApi;
+use crate::tr;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -74,35 +75,29 @@ impl Connection {
     pub fn check(&self) -> Result<(), String> {
         let name = &self.name;
         if name.trim().is_empty() {
-            return Err("every connection needs a name".into());
+            return Err(tr!(signin.check_needs_name).into());
         }
         if self
             .timeout_seconds
             .is_some_and(|t| !(0.1..=600.0).contains(&t))
         {
-            return Err(format!(
-                "timeoutSeconds of “{name}” must be between 0.1 and 600"
-            ));
+            return Err(tr!(signin.check_timeout_range, name));
         }
         let url = &self.api_base_url;
         if !(url.is_empty() || is_site_path(url) || is_http_url(url)) {
-            return Err(format!(
-                "apiBaseUrl of “{name}” must start with https://, http:// or / (a path on this site), or be empty for this site's origin"
-            ));
+            return Err(tr!(signin.check_api_base_url, name));
         }
         if let Some(issuer) = &self.issuer {
             if !(is_http_url(issuer) || is_site_path(issuer)) {
-                return Err(format!(
-                    "issuer of “{name}” must be a URL starting with https:// or http://, or / when the issuer is this site"
-                ));
+                return Err(tr!(signin.check_issuer_url, name));
             }
         }
         match (&self.issuer, &self.client_id) {
-            (Some(_), None) => Err(format!("“{name}” has an issuer but no clientId")),
-            (None, Some(_)) => Err(format!("“{name}” has a clientId but no issuer")),
-            (Some(_), Some(_)) if !self.provider.has_grants() => Err(format!(
-                "“{name}”: OIDC sign-in (issuer, clientId) is for ZITADEL connections"
-            )),
+            (Some(_), None) => Err(tr!(signin.check_issuer_without_client_id, name)),
+            (None, Some(_)) => Err(tr!(signin.check_client_id_without_issuer, name)),
+            (Some(_), Some(_)) if !self.provider.has_grants() => {
+                Err(tr!(signin.check_oidc_only_for_zitadel, name))
+            }
             _ => Ok(()),
         }
     }
@@ -114,15 +109,28 @@ impl Connection {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
-    #[error("config.json could not be loaded ({0})")]
     Unavailable(String),
-    #[error("config.json is not valid: {0}")]
     Malformed(String),
-    #[error("config.json lists no connections")]
     NoConnections,
 }
+
+// Written by hand rather than with thiserror: the messages come from the
+// catalogue, in the current language.
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Unavailable(detail) => {
+                f.write_str(&tr!(signin.config_unavailable, detail))
+            }
+            ConfigError::Malformed(detail) => f.write_str(&tr!(signin.config_malformed, detail)),
+            ConfigError::NoConnections => f.write_str(tr!(signin.config_no_connections)),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 impl AppConfig {
     pub fn parse(text: &str) -> Result<AppConfig, ConfigError> {
@@ -137,9 +145,9 @@ impl AppConfig {
                 .iter()
                 .any(|other| other.name == connection.name)
             {
-                return Err(ConfigError::Malformed(format!(
-                    "two connections are named “{}”; names must differ",
-                    connection.name
+                return Err(ConfigError::Malformed(tr!(
+                    signin.config_duplicate_name,
+                    name = &connection.name
                 )));
             }
         }

@@ -21,7 +21,7 @@ pub fn TopBar() -> impl IntoView {
     let has_organizations = connection.provider.has_grants();
     view! {
         <header class="top-bar">
-            <A href=site::href("/users") attr:class="brand">"Lifecycle console"</A>
+            <A href=site::href("/users") attr:class="brand">{tr!(common.brand)}</A>
             <div class="where">
                 <ConnectionPicker/>
                 {has_organizations.then(|| view! { <OrganizationPicker/> })}
@@ -71,7 +71,7 @@ fn ConnectionPicker() -> impl IntoView {
     };
     view! {
         <label class="picker" title=current.provider.label()>
-            <span>"Connection"</span>
+            <span>{tr!(common.connection)}</span>
             <select on:change=switch>{options}</select>
         </label>
     }
@@ -106,7 +106,9 @@ fn OrganizationPicker() -> impl IntoView {
             workspace.revision.update(|r| *r += 1);
         }
     };
-    let active_label = active.clone().unwrap_or_else(|| "the token's own".into());
+    let active_label = active
+        .clone()
+        .unwrap_or_else(|| tr!(common.token_own_organisation_short).into());
     move || {
         let active = active.clone();
         match organizations.get() {
@@ -122,27 +124,27 @@ fn OrganizationPicker() -> impl IntoView {
                 // The active id stays visible even when the admin's list lacks it.
                 let unlisted = (!known || active.is_none()).then(|| {
                     let label = match &active {
-                        Some(id) => format!("{id} (not in your list)"),
-                        None => "The token's own organisation".to_string(),
+                        Some(id) => tr!(common.organisation_not_in_list, id),
+                        None => tr!(common.token_own_organisation).to_string(),
                     };
                     view! { <option value="" selected=true>{label}</option> }
                 });
                 view! {
                     <label class="picker">
-                        <span>"Organisation"</span>
+                        <span>{tr!(common.organisation)}</span>
                         <select on:change=switch>{unlisted}{options}</select>
                     </label>
                 }
                 .into_any()
             }
             Some(Some(Err(error))) => view! {
-                <span class="picker" title=format!("The list of organisations could not be loaded: {error}")>
-                    "Organisation " <code>{active_label.clone()}</code>
+                <span class="picker" title=tr!(common.organisations_not_loaded, error)>
+                    {tr!(common.organisation)} " " <code>{active_label.clone()}</code>
                 </span>
             }
             .into_any(),
             _ => view! {
-                <span class="picker">"Organisation " <code>{active_label.clone()}</code></span>
+                <span class="picker">{tr!(common.organisation)} " " <code>{active_label.clone()}</code></span>
             }
             .into_any(),
         }

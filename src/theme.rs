@@ -2,6 +2,7 @@
 //! bar; the pick is remembered in this browser (localStorage).
 
 use crate::storage::{self, Store};
+use crate::tr;
 
 const THEME_KEY: &str = "lifecycle-console.theme";
 
@@ -17,9 +18,9 @@ impl Theme {
 
     pub fn label(self) -> &'static str {
         match self {
-            Theme::System => "System",
-            Theme::Light => "Light",
-            Theme::Dark => "Dark",
+            Theme::System => tr!(common.theme_system),
+            Theme::Light => tr!(common.theme_light),
+            Theme::Dark => tr!(common.theme_dark),
         }
     }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::config::Connection;
 use crate::storage::{self, Store};
+use crate::tr;
 
 /// Where connections added in Settings are kept.
 const ADDED_KEY: &str = "lifecycle-console.connections";
@@ -70,10 +71,7 @@ impl Connections {
             .all
             .with_untracked(|all| all.iter().any(|c| c.name == connection.name))
         {
-            return Err(format!(
-                "A connection named “{}” exists already; choose another name.",
-                connection.name
-            ));
+            return Err(tr!(signin.connection_name_taken, name = connection.name));
         }
         self.all.update(|all| all.push(connection));
         self.save()
@@ -82,7 +80,7 @@ impl Connections {
     /// Removes an added connection; configured ones stay.
     pub fn remove(&self, index: usize) -> Result<(), String> {
         if !self.is_added(index) {
-            return Err("Connections from config.json can only be changed there.".into());
+            return Err(tr!(signin.configured_connection_is_fixed).into());
         }
         self.all.update(|all| {
             if index < all.len() {
@@ -100,10 +98,7 @@ impl Connections {
         if storage::write(Store::Browser, ADDED_KEY, Some(&text)) {
             Ok(())
         } else {
-            Err(
-                "This browser does not let the console keep settings (storage is off or full)."
-                    .to_string(),
-            )
+            Err(tr!(signin.storage_unavailable).to_string())
         }
     }
 }

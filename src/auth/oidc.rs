@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use crate::config::OidcClient;
 use crate::http::{send_oauth, ApiError, ApiRequest, HttpClient};
+use crate::tr;
 
 /// What the console asks for: an ID token, the admin's name, and an access
 /// token that ZITADEL's own APIs accept (the `…:zitadel:aud` scope).
@@ -36,25 +37,38 @@ pub const CALLBACK_PATH: &str = "/auth/callback";
 const PENDING_KEY: &str = "lifecycle-console.oidc.pending";
 
 /// A sign-in that did not work, said so that the admin knows what to do.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// The reasons the variants carry are already in the current language.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignInError {
-    #[error("The sign-in service at {issuer} could not be asked how to sign in ({error}). Check the connection's issuer, and that the service allows this site (CORS).")]
     Discovery { issuer: String, error: String },
-    #[error("The sign-in service's discovery document is not usable: {0}")]
     BadDiscovery(String),
-    #[error("ZITADEL did not sign you in: {0}")]
     Refused(String),
-    #[error("There is no sign-in in progress in this tab (it finished already, or began in another tab). Start again.")]
     NotStarted,
-    #[error("The answer does not belong to the sign-in this tab started (the state differs). Nothing was done; start again.")]
     StateMismatch,
-    #[error("The sign-in began for the connection “{0}”. Choose it, then sign in again.")]
     OtherConnection(String),
-    #[error("The code could not be exchanged for a token: {0}")]
     Exchange(String),
-    #[error("The ID token was not accepted: {0}")]
     IdToken(String),
 }
+
+// Written by hand rather than with thiserror: the messages come from the
+// catalogue, in the current language.
+impl std::fmt::Display for SignInError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = match self {
+            SignInError::Discovery { issuer, error } => tr!(signin.error_discovery, issuer, error),
+            SignInError::BadDiscovery(reason) => tr!(signin.error_bad_discovery, reason),
+            SignInError::Refused(reason) => tr!(signin.error_refused, reason),
+            SignInError::NotStarted => tr!(signin.error_not_started).to_string(),
+            SignInError::StateMismatch => tr!(signin.error_state_mismatch).to_string(),
+            SignInError::OtherConnection(name) => tr!(signin.error_other_connection, name),
+            SignInError::Exchange(reason) => tr!(signin.error_exchange, reason),
+            SignInError::IdToken(reason) => tr!(signin.error_id_token, reason),
+        };
+        f.write_str(&message)
+    }
+}
+
+impl std::error::Error for SignInError {}
 
 /// The parts of the discovery document the console uses.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -73,9 +87,10 @@ impl Discovery {
         let discovery: Discovery =
             serde_json::from_str(body).map_err(|e| SignInError::BadDiscovery(e.to_string()))?;
         if discovery.issuer.trim_end_matches('/') != configured_issuer.trim_end_matches('/') {
-            return Err(SignInError::BadDiscovery(format!(
-                "it names the issuer {} instead of {configured_issuer}",
-                discovery.issuer
+            return Err(SignInError::BadDiscovery(tr!(
+                signin.discovery_other_issuer,
+                named = &discovery.issuer,
+                configured = configured_issuer
             )));
         }
         Ok(discovery)
@@ -112,7 +127,7 @@ fn client(
     redirect_uri: &str,
 ) -> Result<Client, SignInError> {
     let bad = |what: &str, e: oauth2::url::ParseError| {
-        SignInError::BadDiscovery(format!("{what} is not a URL ({e})"))
+        SignInError::BadDiscovery(tr!(signin.discovery_not_a_url, what, error = e))
     };
     Ok(oauth2::Client::new(ClientId::new(oidc.client_id.clone()))
         .set_auth_uri(
@@ -124,7 +139,8 @@ fn client(
                 .map_err(|e| bad("token_endpoint", e))?,
         )
         .set_redirect_uri(
-            RedirectUrl::new(redirect_uri.to_string()).map_err(|e| bad("the redirect URI", e))?,
+            RedirectUrl::new(redirect_uri.to_string())
+                .map_err(|e| bad(tr!(signin.the_redirect_uri), e))?,
         ))
 }
 
@@ -251,7 +267,7 @@ fn accept_callback(
         .code
         .clone()
         .filter(|code| !code.is_empty())
-        .ok_or_else(|| SignInError::Refused("the answer carries no code".into()))?;
+        .ok_or_else(|| SignInError::Refused(tr!(signin.answer_has_no_code).into()))?;
     Ok((pending, code))
 }
 
@@ -280,11 +296,10 @@ pub async fn finish(
         .request_async(&http)
         .await
         .map_err(|e| SignInError::Exchange(describe_token_error(e)))?;
-    let id_token = token
-        .extra_fields()
-        .id_token
-        .as_deref()
-        .ok_or_else(|| SignInError::IdToken("the token response has no id_token".into()))?;
+    let id_token =
+        token.extra_fields().id_token.as_deref().ok_or_else(|| {
+            SignInError::IdToken(tr!(signin.token_response_has_no_id_token).into())
+        })?;
     check_id_token(
         id_token,
         &ExpectedIdToken {
@@ -318,7 +333,7 @@ fn describe_token_error(error: RequestTokenError<ApiError, BasicErrorResponse>) 
             None => response.error().to_string(),
         },
         RequestTokenError::Request(error) => format!("{error}. {}", error.advice()),
-        RequestTokenError::Parse(error, _) => format!("the answer could not be read ({error})"),
+        RequestTokenError::Parse(error, _) => tr!(signin.answer_unreadable, error),
         RequestTokenError::Other(detail) => detail,
     }
 }
@@ -388,17 +403,18 @@ pub fn check_id_token(
     let (Some(_header), Some(payload), Some(_signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(bad("it is not a JWT (three dot-separated parts)"));
+        return Err(bad(tr!(signin.id_token_not_a_jwt)));
     };
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
-        .map_err(|_| bad("its claims are not base64url"))?;
+        .map_err(|_| bad(tr!(signin.id_token_claims_not_base64url)))?;
     let claims: IdTokenClaims = serde_json::from_slice(&bytes)
-        .map_err(|e| SignInError::IdToken(format!("its claims cannot be read ({e})")))?;
+        .map_err(|e| SignInError::IdToken(tr!(signin.id_token_claims_unreadable, error = e)))?;
     if claims.iss.trim_end_matches('/') != expected.issuer.trim_end_matches('/') {
-        return Err(SignInError::IdToken(format!(
-            "it was issued by {} instead of {}",
-            claims.iss, expected.issuer
+        return Err(SignInError::IdToken(tr!(
+            signin.id_token_other_issuer,
+            issuer = &claims.iss,
+            expected = expected.issuer
         )));
     }
     let audience = match &claims.aud {
@@ -406,22 +422,20 @@ pub fn check_id_token(
         Audience::Many(many) => many.iter().map(String::as_str).collect(),
     };
     if !audience.contains(&expected.client_id) {
-        return Err(bad("it is meant for another client (aud)"));
+        return Err(bad(tr!(signin.id_token_other_audience)));
     }
     if claims
         .azp
         .as_deref()
         .is_some_and(|azp| azp != expected.client_id)
     {
-        return Err(bad("it was requested by another client (azp)"));
+        return Err(bad(tr!(signin.id_token_other_authorized_party)));
     }
     if claims.exp + CLOCK_SKEW_SECONDS < now_seconds {
-        return Err(bad("it has expired; check this computer's clock"));
+        return Err(bad(tr!(signin.id_token_expired)));
     }
     if claims.nonce.as_deref() != Some(expected.nonce) {
-        return Err(bad(
-            "its nonce differs from the one this tab sent (a replayed answer?)",
-        ));
+        return Err(bad(tr!(signin.id_token_other_nonce)));
     }
     Ok(())
 }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::ConfirmDialog;
 use crate::domain::LifecycleAction;
+use crate::tr;
 
 /// The lifecycle buttons of a user or a grant. Only the actions the state
 /// machine allows are enabled; the others say why not. While one request
@@ -85,7 +86,7 @@ pub fn ActionBar<A: LifecycleAction>(
     };
 
     view! {
-        <div class="action-bar" role="group" aria-label="Lifecycle actions">
+        <div class="action-bar" role="group" aria-label=tr!(user.lifecycle_actions)>
             {buttons}
         </div>
         {dialog}

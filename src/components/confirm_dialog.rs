@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::domain::LifecycleAction;
+use crate::tr;
 
 /// Asks before a destructive action. A native modal `<dialog>`: the rest of
 /// the page is inert while it is open and Escape cancels it. Actions that
@@ -32,7 +33,11 @@ pub fn ConfirmDialog<A: LifecycleAction>(
     let typing_field = needs_typing.then(|| {
         view! {
             <label class="field">
-                <span>"Type " <code>{typed_confirmation}</code> " to confirm"</span>
+                // Two texts around the code, so each language can place it.
+                <span>
+                    {tr!(user.type_to_confirm_before)} " " <code>{typed_confirmation}</code> " "
+                    {tr!(user.type_to_confirm_after)}
+                </span>
                 <input
                     type="text"
                     autocomplete="off"
@@ -67,11 +72,11 @@ pub fn ConfirmDialog<A: LifecycleAction>(
                     on_confirm.run((!given.is_empty()).then_some(given));
                 }
             }>
-                <h2 id="confirm-title">{format!("{} {}?", action.label(), subject)}</h2>
+                <h2 id="confirm-title">{action.confirm_title(&subject)}</h2>
                 <p id="confirm-consequence">{action.consequence()}</p>
                 {typing_field}
                 <label class="field">
-                    <span>"Reason (optional)"</span>
+                    <span>{tr!(user.reason_label)}</span>
                     <textarea
                         rows="2"
                         maxlength="500"
@@ -80,11 +85,11 @@ pub fn ConfirmDialog<A: LifecycleAction>(
                         on:input=move |ev| reason.set(event_target_value(&ev))
                     ></textarea>
                     <small id="reason-hint" class="muted">
-                        "Sent with the change where the API takes a body. The sandbox keeps it on the change's event; ZITADEL and Weavr do not store it."
+                        {tr!(user.reason_hint)}
                     </small>
                 </label>
                 <div class="dialog-buttons">
-                    <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                    <button type="button" on:click=move |_| on_cancel.run(())>{tr!(user.cancel)}</button>
                     <button type="submit" class="danger" disabled=move || !can_confirm()>{action.label()}</button>
                 </div>
             </form>

@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use crate::site;
 
 use crate::http::ApiError;
+use crate::tr;
 
 /// A failure, said in words: what happened, what the server said (with its
 /// error id), and what to do next.
@@ -19,16 +20,16 @@ pub fn ErrorAlert(
 ) -> impl IntoView {
     let sign_in = matches!(error, ApiError::Unauthenticated(_)).then(|| {
         let next = js_sys::encode_uri_component(return_to.as_deref().unwrap_or("/"));
-        view! { <A href=site::href(&format!("/sign-in?next={next}")) attr:class="button">"Sign in again"</A> }
+        view! { <A href=site::href(&format!("/sign-in?next={next}")) attr:class="button">{tr!(errors.sign_in_again)}</A> }
     });
     let retry = on_retry
         .filter(|_| error.is_retryable())
-        .map(|retry| view! { <button type="button" on:click=move |_| retry.run(())>"Try again"</button> });
+        .map(|retry| view! { <button type="button" on:click=move |_| retry.run(())>{tr!(errors.try_again)}</button> });
     view! {
         <div class="alert" role="alert">
             <p class="alert-title"><strong>{error.to_string()}</strong></p>
-            {error.server_text().map(|text| view! { <p class="alert-server">"The server said: " {text.to_string()}</p> })}
-            {error.error_id().map(|id| view! { <p class="alert-id">"Error id: " <code>{id.to_string()}</code></p> })}
+            {error.server_text().map(|text| view! { <p class="alert-server">{tr!(errors.server_said)} " " {text.to_string()}</p> })}
+            {error.error_id().map(|id| view! { <p class="alert-id">{tr!(errors.error_id)} " " <code>{id.to_string()}</code></p> })}
             <p>{error.advice()}</p>
             {sign_in}
             {retry}

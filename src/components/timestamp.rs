@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::domain::Timestamp;
+use crate::tr;
 
 /// An instant in the admin's locale and time zone, with how long ago it was;
 /// the exact UTC instant is on hover and in the `datetime` attribute.
@@ -25,11 +26,11 @@ pub fn TimestampView(
     // Either, not AnyView: no allocation per cell of a 1,000-row table.
     if compact {
         return Either::Left(view! {
-            <time datetime=utc.clone() title=format!("{utc} (UTC), {relative}")>{local}</time>
+            <time datetime=utc.clone() title=tr!(user.timestamp_utc_relative, utc = &utc, relative)>{local}</time>
         });
     }
     Either::Right(view! {
-        <time datetime=utc.clone() title=format!("{utc} (UTC)")>
+        <time datetime=utc.clone() title=tr!(user.timestamp_utc, utc = &utc)>
             {local}
             <span class="relative">" · " {relative}</span>
         </time>

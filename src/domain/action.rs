@@ -1,4 +1,5 @@
 use super::UserState;
+use crate::tr;
 
 /// What every lifecycle action, on a user or a grant, tells the action bar.
 pub trait LifecycleAction: Copy + Eq + Send + Sync + std::fmt::Debug + 'static {
@@ -11,6 +12,9 @@ pub trait LifecycleAction: Copy + Eq + Send + Sync + std::fmt::Debug + 'static {
     }
     /// What the confirmation dialog says will happen.
     fn consequence(self) -> &'static str;
+    /// The confirmation dialog's question about `subject`: one text per
+    /// action, because languages put the verb in different places.
+    fn confirm_title(self, subject: &str) -> String;
 }
 
 /// A lifecycle change an administrator can ask for on a user.
@@ -47,11 +51,11 @@ impl UserAction {
 impl LifecycleAction for UserAction {
     fn label(self) -> &'static str {
         match self {
-            UserAction::Deactivate => "Deactivate",
-            UserAction::Reactivate => "Reactivate",
-            UserAction::Lock => "Lock",
-            UserAction::Unlock => "Unlock",
-            UserAction::Delete => "Delete",
+            UserAction::Deactivate => tr!(domain.action_deactivate),
+            UserAction::Reactivate => tr!(domain.action_reactivate),
+            UserAction::Lock => tr!(domain.action_lock),
+            UserAction::Unlock => tr!(domain.action_unlock),
+            UserAction::Delete => tr!(domain.action_delete),
         }
     }
 
@@ -68,14 +72,22 @@ impl LifecycleAction for UserAction {
 
     fn consequence(self) -> &'static str {
         match self {
-            UserAction::Deactivate => {
-                "The user can no longer sign in until an administrator reactivates them."
+            UserAction::Deactivate => tr!(domain.user_deactivate_consequence),
+            UserAction::Lock => tr!(domain.user_lock_consequence),
+            UserAction::Delete => tr!(domain.user_delete_consequence),
+            UserAction::Reactivate | UserAction::Unlock => {
+                tr!(domain.user_sign_in_again_consequence)
             }
-            UserAction::Lock => {
-                "The user can no longer sign in until an administrator unlocks them."
-            }
-            UserAction::Delete => "The user and their grants are removed. This cannot be undone.",
-            UserAction::Reactivate | UserAction::Unlock => "The user can sign in again.",
+        }
+    }
+
+    fn confirm_title(self, subject: &str) -> String {
+        match self {
+            UserAction::Deactivate => tr!(domain.confirm_deactivate, subject),
+            UserAction::Reactivate => tr!(domain.confirm_reactivate, subject),
+            UserAction::Lock => tr!(domain.confirm_lock, subject),
+            UserAction::Unlock => tr!(domain.confirm_unlock, subject),
+            UserAction::Delete => tr!(domain.confirm_delete, subject),
         }
     }
 }

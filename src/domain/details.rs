@@ -1,4 +1,5 @@
 use super::Timestamp;
+use crate::tr;
 
 /// Who owns an object, in the terms of ZITADEL's `OwnerType`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,13 +18,13 @@ pub enum OwnerKind {
 impl OwnerKind {
     pub fn label(&self) -> &'static str {
         match self {
-            OwnerKind::Organization => "Organization",
-            OwnerKind::Instance => "Instance",
-            OwnerKind::System => "System",
-            OwnerKind::Corporate => "Corporate identity",
-            OwnerKind::Consumer => "Consumer identity",
-            OwnerKind::Buyer => "Buyer",
-            OwnerKind::Unspecified => "Unspecified",
+            OwnerKind::Organization => tr!(domain.owner_organization),
+            OwnerKind::Instance => tr!(domain.owner_instance),
+            OwnerKind::System => tr!(domain.owner_system),
+            OwnerKind::Corporate => tr!(domain.owner_corporate),
+            OwnerKind::Consumer => tr!(domain.owner_consumer),
+            OwnerKind::Buyer => tr!(domain.owner_buyer),
+            OwnerKind::Unspecified => tr!(domain.owner_unspecified),
         }
     }
 }

@@ -1,4 +1,5 @@
 use super::{Details, LifecycleAction, Versioned};
+use crate::tr;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GrantState {
@@ -13,10 +14,10 @@ pub enum GrantState {
 impl GrantState {
     pub fn label(&self) -> &str {
         match self {
-            GrantState::Active => "Active",
-            GrantState::Inactive => "Inactive",
-            GrantState::Removed => "Removed",
-            GrantState::Unspecified => "Unspecified",
+            GrantState::Active => tr!(domain.state_active),
+            GrantState::Inactive => tr!(domain.state_inactive),
+            GrantState::Removed => tr!(domain.grant_state_removed),
+            GrantState::Unspecified => tr!(domain.state_unspecified),
             GrantState::Unknown(raw) => raw,
         }
     }
@@ -49,7 +50,7 @@ impl Grant {
     pub fn title(&self) -> String {
         self.project_name
             .clone()
-            .unwrap_or_else(|| format!("Project {}", self.project_id))
+            .unwrap_or_else(|| tr!(domain.grant_title, project_id = &self.project_id))
     }
 
     pub fn after(&self, action: GrantAction, details: Details) -> Grant {
@@ -98,15 +99,17 @@ impl GrantAction {
             return None;
         }
         Some(match (self, state) {
-            (_, GrantState::Removed) => "The grant is removed.".to_string(),
+            (_, GrantState::Removed) => tr!(domain.grant_refused_removed).to_string(),
             (GrantAction::Deactivate, GrantState::Inactive) => {
-                "The grant is already inactive.".to_string()
+                tr!(domain.grant_refused_already_inactive).to_string()
             }
-            (GrantAction::Deactivate, _) => "Only an active grant can be deactivated.".to_string(),
+            (GrantAction::Deactivate, _) => {
+                tr!(domain.grant_refused_deactivate_not_active).to_string()
+            }
             (GrantAction::Reactivate, GrantState::Active) => {
-                "The grant is already active.".to_string()
+                tr!(domain.grant_refused_already_active).to_string()
             }
-            (_, state) => format!("Not possible while the state is {}.", state.label()),
+            (_, state) => tr!(domain.refused_in_state, state = state.label()),
         })
     }
 
@@ -122,9 +125,9 @@ impl GrantAction {
 impl LifecycleAction for GrantAction {
     fn label(self) -> &'static str {
         match self {
-            GrantAction::Deactivate => "Deactivate",
-            GrantAction::Reactivate => "Reactivate",
-            GrantAction::Remove => "Remove",
+            GrantAction::Deactivate => tr!(domain.action_deactivate),
+            GrantAction::Reactivate => tr!(domain.action_reactivate),
+            GrantAction::Remove => tr!(domain.action_remove),
         }
     }
 
@@ -134,11 +137,17 @@ impl LifecycleAction for GrantAction {
 
     fn consequence(self) -> &'static str {
         match self {
-            GrantAction::Deactivate => {
-                "The user keeps the grant but its roles stop applying until it is reactivated."
-            }
-            GrantAction::Reactivate => "The grant's roles apply again.",
-            GrantAction::Remove => "The user loses the grant and its roles. This cannot be undone.",
+            GrantAction::Deactivate => tr!(domain.grant_deactivate_consequence),
+            GrantAction::Reactivate => tr!(domain.grant_reactivate_consequence),
+            GrantAction::Remove => tr!(domain.grant_remove_consequence),
+        }
+    }
+
+    fn confirm_title(self, subject: &str) -> String {
+        match self {
+            GrantAction::Deactivate => tr!(domain.confirm_deactivate, subject),
+            GrantAction::Reactivate => tr!(domain.confirm_reactivate, subject),
+            GrantAction::Remove => tr!(domain.confirm_remove, subject),
         }
     }
 }

@@ -1,4 +1,5 @@
 use super::{UserAction, UserState};
+use crate::tr;
 
 /// Which state machine a provider's users follow: the actions it offers at
 /// all, and which of them it accepts from each state.
@@ -49,21 +50,27 @@ impl Lifecycle {
             return None;
         }
         let reason = match (action, state) {
-            (_, UserState::Deleted) => "The user is deleted.".to_string(),
+            (_, UserState::Deleted) => tr!(domain.user_refused_deleted).to_string(),
             (UserAction::Deactivate, UserState::Initial) => {
-                "A user who has not finished initialisation cannot be deactivated.".to_string()
+                tr!(domain.user_refused_deactivate_initial).to_string()
             }
             (UserAction::Deactivate, UserState::Inactive) => {
-                "The user is already inactive.".to_string()
+                tr!(domain.user_refused_already_inactive).to_string()
             }
             (UserAction::Reactivate, UserState::Active) if self == Lifecycle::Weavr => {
-                "The user is already active.".to_string()
+                tr!(domain.user_refused_already_active).to_string()
             }
-            (UserAction::Reactivate, _) => "Only an inactive user can be reactivated.".to_string(),
-            (UserAction::Lock, UserState::Locked) => "The user is already locked.".to_string(),
-            (UserAction::Lock, _) => "Only an active or initial user can be locked.".to_string(),
-            (UserAction::Unlock, _) => "Only a locked user can be unlocked.".to_string(),
-            (_, state) => format!("Not possible while the state is {}.", state.label()),
+            (UserAction::Reactivate, _) => {
+                tr!(domain.user_refused_reactivate_not_inactive).to_string()
+            }
+            (UserAction::Lock, UserState::Locked) => {
+                tr!(domain.user_refused_already_locked).to_string()
+            }
+            (UserAction::Lock, _) => {
+                tr!(domain.user_refused_lock_not_active_or_initial).to_string()
+            }
+            (UserAction::Unlock, _) => tr!(domain.user_refused_unlock_not_locked).to_string(),
+            (_, state) => tr!(domain.refused_in_state, state = state.label()),
         };
         Some(reason)
     }

@@ -2,6 +2,7 @@
 //! shared link restore the view) and the outcome of a bulk action.
 
 use super::{Lifecycle, User, UserAction, UserState};
+use crate::tr;
 
 /// Rows per page the list offers.
 pub const PAGE_SIZES: [u32; 4] = [20, 50, 100, 1000];
@@ -37,11 +38,11 @@ impl SortField {
 
     pub fn label(self) -> &'static str {
         match self {
-            SortField::UserName => "User name",
-            SortField::DisplayName => "Name",
-            SortField::Email => "Email",
-            SortField::State => "State",
-            SortField::CreationDate => "Created",
+            SortField::UserName => tr!(domain.sort_user_name),
+            SortField::DisplayName => tr!(domain.sort_display_name),
+            SortField::Email => tr!(domain.sort_email),
+            SortField::State => tr!(domain.sort_state),
+            SortField::CreationDate => tr!(domain.sort_created),
         }
     }
 

@@ -1,3 +1,5 @@
+use crate::tr;
+
 /// The lifecycle state of a user, as the server reported it.
 ///
 /// `Unspecified` covers a missing state (ZITADEL omits enum value 0) and
@@ -18,12 +20,12 @@ impl UserState {
     /// The word shown on the state badge.
     pub fn label(&self) -> &str {
         match self {
-            UserState::Active => "Active",
-            UserState::Inactive => "Inactive",
-            UserState::Locked => "Locked",
-            UserState::Initial => "Initial",
-            UserState::Deleted => "Deleted",
-            UserState::Unspecified => "Unspecified",
+            UserState::Active => tr!(domain.state_active),
+            UserState::Inactive => tr!(domain.state_inactive),
+            UserState::Locked => tr!(domain.state_locked),
+            UserState::Initial => tr!(domain.state_initial),
+            UserState::Deleted => tr!(domain.state_deleted),
+            UserState::Unspecified => tr!(domain.state_unspecified),
             UserState::Unknown(raw) => raw,
         }
     }

@@ -1,5 +1,7 @@
 use std::fmt;
 
+use crate::tr;
+
 /// An instant sent by the server as RFC 3339 (`2023-07-10T14:20:42.406554Z`).
 ///
 /// The text is kept as the server sent it, for the exact-UTC hover; the
@@ -10,9 +12,16 @@ pub struct Timestamp {
     unix_millis: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("“{0}” is not an RFC 3339 timestamp")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimestampError(pub String);
+
+impl fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&tr!(domain.timestamp_invalid, text = &self.0))
+    }
+}
+
+impl std::error::Error for TimestampError {}
 
 impl Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, as ZITADEL sends it.

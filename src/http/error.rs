@@ -1,5 +1,7 @@
 use std::fmt;
 
+use crate::tr;
+
 /// What the server said about a failure, when it said anything readable.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerMessage {
@@ -10,33 +12,58 @@ pub struct ServerMessage {
 }
 
 /// Every way a call to a provider can fail, in terms an administrator can act on.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiError {
-    #[error("You are signed out")]
     Unauthenticated(ServerMessage),
-    #[error("Not allowed")]
     PermissionDenied(ServerMessage),
-    #[error("Not found")]
     NotFound(ServerMessage),
     /// The object is not in a state that allows the change (ZITADEL
     /// FailedPrecondition, HTTP 400 with gRPC code 9, or a 409).
-    #[error("Not possible in the current state")]
     Conflict(ServerMessage),
-    #[error("The request was refused")]
     InvalidRequest(ServerMessage),
-    #[error("Too many requests")]
-    RateLimited { retry_after_seconds: Option<u64> },
-    #[error("The server is having trouble (HTTP {status})")]
-    ServerError { status: u16, message: ServerMessage },
-    #[error("Unexpected answer (HTTP {status})")]
-    UnexpectedStatus { status: u16, message: ServerMessage },
-    #[error("The server's answer could not be read")]
-    UnreadableAnswer { status: u16, detail: String },
-    #[error("The server could not be reached")]
+    RateLimited {
+        retry_after_seconds: Option<u64>,
+    },
+    ServerError {
+        status: u16,
+        message: ServerMessage,
+    },
+    UnexpectedStatus {
+        status: u16,
+        message: ServerMessage,
+    },
+    UnreadableAnswer {
+        status: u16,
+        detail: String,
+    },
     Network,
-    #[error("The server did not answer in time")]
     Timeout,
 }
+
+/// What happened, in a few words: the title of the alert.
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Unauthenticated(_) => f.write_str(tr!(errors.unauthenticated_title)),
+            ApiError::PermissionDenied(_) => f.write_str(tr!(errors.permission_denied_title)),
+            ApiError::NotFound(_) => f.write_str(tr!(errors.not_found_title)),
+            ApiError::Conflict(_) => f.write_str(tr!(errors.conflict_title)),
+            ApiError::InvalidRequest(_) => f.write_str(tr!(errors.invalid_request_title)),
+            ApiError::RateLimited { .. } => f.write_str(tr!(errors.rate_limited_title)),
+            ApiError::ServerError { status, .. } => {
+                f.write_str(&tr!(errors.server_error_title, status))
+            }
+            ApiError::UnexpectedStatus { status, .. } => {
+                f.write_str(&tr!(errors.unexpected_status_title, status))
+            }
+            ApiError::UnreadableAnswer { .. } => f.write_str(tr!(errors.unreadable_answer_title)),
+            ApiError::Network => f.write_str(tr!(errors.network_title)),
+            ApiError::Timeout => f.write_str(tr!(errors.timeout_title)),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
 
 impl ApiError {
     /// Maps an HTTP status and what the body said to an error. `precondition`
@@ -90,27 +117,26 @@ impl ApiError {
     /// What the administrator can do about it.
     pub fn advice(&self) -> String {
         match self {
-            ApiError::Unauthenticated(_) => "Your session has expired or the token is not valid. Sign in again.".into(),
-            ApiError::PermissionDenied(_) => {
-                "Your account lacks the permission for this. Ask an administrator of the organisation to grant it.".into()
+            ApiError::Unauthenticated(_) => tr!(errors.unauthenticated_advice).into(),
+            ApiError::PermissionDenied(_) => tr!(errors.permission_denied_advice).into(),
+            ApiError::NotFound(_) => tr!(errors.not_found_advice).into(),
+            ApiError::Conflict(_) => tr!(errors.conflict_advice).into(),
+            ApiError::InvalidRequest(_) => tr!(errors.invalid_request_advice).into(),
+            ApiError::RateLimited {
+                retry_after_seconds: Some(seconds),
+            } => {
+                tr!(errors.rate_limited_advice_in_seconds, seconds)
             }
-            ApiError::NotFound(_) => "It may have been deleted, or the id is wrong.".into(),
-            ApiError::Conflict(_) => {
-                "Someone may have changed it meanwhile. The page shows the state the server reports now.".into()
-            }
-            ApiError::InvalidRequest(_) => "The server refused the request as sent. Check the input and try again.".into(),
-            ApiError::RateLimited { retry_after_seconds: Some(s) } => format!("Try again in {s} seconds."),
-            ApiError::RateLimited { retry_after_seconds: None } => "Wait a moment, then try again.".into(),
-            ApiError::ServerError { .. } => "Nothing was changed that the page does not show. Try again in a moment.".into(),
-            ApiError::UnexpectedStatus { .. } => "Try again; if it persists, check the connection settings.".into(),
+            ApiError::RateLimited {
+                retry_after_seconds: None,
+            } => tr!(errors.rate_limited_advice).into(),
+            ApiError::ServerError { .. } => tr!(errors.server_error_advice).into(),
+            ApiError::UnexpectedStatus { .. } => tr!(errors.unexpected_status_advice).into(),
             ApiError::UnreadableAnswer { detail, .. } => {
-                format!("{detail}. Check that the connection points at the right API; then try again.")
+                tr!(errors.unreadable_answer_advice, detail)
             }
-            ApiError::Network => "Check your network connection and that the server is running, then try again. \
-                If this connection never works, its API may not allow this site (CORS), or this site's \
-                Content-Security-Policy may not list the API's address (see Settings)."
-                .into(),
-            ApiError::Timeout => "The change may or may not have been made. Reload to see the current state.".into(),
+            ApiError::Network => tr!(errors.network_advice).into(),
+            ApiError::Timeout => tr!(errors.timeout_advice).into(),
         }
     }
 

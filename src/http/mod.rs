@@ -267,7 +267,7 @@ impl HttpClient {
             Err(_) => {
                 return Err(ApiError::UnreadableAnswer {
                     status,
-                    detail: "The connection broke while the answer was arriving".into(),
+                    detail: crate::tr!(errors.connection_broke).into(),
                 })
             }
         };

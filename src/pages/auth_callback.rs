@@ -8,6 +8,7 @@ use crate::auth::oidc::{self, Callback, SignInError};
 use crate::auth::Session;
 use crate::config::Connection;
 use crate::site;
+use crate::tr;
 
 /// `/auth/callback`: where ZITADEL sends the admin back with a code. The code
 /// leaves the address bar at once; then it is exchanged for a token and the
@@ -26,9 +27,9 @@ pub fn AuthCallbackPage() -> impl IntoView {
     forget_the_address();
     let problem = RwSignal::new(None::<SignInError>);
     match connection.oidc().map(|c| c.on_origin(&site::origin())) {
-        None => problem.set(Some(SignInError::Refused(format!(
-            "the connection “{}” has no OIDC issuer and client id",
-            connection.name
+        None => problem.set(Some(SignInError::Refused(tr!(
+            signin.connection_has_no_oidc,
+            name = connection.name
         )))),
         Some(client) => spawn_local(async move {
             let result =
@@ -49,12 +50,13 @@ pub fn AuthCallbackPage() -> impl IntoView {
         }),
     }
     move || match problem.get() {
-        None => view! { <p class="muted boot" role="status">"Signing you in…"</p> }.into_any(),
+        None => view! { <p class="muted boot" role="status">{tr!(signin.signing_you_in)}</p> }
+            .into_any(),
         Some(error) => view! {
             <section class="card narrow" role="alert">
-                <h1>"Sign-in did not finish"</h1>
+                <h1>{tr!(signin.sign_in_did_not_finish)}</h1>
                 <p>{error.to_string()}</p>
-                <p><A href=site::href("/sign-in")>"Back to sign in"</A></p>
+                <p><A href=site::href("/sign-in")>{tr!(signin.back_to_sign_in)}</A></p>
             </section>
         }
         .into_any(),

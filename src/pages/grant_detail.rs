@@ -10,6 +10,7 @@ use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
 use crate::domain::{reconcile, Grant, GrantAction, GrantState};
 use crate::http::ApiError;
 use crate::site;
+use crate::tr;
 
 /// `/users/:id/grants/:grantId`
 #[component]
@@ -94,30 +95,33 @@ pub fn GrantDetail(
 
     view! {
         <article class="grant-page">
-            <p><A href=move || site::href(&format!("/users/{}", user_id.get()))>"← Back to the user"</A></p>
+            <p><A href=move || site::href(&format!("/users/{}", user_id.get()))>{tr!(user.back_to_user)}</A></p>
             {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
-                (false, None) => view! { <p class="muted" aria-live="polite">"Loading grant…"</p> }.into_any(),
+                (false, None) => view! { <p class="muted" aria-live="polite">{tr!(user.loading_grant)}</p> }.into_any(),
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),
                 (true, _) => ().into_any(),
             }}
             <Show when=move || page.shown.with(Option::is_some)>
                 <header class="user-header">
-                    <h1>{move || format!("Grant for {}", title.get())}</h1>
+                    <h1>{move || tr!(user.grant_heading, title = title.get())}</h1>
                     {move || {
                         let state = state();
                         view! { <StateBadge label=state.label().to_string() tone=state.css_name()/> }
                     }}
                 </header>
                 <p class="login-name">
-                    "Roles: " {move || page.shown.with(|g| g.as_ref().map(|g| g.roles.join(", ")).unwrap_or_default())}
+                    {move || {
+                        let roles = page.shown.with(|g| g.as_ref().map(|g| g.roles.join(", ")).unwrap_or_default());
+                        tr!(user.grant_roles, roles)
+                    }}
                 </p>
                 {move || (state() == GrantState::Removed).then(|| view! {
-                    <p class="notice">"This grant was removed. The server no longer returns it."</p>
+                    <p class="notice">{tr!(user.grant_removed_notice)}</p>
                 })}
                 <ActionBar
                     actions=GrantAction::ALL.to_vec()
                     refusal=refusal
-                    subject=Signal::derive(move || format!("the grant for {}", title.get()))
+                    subject=Signal::derive(move || tr!(user.grant_subject, title = title.get()))
                     typed_confirmation=title
                     busy=page.busy
                     on_action=on_action

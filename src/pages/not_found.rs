@@ -2,13 +2,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::site;
+use crate::tr;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     view! {
         <section class="card narrow">
-            <h1>"Page not found"</h1>
-            <p>"There is no page at this address. " <A href=site::href("/users")>"Go to the users list"</A> "."</p>
+            <h1>{tr!(user.not_found_title)}</h1>
+            <p>{tr!(user.not_found_text)} " " <A href=site::href("/users")>{tr!(user.not_found_link)}</A> "."</p>
         </section>
     }
 }

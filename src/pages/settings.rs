@@ -4,6 +4,7 @@ use crate::app::Workspace;
 use crate::auth::{self, Connections};
 use crate::config::Connection;
 use crate::providers::ProviderApi;
+use crate::tr;
 
 /// `/settings`: the connections, and a form to add one. Added connections
 /// are kept in this browser's localStorage; they hold no secret.
@@ -11,7 +12,7 @@ use crate::providers::ProviderApi;
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="card">
-            <h1>"Settings"</h1>
+            <h1>{tr!(common.settings)}</h1>
             <ConnectionTable/>
             <AddConnectionForm/>
         </section>
@@ -43,20 +44,20 @@ fn ConnectionTable() -> impl IntoView {
             .enumerate()
             .map(|(index, c)| {
                 let sign_in = match &c.issuer {
-                    Some(issuer) => format!("OIDC at {issuer}, or a token"),
-                    None => "A token".to_string(),
+                    Some(issuer) => tr!(signin.sign_in_oidc_or_token, issuer),
+                    None => tr!(signin.sign_in_token).to_string(),
                 };
                 let api = if c.api_base_url.is_empty() {
-                    "This site".to_string()
+                    tr!(signin.this_site).to_string()
                 } else {
                     c.api_base_url.clone()
                 };
                 let name = c.name.clone();
                 let source = if connections.is_added(index) {
                     view! {
-                        "Added in this browser "
+                        {tr!(signin.added_in_this_browser)} " "
                         <button type="button" class="link" on:click=move |_| remove(index)
-                            aria-label=format!("Remove {name}")>"Remove"</button>
+                            aria-label=tr!(signin.remove_connection, name)>{tr!(signin.remove)}</button>
                     }
                     .into_any()
                 } else {
@@ -76,17 +77,17 @@ fn ConnectionTable() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <h2>"Connections"</h2>
+        <h2>{tr!(signin.connections)}</h2>
         <div class="table-scroll">
             <table class="connections">
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"API"</th>
-                        <th scope="col">"Address"</th>
-                        <th scope="col">"Default organisation"</th>
-                        <th scope="col">"Sign-in"</th>
-                        <th scope="col">"From"</th>
+                        <th scope="col">{tr!(signin.column_name)}</th>
+                        <th scope="col">{tr!(signin.column_api)}</th>
+                        <th scope="col">{tr!(signin.column_address)}</th>
+                        <th scope="col">{tr!(signin.column_default_organisation)}</th>
+                        <th scope="col">{tr!(signin.column_sign_in)}</th>
+                        <th scope="col">{tr!(signin.column_from)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -135,9 +136,7 @@ fn AddConnectionForm() -> impl IntoView {
                 for field in [name, api_base_url, organization_id, issuer, client_id] {
                     field.set(String::new());
                 }
-                Ok(format!(
-                    "Added “{added}”. Choose it in the Connection menu at the top."
-                ))
+                Ok(tr!(signin.connection_added, name = added))
             }
             Err(error) => Err(error),
         }));
@@ -160,15 +159,12 @@ fn AddConnectionForm() -> impl IntoView {
         }
     };
     view! {
-        <h2>"Add a connection"</h2>
-        <p class="muted">
-            "Kept in this browser only, without any secret: tokens are never stored here. "
-            "A deployment with a Content-Security-Policy reaches only the API addresses it was built for."
-        </p>
+        <h2>{tr!(signin.add_a_connection)}</h2>
+        <p class="muted">{tr!(signin.add_connection_intro)}</p>
         <form on:submit=on_submit class="settings-form">
-            {text_field("connection-name", "Name", name, "How it appears in the Connection menu.")}
+            {text_field("connection-name", tr!(signin.field_name), name, tr!(signin.field_name_hint))}
             <label class="field">
-                <span>"API"</span>
+                <span>{tr!(signin.field_api)}</span>
                 <select on:change=move |ev| {
                     provider.set(event_target_value(&ev).parse().unwrap_or(0));
                 }>
@@ -181,20 +177,20 @@ fn AddConnectionForm() -> impl IntoView {
             </label>
             {text_field(
                 "connection-api",
-                "API address",
+                tr!(signin.field_api_address),
                 api_base_url,
-                "https://my-instance.zitadel.cloud, or a path on this site such as /weavr/multi; empty for this site.",
+                tr!(signin.field_api_address_hint),
             )}
             <Show when=is_zitadel>
-                {text_field("connection-organization", "Default organisation id", organization_id, "Sent as x-zitadel-orgid on grant calls.")}
-                {text_field("connection-issuer", "OIDC issuer", issuer, "For “Sign in with ZITADEL”, e.g. https://my-instance.zitadel.cloud.")}
-                {text_field("connection-client-id", "OIDC client id", client_id, "Of a User Agent app with PKCE, whose redirect URI is this site's /auth/callback.")}
+                {text_field("connection-organization", tr!(signin.field_default_organisation_id), organization_id, tr!(signin.field_default_organisation_id_hint))}
+                {text_field("connection-issuer", tr!(signin.field_oidc_issuer), issuer, tr!(signin.field_oidc_issuer_hint))}
+                {text_field("connection-client-id", tr!(signin.field_oidc_client_id), client_id, tr!(signin.field_oidc_client_id_hint))}
             </Show>
             {move || outcome.get().map(|result| match result {
                 Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
                 Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
             })}
-            <button type="submit" class="primary">"Add connection"</button>
+            <button type="submit" class="primary">{tr!(signin.add_connection)}</button>
         </form>
     }
 }

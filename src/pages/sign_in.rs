@@ -7,6 +7,7 @@ use crate::api::Api;
 use crate::auth::{oidc, safe_return_path, Session};
 use crate::config::Connection;
 use crate::site;
+use crate::tr;
 
 /// `/sign-in`: the ways the active connection signs in. ZITADEL: OpenID
 /// Connect when the connection has an issuer and client id, and a personal
@@ -22,12 +23,9 @@ pub fn SignInPage() -> impl IntoView {
     let with_oidc = is_zitadel && connection.oidc().is_some();
     view! {
         <section class="card narrow">
-            <h1>"Sign in to " {connection.name.clone()}</h1>
+            <h1>{tr!(signin.title, name = connection.name.clone())}</h1>
             <Show when=move || session.has_expired()>
-                <p class="notice" role="status">
-                    "Your session has ended: the server no longer accepts it. "
-                    "Sign in again to return to where you were. The refused request changed nothing."
-                </p>
+                <p class="notice" role="status">{tr!(signin.session_ended)}</p>
             </Show>
             {with_oidc.then(|| view! { <OidcSignIn next=next/> })}
             {(!is_zitadel).then(|| view! { <WeavrPasswordSignIn next=next/> })}
@@ -75,9 +73,9 @@ fn OidcSignIn(next: Signal<String>) -> impl IntoView {
         });
     };
     view! {
-        <p class="muted">"Sign in with your ZITADEL account; you come back here afterwards."</p>
+        <p class="muted">{tr!(signin.oidc_intro)}</p>
         <button type="button" class="primary" on:click=start disabled=move || busy.get()>
-            "Sign in with ZITADEL"
+            {tr!(signin.sign_in_with_zitadel)}
         </button>
         {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
         <hr/>
@@ -99,7 +97,7 @@ fn WeavrPasswordSignIn(next: Signal<String>) -> impl IntoView {
         ev.prevent_default();
         let (address, secret) = (email.get_untracked(), password.get_untracked());
         if address.trim().is_empty() || secret.is_empty() {
-            problem.set(Some("Enter the email and the password.".into()));
+            problem.set(Some(tr!(signin.enter_email_and_password).into()));
             return;
         }
         busy.set(true);
@@ -120,24 +118,22 @@ fn WeavrPasswordSignIn(next: Signal<String>) -> impl IntoView {
         });
     };
     view! {
-        <p class="muted">
-            "Sign in with a Weavr user that has the ADMIN role. The password goes to Weavr through this site's proxy."
-        </p>
+        <p class="muted">{tr!(signin.weavr_password_intro)}</p>
         <form on:submit=on_submit>
             <label class="field">
-                <span>"Email"</span>
+                <span>{tr!(signin.email)}</span>
                 <input type="email" autocomplete="username" required
                     prop:value=move || email.get()
                     on:input=move |ev| email.set(event_target_value(&ev))/>
             </label>
             <label class="field">
-                <span>"Password"</span>
+                <span>{tr!(signin.password)}</span>
                 <input type="password" autocomplete="current-password" required
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev))/>
             </label>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
-            <button type="submit" class="primary" disabled=move || busy.get()>"Sign in"</button>
+            <button type="submit" class="primary" disabled=move || busy.get()>{tr!(signin.sign_in)}</button>
         </form>
         <hr/>
     }
@@ -152,14 +148,11 @@ fn TokenSignIn(next: Signal<String>) -> impl IntoView {
     let navigate = use_navigate();
     let (field, hint) = if connection.provider.has_grants() {
         (
-            "Personal access token",
-            "Or use a personal access token of a ZITADEL service user with the user.write permission. ",
+            tr!(signin.personal_access_token),
+            tr!(signin.personal_access_token_hint),
         )
     } else {
-        (
-            "Auth token",
-            "Or use a Weavr auth token of a user with the ADMIN role. ",
-        )
+        (tr!(signin.auth_token), tr!(signin.auth_token_hint))
     };
     let token = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<&'static str>);
@@ -167,13 +160,11 @@ fn TokenSignIn(next: Signal<String>) -> impl IntoView {
         ev.prevent_default();
         let value = token.get_untracked();
         if value.trim().is_empty() {
-            problem.set(Some("Paste a token to sign in."));
+            problem.set(Some(tr!(signin.paste_a_token)));
             return;
         }
         if value.trim().chars().any(char::is_whitespace) {
-            problem.set(Some(
-                "A token has no spaces or line breaks inside. Copy it again, whole.",
-            ));
+            problem.set(Some(tr!(signin.token_has_whitespace)));
             return;
         }
         session.sign_in(&value, None);
@@ -182,7 +173,7 @@ fn TokenSignIn(next: Signal<String>) -> impl IntoView {
     };
     view! {
         <p class="muted">
-            {hint} "It is kept in this tab only and forgotten when you sign out or close the tab."
+            {hint} " " {tr!(signin.token_kept_in_tab)}
         </p>
         <form on:submit=on_submit>
             <label class="field">
@@ -199,7 +190,7 @@ fn TokenSignIn(next: Signal<String>) -> impl IntoView {
                 />
             </label>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
-            <button type="submit">"Sign in with the token"</button>
+            <button type="submit">{tr!(signin.sign_in_with_token)}</button>
         </form>
     }
 }

@@ -9,6 +9,7 @@ use crate::api::{new_intent, Api, Intent};
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
 use crate::domain::{reconcile, User, UserAction, UserState};
 use crate::http::ApiError;
+use crate::tr;
 use leptos_router::hooks::use_params_map;
 
 /// ZITADEL's reads come from projections that lag writes (contracts §11):
@@ -109,7 +110,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
             // is put into it later.
             <p class="visually-hidden" role="status">{move || page.announcement.get()}</p>
             {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
-                (false, None) => view! { <p class="muted" aria-live="polite">"Loading user…"</p> }.into_any(),
+                (false, None) => view! { <p class="muted" aria-live="polite">{tr!(user.loading_user)}</p> }.into_any(),
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),
                 (true, _) => ().into_any(),
             }}
@@ -117,7 +118,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 <UserHeader page=page on_action=on_action/>
                 {move || page.load_error.get().map(|error| view! {
                     <div class="stale-note">
-                        <p>"Could not refresh this user; the page shows the last state the server confirmed."</p>
+                        <p>{tr!(user.refresh_failed)}</p>
                         <ErrorAlert error=error on_retry=retry_load return_to=here()/>
                     </div>
                 })}
@@ -200,10 +201,10 @@ fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
                 page.shown.update(|user| {
                     if let Some(user) = user.as_mut() {
                         *user = user.after(action, details);
-                        page.announcement.set(format!(
-                            "Done. The server confirms that {} is {}.",
-                            user.display_name,
-                            user.state.label().to_lowercase()
+                        page.announcement.set(tr!(
+                            user.action_confirmed,
+                            name = &user.display_name,
+                            state = user.state.label().to_lowercase()
                         ));
                     }
                 });
@@ -262,7 +263,7 @@ fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>
         </p>
         {move || email().map(|email| view! { <p class="muted">{email}</p> })}
         {move || (state() == UserState::Deleted).then(|| view! {
-            <p class="notice">"This user was deleted. The server no longer returns them."</p>
+            <p class="notice">{tr!(user.user_deleted_notice)}</p>
         })}
         <ActionBar
             actions=lifecycle.offered().to_vec()

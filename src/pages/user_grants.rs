@@ -7,6 +7,7 @@ use crate::components::{ErrorAlert, StateBadge, TimestampView};
 use crate::domain::Grant;
 use crate::http::ApiError;
 use crate::site;
+use crate::tr;
 
 /// The user's grants in the connection's organisation, each a link to its page.
 #[component]
@@ -34,18 +35,18 @@ pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     });
     let retry = Callback::new(move |_| load());
     let scope = match organization {
-        Some(org) => format!("Grants owned by organisation {org}."),
-        None => "Grants owned by your own organisation.".to_string(),
+        Some(organization) => tr!(user.grants_scope_organization, organization),
+        None => tr!(user.grants_scope_own_organization).to_string(),
     };
 
     view! {
         <section class="grants" aria-labelledby="grants-heading">
-            <h2 id="grants-heading">"Grants"</h2>
+            <h2 id="grants-heading">{tr!(user.grants_heading)}</h2>
             <p class="muted">{scope}</p>
             {move || match grants.get() {
-                None => view! { <p class="muted">"Loading grants…"</p> }.into_any(),
+                None => view! { <p class="muted">{tr!(user.loading_grants)}</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry/> }.into_any(),
-                Some(Ok((list, _))) if list.is_empty() => view! { <p>"This user has no grants here."</p> }.into_any(),
+                Some(Ok((list, _))) if list.is_empty() => view! { <p>{tr!(user.no_grants)}</p> }.into_any(),
                 Some(Ok((list, total))) => view! { <GrantTable grants=list total=total/> }.into_any(),
             }}
         </section>
@@ -81,11 +82,17 @@ fn GrantTable(grants: Vec<Grant>, total: u64) -> impl IntoView {
         <div class="table-scroll">
             <table>
                 <thead>
-                    <tr><th scope="col">"Project"</th><th scope="col">"Roles"</th><th scope="col">"State"</th><th scope="col">"Created"</th><th scope="col">"Changed"</th></tr>
+                    <tr>
+                        <th scope="col">{tr!(user.column_project)}</th>
+                        <th scope="col">{tr!(user.column_roles)}</th>
+                        <th scope="col">{tr!(user.column_state)}</th>
+                        <th scope="col">{tr!(user.column_created)}</th>
+                        <th scope="col">{tr!(user.column_changed)}</th>
+                    </tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        {(total > shown).then(|| view! { <p class="muted">{format!("Showing {shown} of {total} grants.")}</p> })}
+        {(total > shown).then(|| view! { <p class="muted">{tr!(user.grants_shown, shown, total)}</p> })}
     }
 }

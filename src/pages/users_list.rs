@@ -21,6 +21,7 @@ use crate::domain::{
 use crate::http::ApiError;
 use crate::providers::weavr;
 use crate::site;
+use crate::tr;
 
 /// How long typing pauses before the search is sent.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -90,12 +91,12 @@ pub fn UsersList() -> impl IntoView {
 
     view! {
         <article class="users-page">
-            <h1>"Users"</h1>
+            <h1>{tr!(users.title)}</h1>
             <FilterBar query=query/>
             <BulkBar list=list on_action=on_bulk/>
             <BulkResults list=list/>
             {move || match list.page.get() {
-                None => view! { <p class="muted" aria-live="polite">"Loading users…"</p> }.into_any(),
+                None => view! { <p class="muted" aria-live="polite">{tr!(users.loading)}</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry return_to="/users".to_string()/> }.into_any(),
                 Some(Ok(page)) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
                 Some(Ok(page)) => view! {
@@ -175,19 +176,18 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
         .filter(|s| !is_weavr || matches!(s.css_name(), "active" | "inactive"));
     let search_hint = move || {
         let search = query.with(|q| q.search.clone());
-        (is_weavr && !search.is_empty() && !weavr::is_email(&search)).then_some(
-            "Weavr finds users by their whole email address only; this search is not sent.",
-        )
+        (is_weavr && !search.is_empty() && !weavr::is_email(&search))
+            .then(|| tr!(users.weavr_search_hint))
     };
 
     view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
-                <label for="users-search">{if is_weavr { "Search by email" } else { "Search name, user name, email or id" }}</label>
+                <label for="users-search">{if is_weavr { tr!(users.search_by_email) } else { tr!(users.search_any_field) }}</label>
                 <input id="users-search" type="search" prop:value=move || typed.get() on:input=on_search/>
             </div>
             <div class="field">
-                <label for="users-state">"State"</label>
+                <label for="users-state">{tr!(users.filter_state)}</label>
                 <select id="users-state" on:change=move |ev| {
                     let value = event_target_value(&ev);
                     let next = query.get_untracked().with_filters(|q| {
@@ -195,7 +195,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                     });
                     go.with_value(|go| go(next, false));
                 }>
-                    <option value="" selected=move || query.with(|q| q.state.is_none())>"Any state"</option>
+                    <option value="" selected=move || query.with(|q| q.state.is_none())>{tr!(users.any_state)}</option>
                     {states.map(|state| {
                         let name = state.css_name();
                         let selected = state.clone();
@@ -209,7 +209,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
             </div>
             {(!is_weavr).then(|| view! {
                 <div class="field">
-                    <label for="users-sort">"Sort by"</label>
+                    <label for="users-sort">{tr!(users.sort_by)}</label>
                     <select id="users-sort" on:change=move |ev| {
                         let value = event_target_value(&ev);
                         let (key, order) = value.split_once(':').unwrap_or((value.as_str(), "asc"));
@@ -230,7 +230,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                 </div>
             })}
             <div class="field">
-                <label for="users-page-size">"Per page"</label>
+                <label for="users-page-size">{tr!(users.per_page)}</label>
                 <select id="users-page-size" on:change=move |ev| {
                     let size = event_target_value(&ev).parse().unwrap_or(50);
                     let next = query.get_untracked().with_filters(|q| q.page_size = size);
@@ -331,14 +331,14 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">
-                            <input type="checkbox" aria-label="Select all users on this page"
+                            <input type="checkbox" aria-label=tr!(users.select_all_on_page)
                                 prop:checked=all_selected on:change=toggle_all/>
                         </th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Login name"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Owner"</th>
-                        <th scope="col">"Changed"</th>
+                        <th scope="col">{tr!(users.column_name)}</th>
+                        <th scope="col">{tr!(users.column_login_name)}</th>
+                        <th scope="col">{tr!(users.column_state)}</th>
+                        <th scope="col">{tr!(users.column_owner)}</th>
+                        <th scope="col">{tr!(users.column_changed)}</th>
                     </tr>
                 </thead>
                 <tbody node_ref=body on:change=toggle_row>{rows}</tbody>
@@ -387,7 +387,7 @@ fn UserRow(
         .unwrap_or_default();
     view! {
         <tr data-user-id=user.id.clone()>
-            <td><input type="checkbox" prop:checked=selected aria-label=format!("Select {}", user.display_name)/></td>
+            <td><input type="checkbox" prop:checked=selected aria-label=tr!(users.select_user, name = &user.display_name)/></td>
             <td><a href=href>{user.display_name.clone()}</a></td>
             <td class="muted">{user.login_name.clone().unwrap_or(user.username.clone())}</td>
             <td><StateBadge label=user.state.label().to_string() tone=user.state.css_name()/></td>
@@ -403,7 +403,7 @@ fn Pager(query: Memo<UserQuery>, total: u64) -> impl IntoView {
         let q = query.get();
         let first = q.offset() + 1;
         let last = (q.offset() + u64::from(q.page_size)).min(total);
-        format!("{first}–{last} of {total}")
+        tr!(users.page_summary, first, last, total)
     };
     let link = move |delta: i64| {
         let q = query.get();
@@ -417,15 +417,15 @@ fn Pager(query: Memo<UserQuery>, total: u64) -> impl IntoView {
         })
     };
     view! {
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label=tr!(users.pages)>
             {move || match link(-1) {
-                Some(href) => view! { <A href=site::href(&href) attr:rel="prev">"← Previous"</A> }.into_any(),
-                None => view! { <span class="muted">"← Previous"</span> }.into_any(),
+                Some(href) => view! { <A href=site::href(&href) attr:rel="prev">{tr!(users.previous_page)}</A> }.into_any(),
+                None => view! { <span class="muted">{tr!(users.previous_page)}</span> }.into_any(),
             }}
             <span aria-live="polite">{summary}</span>
             {move || match link(1) {
-                Some(href) => view! { <A href=site::href(&href) attr:rel="next">"Next →"</A> }.into_any(),
-                None => view! { <span class="muted">"Next →"</span> }.into_any(),
+                Some(href) => view! { <A href=site::href(&href) attr:rel="next">{tr!(users.next_page)}</A> }.into_any(),
+                None => view! { <span class="muted">{tr!(users.next_page)}</span> }.into_any(),
             }}
         </nav>
     }
@@ -437,11 +437,11 @@ fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
     view! {
         <div class="empty">
             {move || if filtered() {
-                view! { <p>"No users match these filters. " <A href=site::href("/users")>"Clear the filters"</A></p> }.into_any()
+                view! { <p>{tr!(users.no_match)} " " <A href=site::href("/users")>{tr!(users.clear_filters)}</A></p> }.into_any()
             } else if query.with(|q| q.page > 1) {
-                view! { <p>"This page is past the last user. " <A href=site::href("/users")>"Go to the first page"</A></p> }.into_any()
+                view! { <p>{tr!(users.past_last_page)} " " <A href=site::href("/users")>{tr!(users.go_to_first_page)}</A></p> }.into_any()
             } else {
-                view! { <p>"There are no users you may see here yet."</p> }.into_any()
+                view! { <p>{tr!(users.no_users_yet)}</p> }.into_any()
             }}
         </div>
     }
@@ -459,15 +459,16 @@ fn BulkBar(list: ListState, on_action: Callback<(UserAction, Option<String>)>) -
         .collect();
     let count = move || list.selected.with(HashSet::len);
     let refusal = Callback::new(move |_: UserAction| {
-        (count() == 0).then(|| "Select users first.".to_string())
+        (count() == 0).then(|| tr!(users.select_users_first).to_string())
     });
+    // The catalogue has no plural rules: the count picks the wording here.
     let subject = Signal::derive(move || match count() {
-        1 => "1 selected user".to_string(),
-        n => format!("{n} selected users"),
+        1 => tr!(users.bulk_subject_single).to_string(),
+        n => tr!(users.bulk_subject_many, count = n),
     });
     view! {
         <div class="bulk">
-            <span class="muted" aria-live="polite">{move || format!("{} selected", count())}</span>
+            <span class="muted" aria-live="polite">{move || tr!(users.selected_count, count = count())}</span>
             <ActionBar
                 actions=actions
                 refusal=refusal
@@ -486,16 +487,20 @@ fn BulkResults(list: ListState) -> impl IntoView {
     move || {
         list.bulk_report.get().map(|report| {
             let (done, skipped, failed) = report.counts();
-            let running = if list.bulk_busy.get().is_some() { " (running…)" } else { "" };
-            let title = format!("{}: {done} done, {skipped} skipped, {failed} failed{running}", report.action.label());
+            let action = report.action.label();
+            let title = if list.bulk_busy.get().is_some() {
+                tr!(users.bulk_summary_running, action, done, skipped, failed)
+            } else {
+                tr!(users.bulk_summary, action, done, skipped, failed)
+            };
             let items = report
                 .outcomes
                 .into_iter()
                 .map(|(user, outcome)| {
                     let (class, text) = match outcome {
-                        BulkOutcome::Done => ("done", "Done".to_string()),
-                        BulkOutcome::Skipped(why) => ("skipped", format!("Skipped: {why}")),
-                        BulkOutcome::Failed(why) => ("failed", format!("Failed: {why}")),
+                        BulkOutcome::Done => ("done", tr!(users.outcome_done).to_string()),
+                        BulkOutcome::Skipped(why) => ("skipped", tr!(users.outcome_skipped, why)),
+                        BulkOutcome::Failed(why) => ("failed", tr!(users.outcome_failed, why)),
                     };
                     view! { <li class=class data-user-id=user.id><strong>{user.display_name}</strong> " — " {text}</li> }
                 })
@@ -560,7 +565,7 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
                     }
                     // Contracts: a state precondition on a bulk run means it was already so.
                     Err(ApiError::Conflict(message)) => {
-                        BulkOutcome::Skipped(format!("the server refused: {message}"))
+                        BulkOutcome::Skipped(tr!(users.server_refused, message))
                     }
                     Err(error) => BulkOutcome::Failed(describe(&error)),
                 };
@@ -613,5 +618,33 @@ fn describe(error: &ApiError) -> String {
     {
         Some(message) => format!("{error}: {message}"),
         None => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tr;
+
+    #[test]
+    fn english_texts_with_values_read_as_before_the_catalogue() {
+        assert_eq!(
+            tr!(users.select_user, name = "Minnie Mouse"),
+            "Select Minnie Mouse"
+        );
+        assert_eq!(
+            tr!(users.page_summary, first = 51, last = 100, total = 1000),
+            "51–100 of 1000"
+        );
+        assert_eq!(
+            tr!(
+                users.bulk_summary_running,
+                action = "Deactivate",
+                done = 1,
+                skipped = 1,
+                failed = 1
+            ),
+            "Deactivate: 1 done, 1 skipped, 1 failed (running…)"
+        );
+        assert_eq!(tr!(users.bulk_subject_many, count = 3), "3 selected users");
     }
 }

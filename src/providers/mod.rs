@@ -12,6 +12,7 @@ pub mod zitadel_v3alpha;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Lifecycle;
+use crate::tr;
 
 /// Which API a connection speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -29,8 +30,9 @@ pub enum ProviderApi {
 impl ProviderApi {
     pub fn label(self) -> &'static str {
         match self {
-            ProviderApi::ZitadelV2 => "ZITADEL user service v2",
-            ProviderApi::ZitadelV3Alpha => "ZITADEL user resources v3alpha",
+            ProviderApi::ZitadelV2 => tr!(errors.provider_zitadel_v2),
+            ProviderApi::ZitadelV3Alpha => tr!(errors.provider_zitadel_v3alpha),
+            // Weavr's product names, the same in every language.
             ProviderApi::WeavrPaymentRun => "Weavr Embedded Payment Run",
             ProviderApi::WeavrMulti => "Weavr Multi",
         }

@@ -9,6 +9,7 @@ use crate::domain::{
     Details, Owner, OwnerKind, User, UserAction, UserKind, UserPage, UserQuery, UserState,
 };
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse, ServerMessage};
+use crate::tr;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Product {
@@ -136,19 +137,31 @@ pub fn logout_request(product: Product) -> ApiRequest {
 }
 
 /// Why Weavr did not sign the admin in.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoginError {
-    #[error("The email or the password is wrong.")]
     WrongCredentials,
-    #[error("The password has expired. Change it in Weavr first, then sign in here.")]
     PasswordExpired,
-    #[error("The account is locked after too many failed sign-ins. Try again in 30 minutes.")]
     Locked,
-    #[error("This account needs a further sign-in step (token type {0}) that the console does not support. Sign in with an access token instead.")]
+    /// The token type of the further step.
     FurtherStep(String),
-    #[error("{0}")]
     Api(ApiError),
 }
+
+impl std::fmt::Display for LoginError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoginError::WrongCredentials => f.write_str(tr!(errors.weavr_wrong_credentials)),
+            LoginError::PasswordExpired => f.write_str(tr!(errors.weavr_password_expired)),
+            LoginError::Locked => f.write_str(tr!(errors.weavr_locked)),
+            LoginError::FurtherStep(token_type) => {
+                f.write_str(&tr!(errors.weavr_further_step, token_type))
+            }
+            LoginError::Api(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for LoginError {}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -171,7 +184,7 @@ pub fn read_login(response: &ApiResponse) -> Result<String, LoginError> {
     let unreadable = || {
         LoginError::Api(ApiError::UnreadableAnswer {
             status: response.status,
-            detail: "The answer to the sign-in does not contain a token".into(),
+            detail: tr!(errors.weavr_sign_in_answer_lacks_token).into(),
         })
     };
     let login: LoginWire = serde_json::from_str(&response.body).map_err(|_| unreadable())?;
@@ -223,14 +236,15 @@ pub fn error_from_response(response: &ApiResponse) -> ApiError {
 }
 
 fn unreadable(response: &ApiResponse) -> ApiError {
+    let user = tr!(errors.expected_user);
     let detail = if response.body.trim().is_empty() {
-        "The server sent an empty answer where a user was expected"
+        tr!(errors.empty_answer, what = user)
     } else {
-        "The server's answer does not contain a user"
+        tr!(errors.answer_lacks, what = user)
     };
     ApiError::UnreadableAnswer {
         status: response.status,
-        detail: detail.into(),
+        detail,
     }
 }
 
@@ -262,8 +276,10 @@ impl SyntaxErrorsWire {
         self.invalid_fields
             .into_iter()
             .map(|f| {
-                let field = f.field_name.unwrap_or_else(|| "a field".into());
-                let error = f.error.unwrap_or_else(|| "invalid".into());
+                let field = f
+                    .field_name
+                    .unwrap_or_else(|| tr!(errors.unnamed_field).into());
+                let error = f.error.unwrap_or_else(|| tr!(errors.field_invalid).into());
                 if f.params.is_empty() {
                     format!("{field} {error}")
                 } else {

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::wire::{int64, non_empty, timestamp};
 use crate::domain::{Details, Owner, OwnerKind};
 use crate::http::{ApiError, ApiResponse, ServerMessage};
+use crate::tr;
 
 /// `zitadel.object.v2.Details` and `zitadel.v1.ObjectDetails`: the same four
 /// fields, each present only when the converter fills it (contracts §2.2, §2.3).
@@ -83,10 +84,10 @@ pub fn read_change_details(response: &ApiResponse) -> Result<Details, ApiError> 
         details: Option<ObjectDetailsWire>,
     }
     let body: ChangeResponse = serde_json::from_str(&response.body)
-        .map_err(|_| unreadable(response, "the change's details"))?;
+        .map_err(|_| unreadable(response, tr!(errors.expected_change_details)))?;
     body.details
         .map(ObjectDetailsWire::into_domain)
-        .ok_or_else(|| unreadable(response, "the change's details"))
+        .ok_or_else(|| unreadable(response, tr!(errors.expected_change_details)))
 }
 
 /// `ListDetails` of v1 and v2 lists: the total the server counted.
@@ -166,13 +167,15 @@ fn plain_text_message(response: &ApiResponse) -> ServerMessage {
 }
 
 /// The error for a 2xx answer whose body is not what the API promises.
+/// `what` is one of the catalogue's `errors.expected_*` phrases, which fit
+/// into each of the sentences below in every language.
 pub fn unreadable(response: &ApiResponse, what: &str) -> ApiError {
     let detail = if response.body.trim().is_empty() {
-        format!("The server sent an empty answer where {what} was expected")
+        tr!(errors.empty_answer, what)
     } else if response.body.trim_start().starts_with('<') {
-        format!("The server sent a web page where {what} was expected")
+        tr!(errors.web_page_answer, what)
     } else {
-        format!("The server's answer does not contain {what}")
+        tr!(errors.answer_lacks, what)
     };
     ApiError::UnreadableAnswer {
         status: response.status,

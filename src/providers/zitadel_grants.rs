@@ -11,6 +11,7 @@ use super::zitadel::{
 };
 use crate::domain::{Details, Grant, GrantAction, GrantState};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
+use crate::tr;
 
 const ORG_HEADER: &str = "x-zitadel-orgid";
 
@@ -68,7 +69,7 @@ pub fn read_list(response: &ApiResponse) -> Result<(Vec<Grant>, u64), ApiError> 
         return Err(error_from_response(response));
     }
     let body: ListResponse = serde_json::from_str(&response.body)
-        .map_err(|_| unreadable(response, "a list of grants"))?;
+        .map_err(|_| unreadable(response, tr!(errors.expected_grant_list)))?;
     let grants: Vec<Grant> = body
         .result
         .unwrap_or_default()
@@ -86,11 +87,11 @@ pub fn read_grant(response: &ApiResponse) -> Result<Grant, ApiError> {
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    let body: GetResponse =
-        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a grant"))?;
+    let body: GetResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, tr!(errors.expected_grant)))?;
     body.user_grant
         .map(GrantWire::into_domain)
-        .ok_or_else(|| unreadable(response, "a grant"))
+        .ok_or_else(|| unreadable(response, tr!(errors.expected_grant)))
 }
 
 /// Ids older servers send when the grant is already in the target state;

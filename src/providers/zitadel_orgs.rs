@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::wire::non_empty;
 use super::zitadel::{error_from_response, unreadable};
 use crate::http::{ApiError, ApiRequest, ApiResponse};
+use crate::tr;
 
 /// One organisation, as the switcher shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +48,7 @@ pub fn read_list(response: &ApiResponse) -> Result<Vec<Organization>, ApiError> 
         return Err(error_from_response(response));
     }
     let list: ListWire = serde_json::from_str(&response.body)
-        .map_err(|_| unreadable(response, "a list of organisations"))?;
+        .map_err(|_| unreadable(response, tr!(errors.expected_organisation_list)))?;
     let mut organizations: Vec<Organization> = list
         .result
         .into_iter()

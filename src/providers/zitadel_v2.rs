@@ -11,6 +11,7 @@ use crate::domain::{
     Details, SortField, User, UserAction, UserKind, UserPage, UserQuery, UserState,
 };
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
+use crate::tr;
 
 pub fn get_user_request(user_id: &str) -> ApiRequest {
     ApiRequest::get(format!("/v2/users/{}", path_segment(user_id)))
@@ -71,7 +72,7 @@ pub fn read_list(response: &ApiResponse) -> Result<UserPage, ApiError> {
         return Err(error_from_response(response));
     }
     let body: ListResponse = serde_json::from_str(&response.body)
-        .map_err(|_| unreadable(response, "a list of users"))?;
+        .map_err(|_| unreadable(response, tr!(errors.expected_user_list)))?;
     let users: Vec<User> = body
         .result
         .unwrap_or_default()
@@ -101,9 +102,11 @@ pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    let body: GetUserResponse =
-        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a user"))?;
-    let user = body.user.ok_or_else(|| unreadable(response, "a user"))?;
+    let body: GetUserResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, tr!(errors.expected_user)))?;
+    let user = body
+        .user
+        .ok_or_else(|| unreadable(response, tr!(errors.expected_user)))?;
     Ok(user.into_domain(user_id))
 }
 

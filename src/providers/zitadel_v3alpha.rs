@@ -8,6 +8,7 @@ use super::wire::{non_empty, timestamp};
 use super::zitadel::{error_from_response, unreadable};
 use crate::domain::{Details, Owner, OwnerKind, User, UserAction, UserKind};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
+use crate::tr;
 
 pub fn get_user_request(user_id: &str) -> ApiRequest {
     ApiRequest::get(format!(
@@ -47,9 +48,11 @@ pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError
     if !response.is_success() {
         return Err(error_from_response(response));
     }
-    let body: GetUserResponse =
-        serde_json::from_str(&response.body).map_err(|_| unreadable(response, "a user"))?;
-    let user = body.user.ok_or_else(|| unreadable(response, "a user"))?;
+    let body: GetUserResponse = serde_json::from_str(&response.body)
+        .map_err(|_| unreadable(response, tr!(errors.expected_user)))?;
+    let user = body
+        .user
+        .ok_or_else(|| unreadable(response, tr!(errors.expected_user)))?;
     Ok(user.into_domain(user_id))
 }
 
@@ -80,10 +83,10 @@ pub fn read_action(action: UserAction, response: &ApiResponse) -> Result<Details
         });
     }
     let body: ActionResponse = serde_json::from_str(&response.body)
-        .map_err(|_| unreadable(response, "the change's details"))?;
+        .map_err(|_| unreadable(response, tr!(errors.expected_change_details)))?;
     body.details
         .map(DetailsWire::into_domain)
-        .ok_or_else(|| unreadable(response, "the change's details"))
+        .ok_or_else(|| unreadable(response, tr!(errors.expected_change_details)))
 }
 
 #[derive(Deserialize, Default)]
