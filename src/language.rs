@@ -128,6 +128,57 @@ mod tests {
         assert_eq!(from_tag(""), None);
     }
 
+    /// build.rs only warns about a key missing in one language (the text
+    /// would silently fall back to English): every language has every key,
+    /// with the same values to fill in.
+    #[test]
+    fn every_language_has_every_text_with_the_same_values() {
+        macro_rules! namespace {
+            ($name:literal) => {
+                (
+                    $name,
+                    include_str!(concat!("../locales/en/", $name, ".json")),
+                    include_str!(concat!("../locales/de/", $name, ".json")),
+                )
+            };
+        }
+        let namespaces = [
+            namespace!("common"),
+            namespace!("errors"),
+            namespace!("domain"),
+            namespace!("signin"),
+            namespace!("users"),
+            namespace!("user"),
+        ];
+        let values = |text: &str| -> Vec<String> {
+            let mut names: Vec<String> = text
+                .split("{{")
+                .skip(1)
+                .filter_map(|rest| rest.split_once("}}"))
+                .map(|(name, _)| name.trim().to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        for (name, english, german) in namespaces {
+            let english: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(english).unwrap();
+            let german: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(german).unwrap();
+            let keys = |m: &serde_json::Map<String, serde_json::Value>| {
+                m.keys().cloned().collect::<std::collections::BTreeSet<_>>()
+            };
+            assert_eq!(keys(&english), keys(&german), "keys of {name}");
+            for (key, text) in &english {
+                assert_eq!(
+                    values(text.as_str().unwrap()),
+                    values(german[key].as_str().unwrap()),
+                    "values of {name}.{key}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn texts_come_in_the_current_language() {
         assert_eq!(crate::tr!(common.settings), "Settings");

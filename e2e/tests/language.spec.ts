@@ -5,7 +5,7 @@ import { OWNER_PAT, action, generated, signIn, subjectBadge } from './helpers';
 // English and German ship; the journeys elsewhere run in English (playwright.config.ts).
 
 test('the admin switches to German: texts, dates and <html lang> follow, actions work, the pick is kept', async ({ page }) => {
-  const id = generated(36);
+  const id = generated(39);
   await page.goto(`/users/${id}`);
   await signIn(page, 'Personal access token', OWNER_PAT);
   await expect(subjectBadge(page)).toHaveText('Active');
