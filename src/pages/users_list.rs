@@ -299,8 +299,16 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
             });
         }
     };
-    let selected_now = list.selected.get_untracked();
-    let rendered_with = selected_now.clone();
+    let rendered_with = list.selected.get_untracked();
+    let base = site::base_path();
+    let rows = users
+        .into_iter()
+        .map(|user| {
+            let href = format!("{base}/users/{}", user.id);
+            let selected = rendered_with.contains(&user.id);
+            view! { <UserRow user=user href=href selected=selected/> }
+        })
+        .collect_view();
     Effect::watch(
         move || list.selected.get(),
         move |selected, previous, _| {
@@ -316,15 +324,6 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
         },
         true,
     );
-    let base = site::base_path();
-    let rows = users
-        .into_iter()
-        .map(|user| {
-            let href = format!("{base}/users/{}", user.id);
-            let selected = selected_now.contains(&user.id);
-            view! { <UserRow user=user href=href selected=selected/> }
-        })
-        .collect_view();
     view! {
         <div class="table-scroll">
             <table class="users" aria-busy=move || list.loading.get().to_string()>
