@@ -116,9 +116,7 @@ pub fn change_user_state(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let user = users::find_user(&tx, user_id)?.ok_or_else(|| action.not_found_error())?;
     action.check(user.state)?;
-    if !caller.has_permission_on_user(action.permission(), &user.id, &user.org_id) {
-        return Err(ApiError::permission_denied());
-    }
+    caller.check_permission_on_user(action.permission(), &user.id, &user.org_id)?;
     let event = write_user_event(&tx, &caller.user_id, &user, action.event_type(), reason)?;
     tx.commit()?;
     Ok(event)
