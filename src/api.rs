@@ -6,7 +6,7 @@ use crate::config::Connection;
 use crate::domain::{
     Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
 };
-use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope};
+use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope, ServerMessage};
 use crate::providers::weavr::{self, LoginError, Product};
 use crate::providers::zitadel_orgs::{self, Organization};
 use crate::providers::{zitadel_grants, zitadel_v2, zitadel_v3alpha, ProviderApi};
@@ -15,6 +15,8 @@ use crate::providers::{zitadel_grants, zitadel_v2, zitadel_v3alpha, ProviderApi}
 pub struct Api {
     http: HttpClient,
     provider: ProviderApi,
+    /// The connection's name: what this browser remembers per connection is keyed by it.
+    connection_name: String,
     organization_id: Option<String>,
     session: Session,
     /// The page whose requests these are, when one asked (see [`Api::for_page`]).
@@ -36,6 +38,7 @@ impl Api {
         Api {
             http: HttpClient::new(&connection.api_base_url, connection.timeout()),
             provider: connection.provider,
+            connection_name: connection.name.clone(),
             organization_id: connection.organization_id.clone(),
             session,
             scope: None,
@@ -54,6 +57,10 @@ impl Api {
 
     pub fn provider(&self) -> ProviderApi {
         self.provider
+    }
+
+    pub fn connection_name(&self) -> &str {
+        &self.connection_name
     }
 
     pub fn lifecycle(&self) -> Lifecycle {
@@ -106,6 +113,8 @@ impl Api {
         let _ = self.http.send(&request, Some(token), None).await;
     }
 
+    /// One user. A v3alpha server answers 501 ([`ApiError::NotImplemented`]):
+    /// see [`ProviderApi::can_read_user`].
     pub async fn get_user(&self, user_id: &str) -> Result<User, ApiError> {
         match self.provider {
             ProviderApi::ZitadelV2 => self.get_user_v2(user_id).await,
@@ -113,10 +122,6 @@ impl Api {
                 let response = self
                     .send(&zitadel_v3alpha::get_user_request(user_id))
                     .await?;
-                // Current servers do not implement v3alpha GetUser: read through v2.
-                if zitadel_v3alpha::get_is_unimplemented(&response) {
-                    return self.get_user_v2(user_id).await;
-                }
                 zitadel_v3alpha::read_user(user_id, &response)
             }
             ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => {
@@ -128,14 +133,16 @@ impl Api {
         }
     }
 
-    /// One page of users. v3alpha's search is a stub on real servers, so
-    /// ZITADEL connections list through v2.
+    /// One page of users, for an API that lists ([`ProviderApi::can_list`]).
     pub async fn list_users(&self, query: &UserQuery) -> Result<UserPage, ApiError> {
         match self.provider {
-            ProviderApi::ZitadelV2 | ProviderApi::ZitadelV3Alpha => {
+            ProviderApi::ZitadelV2 => {
                 let response = self.send(&zitadel_v2::list_request(query)).await?;
                 zitadel_v2::read_list(&response)
             }
+            // Its search answers `{}` on every release, and v2 never lists
+            // schema users: nothing is asked that could only mislead.
+            ProviderApi::ZitadelV3Alpha => Err(ApiError::NotImplemented(ServerMessage::default())),
             ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => {
                 let response = self
                     .send(&weavr::list_request(self.weavr_product(), query))
@@ -169,7 +176,7 @@ impl Api {
                 let request =
                     zitadel_v3alpha::action_request(user_id, action, self.organization_id());
                 let response = self.send(&request).await?;
-                zitadel_v3alpha::read_action(action, &response)
+                zitadel_v3alpha::read_action(&response)
             }
             ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => {
                 let request =
@@ -232,7 +239,7 @@ impl Api {
 
 fn not_offered(provider: ProviderApi, action: UserAction) -> ApiError {
     use crate::domain::LifecycleAction;
-    ApiError::InvalidRequest(crate::http::ServerMessage {
+    ApiError::InvalidRequest(ServerMessage {
         text: Some(crate::tr!(
             errors.action_not_offered,
             provider = provider.label(),

@@ -95,7 +95,7 @@ impl Connection {
         match (&self.issuer, &self.client_id) {
             (Some(_), None) => Err(tr!(signin.check_issuer_without_client_id, name)),
             (None, Some(_)) => Err(tr!(signin.check_client_id_without_issuer, name)),
-            (Some(_), Some(_)) if !self.provider.has_grants() => {
+            (Some(_), Some(_)) if !self.provider.has_organizations() => {
                 Err(tr!(signin.check_oidc_only_for_zitadel, name))
             }
             _ => Ok(()),

@@ -18,7 +18,7 @@ use crate::tr;
 pub fn TopBar() -> impl IntoView {
     let connection = expect_context::<Connection>();
     let session = expect_context::<Session>();
-    let has_organizations = connection.provider.has_grants();
+    let has_organizations = connection.provider.has_organizations();
     view! {
         <header class="top-bar">
             <A href=site::href("/users") attr:class="brand">{tr!(common.brand)}</A>
@@ -43,20 +43,12 @@ pub fn TopBar() -> impl IntoView {
 #[component]
 fn ConnectionPicker() -> impl IntoView {
     let connections = expect_context::<Connections>();
-    let workspace = expect_context::<Workspace>();
     let current = expect_context::<Connection>();
     let switch = move |ev: leptos::ev::Event| {
         let Ok(index) = event_target_value(&ev).parse::<usize>() else {
             return;
         };
-        if let Some(chosen) = connections.get_untracked(index) {
-            auth::remember_connection(&chosen.name);
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let users = format!("{}/users", site::base_path());
-                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&users));
-            }
-            workspace.active.set(index);
-        }
+        switch_connection(index, "/users");
     };
     let options = move || {
         connections
@@ -74,6 +66,24 @@ fn ConnectionPicker() -> impl IntoView {
             <span>{tr!(common.connection)}</span>
             <select on:change=switch>{options}</select>
         </label>
+    }
+}
+
+/// Makes the tab work on the connection at `index`, at `path` (below the
+/// site's base): everything below the choice is rebuilt for it.
+pub fn switch_connection(index: usize, path: &str) {
+    let (Some(connections), Some(workspace)) =
+        (use_context::<Connections>(), use_context::<Workspace>())
+    else {
+        return;
+    };
+    if let Some(chosen) = connections.get_untracked(index) {
+        auth::remember_connection(&chosen.name);
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let url = format!("{}{path}", site::base_path());
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+        workspace.active.set(index);
     }
 }
 
@@ -160,7 +170,7 @@ fn SignOutButton() -> impl IntoView {
     let sign_out = move |_| {
         let token = session.token();
         let end_session = session.sign_out();
-        if let (Some(token), false) = (token, api.provider().has_grants()) {
+        if let (Some(token), false) = (token, api.provider().has_organizations()) {
             let api = api.clone();
             spawn_local(async move { api.weavr_logout(&token).await });
         }

@@ -216,7 +216,8 @@ async fn a_refused_permission_is_explained_and_the_state_kept() {
     wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
     let alert = page.alert().unwrap();
     assert!(
-        alert.contains("Not allowed") && alert.contains("AUTHZ-HKJD33"),
+        // ZITADEL v4's answer for a role without the permission.
+        alert.contains("Not allowed") && alert.contains("AUTH-AWfge"),
         "{alert}"
     );
     assert_eq!(page.badge(), "Active");

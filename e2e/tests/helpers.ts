@@ -3,6 +3,8 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export const OWNER_PAT = 'sandbox-owner-pat';
 export const WEAVR_ADMIN_TOKEN = 'sandbox-weavr-admin-token';
 export const ACME = '69629023906488334';
+/** SCARLETT, an active v3alpha schema user of ACME (sandbox/src/seed.rs, schema_user_ids). */
+export const SCHEMA_USER_ACTIVE = '326000000000000001';
 
 /** The n-th generated user of `sandbox --seed` (n % 10: 6 inactive, 7 locked, 8 initial). */
 export function generated(n: number): string {

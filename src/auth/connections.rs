@@ -58,6 +58,18 @@ impl Connections {
         })
     }
 
+    /// A ZITADEL v2 connection to the same API origin as `api_base_url`, if
+    /// there is one: where an id the v3alpha API does not know may be a user.
+    pub fn zitadel_v2_sibling(&self, api_base_url: &str) -> Option<usize> {
+        let origin = api_base_url.trim_end_matches('/');
+        self.all.with_untracked(|all| {
+            all.iter().position(|c| {
+                c.provider == crate::providers::ProviderApi::ZitadelV2
+                    && c.api_base_url.trim_end_matches('/') == origin
+            })
+        })
+    }
+
     /// Whether the connection at `index` was added in Settings (and so can
     /// be removed there).
     pub fn is_added(&self, index: usize) -> bool {

@@ -3,6 +3,7 @@
 mod auth_callback;
 mod grant_detail;
 mod not_found;
+mod open_by_id;
 mod settings;
 mod sign_in;
 mod user_detail;
@@ -12,6 +13,7 @@ mod users_list;
 pub use auth_callback::AuthCallbackPage;
 pub use grant_detail::{GrantDetail, GrantDetailPage};
 pub use not_found::NotFoundPage;
+pub use open_by_id::OpenUserById;
 pub use settings::SettingsPage;
 pub use sign_in::{RequireSignIn, SignInPage};
 pub use user_detail::{UserDetail, UserDetailPage};

@@ -141,7 +141,7 @@ fn AddConnectionForm() -> impl IntoView {
             Err(error) => Err(error),
         }));
     };
-    let is_zitadel = move || PROVIDERS[provider.get()].has_grants();
+    let is_zitadel = move || PROVIDERS[provider.get()].has_organizations();
     // The hint describes the field rather than naming it (aria-describedby).
     let text_field = move |id: &'static str,
                            label: &'static str,

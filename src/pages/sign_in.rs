@@ -19,7 +19,7 @@ pub fn SignInPage() -> impl IntoView {
     let connection = expect_context::<Connection>();
     let query = use_query_map();
     let next = Signal::derive(move || query.with(|q| safe_return_path(q.get("next").as_deref())));
-    let is_zitadel = connection.provider.has_grants();
+    let is_zitadel = connection.provider.has_organizations();
     let with_oidc = is_zitadel && connection.oidc().is_some();
     view! {
         <section class="card narrow">
@@ -146,7 +146,7 @@ fn TokenSignIn(next: Signal<String>) -> impl IntoView {
     let session = expect_context::<Session>();
     let connection = expect_context::<Connection>();
     let navigate = use_navigate();
-    let (field, hint) = if connection.provider.has_grants() {
+    let (field, hint) = if connection.provider.has_organizations() {
         (
             tr!(signin.personal_access_token),
             tr!(signin.personal_access_token_hint),

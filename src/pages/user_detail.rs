@@ -6,9 +6,13 @@ use leptos::task::spawn_local;
 use super::GrantList;
 use super::RequireSignIn;
 use crate::api::{new_intent, Api, Intent};
+use crate::auth::Connections;
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
-use crate::domain::{reconcile, User, UserAction, UserState};
-use crate::http::ApiError;
+use crate::config::Connection;
+use crate::domain::{reconcile, Details, User, UserAction, UserState};
+use crate::http::{path_segment, ApiError};
+use crate::layout::switch_connection;
+use crate::storage;
 use crate::tr;
 use leptos_router::hooks::use_params_map;
 
@@ -52,6 +56,18 @@ struct PageState {
     busy: RwSignal<Option<UserAction>>,
     /// What a screen reader hears once the server confirms a change.
     announcement: RwSignal<String>,
+    /// The API cannot read this user's state (v3alpha GetUser answers 501):
+    /// the page shows only what the state changes confirm.
+    unreadable: RwSignal<bool>,
+    /// The last change the server confirmed on an unreadable user.
+    confirmed: RwSignal<Option<Confirmed>>,
+}
+
+/// A change the server confirmed, with the details its answer carried.
+#[derive(Clone, Debug, PartialEq)]
+struct Confirmed {
+    action: UserAction,
+    details: Details,
 }
 
 /// One user's lifecycle: who they are, their state as the server last
@@ -67,13 +83,21 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         intent: RwSignal::new(None),
         busy: RwSignal::new(None),
         announcement: RwSignal::new(String::new()),
+        unreadable: RwSignal::new(false),
+        confirmed: RwSignal::new(None),
     };
 
     Effect::new({
         let api = api.clone();
         move || {
             let id = user_id.get();
+            if !api.provider().can_list() {
+                // Such a connection opens users by id: offer this one again.
+                storage::remember_user_id(api.connection_name(), &id);
+            }
             page.shown.set(None);
+            page.unreadable.set(false);
+            page.confirmed.set(None);
             page.load_error.set(None);
             page.action_error.set(None);
             page.intent.set(None);
@@ -109,7 +133,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
             // Present from the start, so that assistive technology reads what
             // is put into it later.
             <p class="visually-hidden" role="status">{move || page.announcement.get()}</p>
-            {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
+            {move || match (page.shown.with(Option::is_some) || page.unreadable.get(), page.load_error.get()) {
                 (false, None) => view! { <p class="muted" aria-live="polite">{tr!(user.loading_user)}</p> }.into_any(),
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),
                 (true, _) => ().into_any(),
@@ -125,6 +149,18 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 {move || page.action_error.get().map(|error| view! { <ErrorAlert error=error on_retry=retry_action return_to=here()/> })}
                 <DetailsPanel details=details/>
                 {has_grants.then(|| view! { <GrantList user_id=user_id/> })}
+            </Show>
+            <Show when=move || page.unreadable.get()>
+                <UnreadableUser page=page on_action=on_action/>
+                {move || page.action_error.get().map(|error| {
+                    let elsewhere = matches!(error, ApiError::NotFoundOrNotAllowed(_))
+                        .then(|| view! { <SameIdOnV2 user_id=user_id.get_untracked()/> });
+                    view! {
+                        <ErrorAlert error=error on_retry=retry_action return_to=here()/>
+                        {elsewhere}
+                    }
+                })}
+                {move || page.confirmed.get().map(|confirmed| view! { <DetailsPanel details=confirmed.details/> })}
             </Show>
         </article>
     }
@@ -159,6 +195,11 @@ fn read(api: Api, page: PageState, id: String, after_write: Option<usize>) {
                         REREAD_DELAYS[attempt],
                     );
                 }
+            }
+            // The API cannot read users (v3alpha): work with what writes confirm.
+            Err(ApiError::NotImplemented(_)) if !api.provider().can_read_user() => {
+                page.load_error.set(None);
+                page.unreadable.set(true);
             }
             // After a confirmed delete a 404 is the expected answer.
             // The page has seen this user exist: a 404 now means deleted
@@ -196,6 +237,12 @@ fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
             return; // the page is gone
         }
         match result {
+            Ok(details) if page.unreadable.get_untracked() => {
+                page.intent.set(None);
+                page.announcement
+                    .set(confirmed_sentence(action).to_string());
+                page.confirmed.set(Some(Confirmed { action, details }));
+            }
             Ok(details) => {
                 page.intent.set(None);
                 page.shown.update(|user| {
@@ -218,7 +265,7 @@ fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
                 }
                 // Refused, or the outcome is unknown: say why, and show the
                 // state the server reports now.
-                let reread = error.calls_for_a_fresh_read();
+                let reread = error.calls_for_a_fresh_read() && !page.unreadable.get_untracked();
                 page.action_error.set(Some(error));
                 if reread {
                     read(api, page, id, None);
@@ -274,4 +321,94 @@ fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>
             on_action=on_action
         />
     }
+}
+
+/// What the answer to `action` confirms on a user whose state the API cannot
+/// read, and no more: v3alpha's lock is a flag beside the state, so unlock
+/// confirms "not locked", not "active", and (de)activation says nothing of
+/// the flag (`internal/command/user_v3_model.go` at v4.13.1).
+fn confirmed_sentence(action: UserAction) -> &'static str {
+    match action {
+        UserAction::Lock => tr!(user.confirmed_locked),
+        UserAction::Unlock => tr!(user.confirmed_not_locked),
+        UserAction::Deactivate => tr!(user.confirmed_inactive),
+        UserAction::Reactivate => tr!(user.confirmed_active),
+        UserAction::Delete => tr!(user.confirmed_deleted),
+    }
+}
+
+/// The badge for what `action` confirmed: its label and tone.
+fn confirmed_badge(action: UserAction) -> (String, &'static str) {
+    match action {
+        UserAction::Unlock => (tr!(domain.state_not_locked).to_string(), "active"),
+        other => {
+            let state = other.resulting_state();
+            (state.label().to_string(), state.css_name())
+        }
+    }
+}
+
+/// A user the API cannot read: the id, why no state is shown, every action,
+/// and what the last confirmed change established.
+#[component]
+fn UnreadableUser(
+    page: PageState,
+    on_action: Callback<(UserAction, Option<String>)>,
+) -> impl IntoView {
+    let lifecycle = expect_context::<Api>().lifecycle();
+    let id = page.user_id;
+    let deleted = move || {
+        page.confirmed
+            .with(|c| c.as_ref().is_some_and(|c| c.action == UserAction::Delete))
+    };
+    // The server decides each action; only a confirmed delete rules them out.
+    let refusal = Callback::new(move |_: UserAction| {
+        deleted().then(|| tr!(domain.user_refused_deleted).to_string())
+    });
+    view! {
+        <header class="user-header">
+            <h1>{move || tr!(user.user_with_id, id = id.get())}</h1>
+            {move || page.confirmed.get().map(|c| {
+                let (label, tone) = confirmed_badge(c.action);
+                view! { <StateBadge label=label tone=tone/> }
+            })}
+        </header>
+        <p class="notice" data-testid="state-unreadable">{tr!(user.state_unreadable)}</p>
+        {move || page.confirmed.get().map(|c| view! {
+            <p class="confirmed" data-testid="confirmed">{confirmed_sentence(c.action)}</p>
+        })}
+        <ActionBar
+            actions=lifecycle.offered().to_vec()
+            refusal=refusal
+            subject=Signal::derive(move || id.get())
+            typed_confirmation=Signal::derive(move || id.get())
+            busy=page.busy
+            on_action=on_action
+        />
+    }
+}
+
+/// A link to the same id on a ZITADEL v2 connection of the same instance,
+/// when this console has one: the id may be a v2 user.
+#[component]
+fn SameIdOnV2(user_id: String) -> impl IntoView {
+    let sibling = match (use_context::<Connections>(), use_context::<Connection>()) {
+        (Some(connections), Some(current)) => connections
+            .zitadel_v2_sibling(&current.api_base_url)
+            .and_then(|index| Some((index, connections.get_untracked(index)?.name))),
+        _ => None,
+    };
+    sibling.map(|(index, name)| {
+        let path = format!("/users/{}", path_segment(&user_id));
+        let open = move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            switch_connection(index, &path);
+        };
+        view! {
+            <p class="notice" data-testid="same-id-on-v2">
+                {tr!(user.maybe_a_v2_user)} " "
+                <a href="#" on:click=open>{tr!(user.open_on_connection, name)}</a>
+            </p>
+        }
+    })
 }

@@ -54,9 +54,19 @@ struct ListState {
     bulk_report: RwSignal<Option<BulkReport>>,
 }
 
-/// The users of the active connection, one server-side page at a time.
+/// The users of the active connection, one server-side page at a time; on
+/// an API that cannot list, the way to open a user by id.
 #[component]
 pub fn UsersList() -> impl IntoView {
+    if expect_context::<Api>().provider().can_list() {
+        view! { <ListedUsers/> }.into_any()
+    } else {
+        view! { <super::OpenUserById/> }.into_any()
+    }
+}
+
+#[component]
+fn ListedUsers() -> impl IntoView {
     let api = Api::for_page();
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserQuery::from_params(|key| p.get(key))));
@@ -137,7 +147,7 @@ fn load(api: Api, list: ListState, query: UserQuery) {
 fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
     let navigate = use_navigate();
     let api = expect_context::<Api>();
-    let is_weavr = !api.provider().has_grants();
+    let is_weavr = !api.provider().has_organizations();
     let go = StoredValue::new(move |next: UserQuery, replace: bool| {
         navigate(
             &users_url(&next),

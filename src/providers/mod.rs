@@ -46,8 +46,36 @@ impl ProviderApi {
         }
     }
 
-    /// ZITADEL users have grants (management v1); Weavr users have roles only.
+    /// ZITADEL v2 users have grants (management v1); v3alpha's schema users
+    /// are no users of management v1; Weavr users have roles only.
     pub fn has_grants(self) -> bool {
+        matches!(self, ProviderApi::ZitadelV2)
+    }
+
+    /// ZITADEL: the connection works within an organisation (the picker,
+    /// `x-zitadel-orgid`, `organization.orgId`).
+    pub fn has_organizations(self) -> bool {
         matches!(self, ProviderApi::ZitadelV2 | ProviderApi::ZitadelV3Alpha)
+    }
+
+    /// Whether the API lists users. v3alpha's SearchUsers answers `{}` on
+    /// every release (`internal/api/grpc/resources/user/v3alpha/query.go`),
+    /// and no other API lists its schema users: such a connection opens
+    /// users by id.
+    pub fn can_list(self) -> bool {
+        !matches!(self, ProviderApi::ZitadelV3Alpha)
+    }
+
+    /// Whether the API is known to read one user's state. v3alpha's GetUser
+    /// answers 501 on every release: the user page still asks once and uses
+    /// an answer should a server give one, and otherwise shows only what the
+    /// state changes confirm.
+    pub fn can_read_user(self) -> bool {
+        !matches!(self, ProviderApi::ZitadelV3Alpha)
+    }
+
+    /// Why the users page has no list, for an API that cannot list.
+    pub fn why_no_list(self) -> Option<&'static str> {
+        (!self.can_list()).then(|| tr!(users.no_list_v3alpha))
     }
 }

@@ -121,6 +121,33 @@ pub fn error_from_response(response: &ApiResponse) -> ApiError {
     )
 }
 
+/// Reads a failed answer from an API that ZITADEL introduced in version
+/// `needs`: the gateway's own 404 for a route it does not know
+/// (`{"code":5,"message":"Not Found"}`, no error id) means the server is older.
+pub fn error_from_api_since(response: &ApiResponse, needs: &'static str) -> ApiError {
+    if is_unknown_route(response) {
+        return ApiError::ServerTooOld { needs };
+    }
+    error_from_response(response)
+}
+
+/// The grpc-gateway's answer for a path it has no route for: 404, code 5,
+/// its status text "Not Found", and no error details. ZITADEL's own
+/// NotFound errors always carry an id.
+pub fn is_unknown_route(response: &ApiResponse) -> bool {
+    if response.status != 404 {
+        return false;
+    }
+    match serde_json::from_str::<StatusBody>(&response.body) {
+        Ok(body) => {
+            body.details.is_empty()
+                && matches!(&body.code, Some(Value::Number(n)) if n.as_i64() == Some(5))
+                && body.message.as_deref() == Some("Not Found")
+        }
+        Err(_) => false,
+    }
+}
+
 fn server_message(body: StatusBody) -> ServerMessage {
     let detail = body.details.into_iter().next().unwrap_or_default();
     let debug = detail.debug.unwrap_or_default();
@@ -251,6 +278,24 @@ mod tests {
             r#"{"code":12,"message":"method GetUser not implemented"}"#,
         ));
         assert_eq!(err.server_text(), Some("method GetUser not implemented"));
+    }
+
+    #[test]
+    fn only_the_gateways_bare_404_means_an_older_server() {
+        let no_route = response(404, r#"{"code":5,"message":"Not Found","details":[]}"#);
+        assert_eq!(
+            error_from_api_since(&no_route, "2.58"),
+            ApiError::ServerTooOld { needs: "2.58" }
+        );
+        for other in [
+            r#"{"code":5,"message":"User could not be found (QUERY-Dfbg2)","details":[{"id":"QUERY-Dfbg2","message":"User could not be found"}]}"#,
+            r#"{"code":5,"message":"proxy: Not Found"}"#,
+        ] {
+            assert!(matches!(
+                error_from_api_since(&response(404, other), "2.58"),
+                ApiError::NotFound(_)
+            ));
+        }
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! ZITADEL user resources v3alpha (`/resources/v3alpha/users/...`),
-//! contracts/ZITADEL.md §2.1, §6 and §7.2. Current servers do not implement
-//! GetUser (501), so the API service falls back to v2 for reads.
+//! contracts/ZITADEL.md §2.1, §6 and §7.2 with its Corrections. These routes
+//! act only on schema users, which neither v2 nor v1 returns. No release
+//! implements GetUser (501) nor a real search, so a connection works by id:
+//! the state changes, and what their answers confirm.
 
 use serde::Deserialize;
 
 use super::wire::{non_empty, timestamp};
-use super::zitadel::{error_from_response, unreadable};
+use super::zitadel::{error_from_api_since, unreadable};
 use crate::domain::{Details, Owner, OwnerKind, User, UserAction, UserKind};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 use crate::tr;
@@ -39,14 +41,9 @@ pub fn action_request(
     }
 }
 
-/// True when the server does not implement GetUser (every current release).
-pub fn get_is_unimplemented(response: &ApiResponse) -> bool {
-    response.status == 501
-}
-
 pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError> {
     if !response.is_success() {
-        return Err(error_from_response(response));
+        return Err(error(response));
     }
     let body: GetUserResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(errors.expected_user)))?;
@@ -56,31 +53,44 @@ pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError
     Ok(user.into_domain(user_id))
 }
 
-/// Ids v3alpha gives a refused transition (contracts §7.2). They come as
-/// NotFound, but the user was just read: it is the state that is wrong.
-fn refused_transition_id(action: UserAction) -> Option<&'static str> {
-    match action {
-        UserAction::Lock => Some("COMMAND-G4LOrnjY7q"),
-        UserAction::Unlock => Some("COMMAND-gpBv46Lh9m"),
-        UserAction::Deactivate => Some("COMMAND-Ob6lR5iFTe"),
-        UserAction::Reactivate => Some("COMMAND-rQjbBr4J3j"),
-        UserAction::Delete => None,
+/// The ZITADEL release that added the v3alpha user resources.
+pub const SINCE_VERSION: &str = "2.63";
+
+/// The ids of v3alpha's NotFound for each state change. ZITADEL throws the
+/// same one whether the id is no schema user, no user at all, or a user in a
+/// state that refuses the change (`internal/command/user_v3.go` at v4.13.1:
+/// `!writeModel.Exists() || writeModel.Locked` for lock, and so on).
+const NOT_FOUND_OR_NOT_ALLOWED_IDS: [&str; 5] = [
+    "COMMAND-G4LOrnjY7q", // lock
+    "COMMAND-gpBv46Lh9m", // unlock
+    "COMMAND-Ob6lR5iFTe", // deactivate
+    "COMMAND-rQjbBr4J3j", // activate
+    "COMMAND-syHyCsGmvM", // delete
+];
+
+/// Reads a failed v3alpha answer.
+pub fn error(response: &ApiResponse) -> ApiError {
+    match error_from_api_since(response, SINCE_VERSION) {
+        ApiError::NotFound(message)
+            if message
+                .id
+                .as_deref()
+                .is_some_and(|id| NOT_FOUND_OR_NOT_ALLOWED_IDS.contains(&id)) =>
+        {
+            ApiError::NotFoundOrNotAllowed(message)
+        }
+        // The only FailedPrecondition of these routes is the feature check
+        // (`internal/api/grpc/resources/user/v3alpha/user.go` at v4.13.1,
+        // `checkUserSchemaEnabled`: id "TODO", Errors.UserSchema.NotEnabled);
+        // state refusals come as NotFound above.
+        ApiError::Conflict(message) => ApiError::FeatureDisabled(message),
+        other => other,
     }
 }
 
-pub fn read_action(action: UserAction, response: &ApiResponse) -> Result<Details, ApiError> {
+pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
     if !response.is_success() {
-        return Err(match error_from_response(response) {
-            ApiError::NotFound(message)
-                if message
-                    .id
-                    .as_deref()
-                    .is_some_and(|id| Some(id) == refused_transition_id(action)) =>
-            {
-                ApiError::Conflict(message)
-            }
-            error => error,
-        });
+        return Err(error(response));
     }
     let body: ActionResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(errors.expected_change_details)))?;
@@ -260,7 +270,7 @@ mod tests {
         // contracts/ZITADEL.md §6
         let body = r#"{ "details": { "id": "69629012906488334", "changed": "2024-08-02T11:07:00Z",
                        "owner": { "type": "OWNER_TYPE_ORG", "id": "69629023906488334" } } }"#;
-        let details = read_action(UserAction::Lock, &ok(body)).unwrap();
+        let details = read_action(&ok(body)).unwrap();
         assert_eq!(
             details.owner,
             Some(Owner {
@@ -276,7 +286,7 @@ mod tests {
     fn parses_the_details_example_of_section_2_1_and_a_bare_owner_string() {
         let body = r#"{"details":{"id":"69629012906488334","created":"2024-08-01T10:00:00.123456Z",
             "changed":"2024-08-02T11:00:00Z","owner":{"type":"OWNER_TYPE_ORG","id":"69629023906488334"}}}"#;
-        let details = read_action(UserAction::Lock, &ok(body)).unwrap();
+        let details = read_action(&ok(body)).unwrap();
         assert_eq!(
             details.created.unwrap().as_str(),
             "2024-08-01T10:00:00.123456Z"
@@ -284,7 +294,7 @@ mod tests {
 
         // The published OpenAPI example shows the owner as a plain string.
         let body = r#"{"details":{"id":"1","changed":"2024-08-02T11:00:00Z","owner":"69629023906488334"}}"#;
-        let details = read_action(UserAction::Lock, &ok(body)).unwrap();
+        let details = read_action(&ok(body)).unwrap();
         assert_eq!(
             details.owner,
             Some(Owner {
@@ -300,14 +310,7 @@ mod tests {
             ("OWNER_TYPE_GALAXY", OwnerKind::Unspecified),
         ] {
             let body = format!(r#"{{"details":{{"owner":{{"type":"{wire}","id":"9"}}}}}}"#);
-            assert_eq!(
-                read_action(UserAction::Lock, &ok(&body))
-                    .unwrap()
-                    .owner
-                    .unwrap()
-                    .kind,
-                kind
-            );
+            assert_eq!(read_action(&ok(&body)).unwrap().owner.unwrap().kind, kind);
         }
     }
 
@@ -324,36 +327,45 @@ mod tests {
     }
 
     #[test]
-    fn refused_transitions_and_the_unimplemented_get_are_read() {
-        // §7.2: every refused transition is NotFound.
-        let body = r#"{"code":5,"message":"User could not be found (COMMAND-G4LOrnjY7q)","details":[{"id":"COMMAND-G4LOrnjY7q","message":"User could not be found"}]}"#;
-        let refused = ApiResponse {
-            status: 404,
-            ..ok(body)
-        };
-        let err = read_action(UserAction::Lock, &refused).unwrap_err();
-        assert!(
-            matches!(err, ApiError::Conflict(_)),
-            "a refused lock is about state, not existence: {err:?}"
-        );
-        assert_eq!(err.error_id(), Some("COMMAND-G4LOrnjY7q"));
-        // The same answer to another action, or to delete, means the user is gone.
+    fn a_not_found_with_a_v3_command_id_may_be_any_of_three_things() {
+        // internal/command/user_v3.go: one id per action for "no schema user",
+        // "no user" and "not in a state that allows it".
+        for id in NOT_FOUND_OR_NOT_ALLOWED_IDS {
+            let body = format!(
+                r#"{{"code":5,"message":"User could not be found ({id})","details":[{{"id":"{id}","message":"User could not be found"}}]}}"#
+            );
+            let err = read_action(&ApiResponse::json(404, &body)).unwrap_err();
+            assert!(matches!(err, ApiError::NotFoundOrNotAllowed(_)), "{err:?}");
+            assert_eq!(err.error_id(), Some(id));
+        }
+        // Another 404 with an id stays a plain NotFound.
+        let other = r#"{"code":5,"message":"x (QUERY-Dfbg2)","details":[{"id":"QUERY-Dfbg2","message":"x"}]}"#;
         assert!(matches!(
-            read_action(UserAction::Unlock, &refused),
+            read_action(&ApiResponse::json(404, other)),
             Err(ApiError::NotFound(_))
         ));
-        assert!(matches!(
-            read_action(UserAction::Delete, &refused),
-            Err(ApiError::NotFound(_))
-        ));
+    }
 
-        let unimplemented = ApiResponse {
-            status: 501,
-            ..ok(r#"{"code":12,"message":"method GetUser not implemented"}"#)
-        };
-        assert!(get_is_unimplemented(&unimplemented));
+    #[test]
+    fn feature_off_unimplemented_and_old_servers_are_told_apart() {
+        let feature_off = r#"{"code":9,"message":"Feature \"User Schema\" is not enabled (TODO)","details":[{"id":"TODO","message":"Feature \"User Schema\" is not enabled"}]}"#;
         assert!(matches!(
-            read_action(UserAction::Lock, &ok("{}")),
+            read_action(&ApiResponse::json(400, feature_off)),
+            Err(ApiError::FeatureDisabled(_))
+        ));
+        let unimplemented =
+            r#"{"code":12,"message":"method GetUser not implemented","details":[]}"#;
+        assert!(matches!(
+            read_user("1", &ApiResponse::json(501, unimplemented)),
+            Err(ApiError::NotImplemented(_))
+        ));
+        let no_route = r#"{"code":5,"message":"Not Found","details":[]}"#;
+        assert_eq!(
+            read_action(&ApiResponse::json(404, no_route)),
+            Err(ApiError::ServerTooOld { needs: "2.63" })
+        );
+        assert!(matches!(
+            read_action(&ok("{}")),
             Err(ApiError::UnreadableAnswer { .. })
         ));
         assert!(matches!(

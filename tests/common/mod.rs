@@ -303,3 +303,30 @@ pub async fn clear_faults() {
         .unwrap();
     assert!(response.ok(), "clearing faults: HTTP {}", response.status());
 }
+
+/// Changes the sandbox's runtime settings (`POST /debug/settings`), e.g.
+/// `{"userSchemaFeature": false}`; see SANDBOX-SPEC.md.
+pub async fn debug_settings(settings: serde_json::Value) {
+    let response = gloo_net::http::Request::post(&format!("{}/debug/settings", sandbox_url()))
+        .header("Content-Type", "application/json")
+        .body(settings.to_string())
+        .unwrap()
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.ok(),
+        "changing sandbox settings {settings}: HTTP {}",
+        response.status()
+    );
+}
+
+/// The sandbox's seeded v3alpha schema users (`sandbox/src/seed.rs`,
+/// `schema_user_ids`): no v2 or v1 call returns them.
+pub mod schema_users {
+    pub const SCARLETT_ACTIVE: &str = "326000000000000001";
+    pub const ROSE_INACTIVE: &str = "326000000000000002";
+    pub const RUBY_LOCKED: &str = "326000000000000003";
+    pub const AMBER_ACTIVE: &str = "326000000000000004";
+    pub const JADE_GLOBEX: &str = "326000000000000005";
+}
