@@ -120,3 +120,23 @@ async fn a_grant_of_another_organisation_reads_as_missing() {
     assert!(alert.contains("Not found"), "{alert}");
     assert!(page.query(".action-bar").is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_grant_the_admin_has_no_access_to_is_never_called_removed() {
+    // MICKEY_PORTAL, ACME's; the token reaches Globex only: 404 AUTHZ-cdgFk.
+    let page = mount(zitadel_v2(), GLOBEX_MANAGER, || {
+        view! { <GrantDetail user_id="226000000000000002" grant_id="70000000000000003"/> }
+            .into_any()
+    });
+    wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
+    let alert = page.alert().unwrap();
+    assert!(
+        alert.contains("No access any more") && alert.contains("AUTHZ-cdgFk"),
+        "{alert}"
+    );
+    assert!(
+        !page.text().contains("removed") && !alert.contains("Not found"),
+        "{}",
+        page.text()
+    );
+}

@@ -286,3 +286,53 @@ async fn the_users_grants_are_listed_with_links() {
         "/users/226000000000000001/grants/70000000000000001"
     );
 }
+
+#[wasm_bindgen_test]
+async fn losing_access_keeps_the_confirmed_state_and_never_says_deleted() {
+    let id = generated(1);
+    let target = id.clone();
+    let (page, session) = mount_as(zitadel_v2(), OWNER, move || {
+        view! { <UserDetail user_id=target/> }.into_any()
+    });
+    wait_until(&page, "the user", |p| p.badge() == "Active").await;
+    // Another admin took the roles in ACME away: this token reaches Globex only.
+    session.sign_in(GLOBEX_MANAGER, None);
+    page.action("Lock").click();
+    wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
+    page.confirm("Lock");
+    wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
+    let alert = page.alert().unwrap();
+    assert!(
+        alert.contains("No access any more") && alert.contains("AUTHZ-cdgFk"),
+        "{alert}"
+    );
+    sleep(300).await;
+    assert_eq!(page.badge(), "Active", "the last confirmed state stays");
+    assert!(!page.text().contains("deleted"), "{}", page.text());
+    assert_eq!(server_state(&id).await, "USER_STATE_ACTIVE");
+}
+
+#[wasm_bindgen_test]
+async fn a_user_the_admin_cannot_reach_is_not_called_missing() {
+    let page = open_user(&generated(1), GLOBEX_MANAGER);
+    wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
+    let alert = page.alert().unwrap();
+    assert!(
+        alert.contains("No access any more") && !alert.contains("Not found"),
+        "{alert}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_server_older_than_2_58_is_named_instead_of_user_not_found() {
+    debug_settings(serde_json::json!({ "zitadelVersion": "2.57.0" })).await;
+    let page = open_user(&generated(1), OWNER);
+    wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
+    debug_settings(serde_json::json!({ "zitadelVersion": "4.13.1" })).await;
+    let alert = page.alert().unwrap();
+    assert!(
+        alert.contains("Server version too old") && alert.contains("2.58"),
+        "{alert}"
+    );
+    assert!(!alert.contains("Not found"), "{alert}");
+}

@@ -17,6 +17,10 @@ pub enum ApiError {
     Unauthenticated(ServerMessage),
     PermissionDenied(ServerMessage),
     NotFound(ServerMessage),
+    /// The admin has no role that reaches the object any more (ZITADEL's
+    /// 404 `AUTHZ-cdgFk`, "membership not found"): access lost, which says
+    /// nothing about whether the object exists.
+    AccessLost(ServerMessage),
     /// ZITADEL v3alpha's one answer for "not a user of the v3alpha resources
     /// API", "no such user" and "not in a state that allows this": the same
     /// 404 id for all three (`internal/command/user_v3.go`), so the console
@@ -62,6 +66,7 @@ impl fmt::Display for ApiError {
             ApiError::Unauthenticated(_) => f.write_str(tr!(errors.unauthenticated_title)),
             ApiError::PermissionDenied(_) => f.write_str(tr!(errors.permission_denied_title)),
             ApiError::NotFound(_) => f.write_str(tr!(errors.not_found_title)),
+            ApiError::AccessLost(_) => f.write_str(tr!(errors.access_lost_title)),
             ApiError::NotFoundOrNotAllowed(_) => {
                 f.write_str(tr!(errors.not_found_or_not_allowed_title))
             }
@@ -118,6 +123,7 @@ impl ApiError {
             ApiError::Unauthenticated(m)
             | ApiError::PermissionDenied(m)
             | ApiError::NotFound(m)
+            | ApiError::AccessLost(m)
             | ApiError::NotFoundOrNotAllowed(m)
             | ApiError::FeatureDisabled(m)
             | ApiError::NotImplemented(m)
@@ -145,6 +151,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => tr!(errors.unauthenticated_advice).into(),
             ApiError::PermissionDenied(_) => tr!(errors.permission_denied_advice).into(),
             ApiError::NotFound(_) => tr!(errors.not_found_advice).into(),
+            ApiError::AccessLost(_) => tr!(errors.access_lost_advice).into(),
             ApiError::NotFoundOrNotAllowed(_) => tr!(errors.not_found_or_not_allowed_advice).into(),
             ApiError::FeatureDisabled(_) => tr!(errors.feature_disabled_advice).into(),
             ApiError::NotImplemented(_) => tr!(errors.not_implemented_advice).into(),

@@ -113,6 +113,9 @@ pub fn error_from_response(response: &ApiResponse) -> ApiError {
         }
         None => (plain_text_message(response), false),
     };
+    if response.status == 404 && message.id.as_deref() == Some(MEMBERSHIP_NOT_FOUND) {
+        return ApiError::AccessLost(message);
+    }
     ApiError::from_status(
         response.status,
         message,
@@ -120,6 +123,11 @@ pub fn error_from_response(response: &ApiResponse) -> ApiError {
         response.retry_after.as_deref(),
     )
 }
+
+/// ZITADEL's authorisation interceptor answers 404 with this id when the
+/// caller has no membership in the object's organisation nor on the
+/// instance (`internal/api/authz/permissions.go` at v4.13.1, "membership not found").
+const MEMBERSHIP_NOT_FOUND: &str = "AUTHZ-cdgFk";
 
 /// Reads a failed answer from an API that ZITADEL introduced in version
 /// `needs`: the gateway's own 404 for a route it does not know
@@ -287,6 +295,14 @@ mod tests {
             error_from_api_since(&no_route, "2.58"),
             ApiError::ServerTooOld { needs: "2.58" }
         );
+        let membership = response(
+            404,
+            r#"{"code":5,"message":"membership not found (AUTHZ-cdgFk)","details":[{"id":"AUTHZ-cdgFk","message":"membership not found"}]}"#,
+        );
+        assert!(matches!(
+            error_from_api_since(&membership, "2.58"),
+            ApiError::AccessLost(_)
+        ));
         for other in [
             r#"{"code":5,"message":"User could not be found (QUERY-Dfbg2)","details":[{"id":"QUERY-Dfbg2","message":"User could not be found"}]}"#,
             r#"{"code":5,"message":"proxy: Not Found"}"#,

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::wire::non_empty;
 use super::zitadel::{
-    change_body, error_from_response, read_change_details, unreadable, ListDetailsWire,
+    change_body, error_from_api_since, read_change_details, unreadable, ListDetailsWire,
     ObjectDetailsWire,
 };
 use crate::domain::{
@@ -12,6 +12,10 @@ use crate::domain::{
 };
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 use crate::tr;
+
+/// The ZITADEL release whose gateway routes the user service v2 under
+/// `/v2/users` (older servers answer the gateway's bare 404).
+pub const SINCE_VERSION: &str = "2.58";
 
 pub fn get_user_request(user_id: &str) -> ApiRequest {
     ApiRequest::get(format!("/v2/users/{}", path_segment(user_id)))
@@ -69,7 +73,7 @@ pub fn list_request(query: &UserQuery) -> ApiRequest {
 
 pub fn read_list(response: &ApiResponse) -> Result<UserPage, ApiError> {
     if !response.is_success() {
-        return Err(error_from_response(response));
+        return Err(error_from_api_since(response, SINCE_VERSION));
     }
     let body: ListResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(errors.expected_user_list)))?;
@@ -100,7 +104,7 @@ fn state_wire(state: &UserState) -> &'static str {
 /// Reads the answer to [`get_user_request`].
 pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError> {
     if !response.is_success() {
-        return Err(error_from_response(response));
+        return Err(error_from_api_since(response, SINCE_VERSION));
     }
     let body: GetUserResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(errors.expected_user)))?;
@@ -113,7 +117,7 @@ pub fn read_user(user_id: &str, response: &ApiResponse) -> Result<User, ApiError
 /// Reads the answer to [`action_request`]: the details of the event written.
 pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
     if !response.is_success() {
-        return Err(error_from_response(response));
+        return Err(error_from_api_since(response, SINCE_VERSION));
     }
     read_change_details(response)
 }

@@ -13,6 +13,8 @@ use web_sys::{HtmlButtonElement, HtmlElement};
 
 pub const OWNER: &str = "sandbox-owner-pat";
 pub const VIEWER: &str = "sandbox-viewer-pat";
+/// An org manager of Globex only: ACME's users answer 404 `AUTHZ-cdgFk`.
+pub const GLOBEX_MANAGER: &str = "sandbox-globex-manager-pat";
 pub const ACME: &str = "69629023906488334";
 pub const WEAVR_ADMIN: &str = "sandbox-weavr-admin-token";
 pub const WEAVR_CREATOR: &str = "sandbox-weavr-creator-token";
@@ -59,21 +61,38 @@ pub fn mount(
     token: &str,
     page: impl FnOnce() -> AnyView + Send + 'static,
 ) -> Mounted {
+    mount_as(connection, token, page).0
+}
+
+/// Mounts like [`mount`] and hands back the session, so a test can change
+/// the token under a shown page (another admin took a role away).
+pub fn mount_as(
+    connection: Connection,
+    token: &str,
+    page: impl FnOnce() -> AnyView + Send + 'static,
+) -> (Mounted, Session) {
     let document = document();
     let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     // Appended, never replacing the body: the runner reports through it.
     document.body().unwrap().append_child(&container).unwrap();
     let token = token.to_string();
+    let session = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let handed = session.clone();
     let handle = leptos::mount::mount_to(container.clone(), move || {
         let session = Session::in_memory(Some(token));
+        *handed.lock().unwrap() = Some(session);
         provide_context(session);
         provide_context(Api::new(&connection, session));
         view! { <Router>{page()}</Router> }.into_any()
     });
-    Mounted {
-        container,
-        _handle: handle,
-    }
+    let session = session.lock().unwrap().expect("mounted");
+    (
+        Mounted {
+            container,
+            _handle: handle,
+        },
+        session,
+    )
 }
 
 pub async fn sleep(ms: i32) {
