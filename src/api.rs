@@ -3,8 +3,10 @@
 
 use crate::auth::Session;
 use crate::config::Connection;
+use leptos::prelude::{StoredValue, UpdateValue, WithValue};
+
 use crate::domain::{
-    Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
+    ConfirmedWrites, Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
 };
 use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope, ServerMessage};
 use crate::providers::weavr::{self, LoginError, Product};
@@ -21,6 +23,8 @@ pub struct Api {
     session: Session,
     /// The page whose requests these are, when one asked (see [`Api::for_page`]).
     scope: Option<RequestScope>,
+    /// What writes on this connection confirmed, shared by every page.
+    confirmed: StoredValue<ConfirmedWrites>,
 }
 
 /// One administrator's intent to change a user, kept across retries of the
@@ -42,6 +46,7 @@ impl Api {
             organization_id: connection.organization_id.clone(),
             session,
             scope: None,
+            confirmed: StoredValue::new(ConfirmedWrites::default()),
         }
     }
 
@@ -57,6 +62,31 @@ impl Api {
 
     pub fn provider(&self) -> ProviderApi {
         self.provider
+    }
+
+    /// Remembers the state a write confirmed, for every page of the connection.
+    pub fn remember_confirmed_user(&self, user: &User) {
+        self.confirmed
+            .try_update_value(|c| c.record_user(user.clone()));
+    }
+
+    pub fn remember_confirmed_grant(&self, grant: &Grant) {
+        self.confirmed
+            .try_update_value(|c| c.record_grant(grant.clone()));
+    }
+
+    /// A read of a user, unless it is older than a write confirmed here.
+    pub fn user_as_confirmed(&self, fresh: User) -> User {
+        self.confirmed
+            .try_with_value(|c| c.user_over(fresh.clone()))
+            .unwrap_or(fresh)
+    }
+
+    /// A read of a grant, unless it is older than a write confirmed here.
+    pub fn grant_as_confirmed(&self, fresh: Grant) -> Grant {
+        self.confirmed
+            .try_with_value(|c| c.grant_over(fresh.clone()))
+            .unwrap_or(fresh)
     }
 
     pub fn connection_name(&self) -> &str {

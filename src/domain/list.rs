@@ -153,6 +153,43 @@ pub struct UserPage {
     pub total: u64,
 }
 
+/// Where a page of a list stands, from the rows that came back and the
+/// total the server counted. The total alone is not trusted: ZITADEL's v2
+/// ListUsers drops rows the caller may not read after LIMIT/OFFSET without
+/// lowering `totalResult` (contracts/ZITADEL.md Corrections 3), so pages
+/// can come back short and the total can overcount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageWindow {
+    /// 1-based position of the first row shown (0 when none).
+    pub first: u64,
+    /// Position of the last row shown.
+    pub last: u64,
+    /// The total to show: never less than `last`, and exactly `last` on the
+    /// last page.
+    pub total: u64,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
+impl PageWindow {
+    pub fn of(query: &UserQuery, rows: usize, counted: u64) -> PageWindow {
+        let offset = query.offset();
+        let rows = rows as u64;
+        let size = u64::from(query.page_size);
+        let last = offset + rows;
+        // More rows lie beyond this page when the server counted past it, or
+        // when it sent a full page and a total too low to be true (a lagging count).
+        let has_next = rows > 0 && (offset + size < counted || (rows == size && last > counted));
+        PageWindow {
+            first: if rows == 0 { 0 } else { offset + 1 },
+            last,
+            total: if has_next { counted.max(last) } else { last },
+            has_previous: query.page > 1,
+            has_next,
+        }
+    }
+}
+
 /// What became of one user in a bulk action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BulkOutcome {
@@ -298,5 +335,44 @@ mod tests {
             skipped[0].1,
             BulkOutcome::Skipped("The user is already inactive.".into())
         );
+    }
+
+    #[test]
+    fn page_windows_follow_the_rows_not_only_the_total() {
+        let page = |n: u32| UserQuery {
+            page: n,
+            page_size: 50,
+            ..UserQuery::default()
+        };
+        let w = PageWindow::of(&page(1), 50, 57);
+        assert_eq!(
+            (w.first, w.last, w.total, w.has_previous, w.has_next),
+            (1, 50, 57, false, true)
+        );
+        // The last page: the rows that came back, never "51–100 of 57".
+        let w = PageWindow::of(&page(2), 7, 57);
+        assert_eq!(
+            (w.first, w.last, w.total, w.has_previous, w.has_next),
+            (51, 57, 57, true, false)
+        );
+        // An overcounting server: page 2 comes back short (rows dropped after
+        // LIMIT), the total stays too high; the window says what is shown.
+        let w = PageWindow::of(&page(2), 5, 57);
+        assert_eq!((w.first, w.last, w.total, w.has_next), (51, 55, 55, false));
+        // A short page in the middle still pages on when more were counted.
+        let w = PageWindow::of(&page(1), 48, 120);
+        assert_eq!((w.first, w.last, w.total, w.has_next), (1, 48, 120, true));
+        // A full page whose total is too low (a lagging count) offers the next page.
+        let w = PageWindow::of(&page(1), 50, 30);
+        assert_eq!((w.last, w.total, w.has_next), (50, 50, true));
+        // Exactly full and counted so: nothing more.
+        let w = PageWindow::of(&page(2), 50, 100);
+        assert_eq!(
+            (w.first, w.last, w.total, w.has_next),
+            (51, 100, 100, false)
+        );
+        // A page past the end.
+        let w = PageWindow::of(&page(3), 0, 57);
+        assert_eq!((w.first, w.has_previous, w.has_next), (0, true, false));
     }
 }

@@ -3,6 +3,7 @@
 //! no UI.
 
 mod action;
+mod confirmed;
 mod details;
 mod grant;
 mod lifecycle;
@@ -12,12 +13,13 @@ mod timestamp;
 mod user;
 
 pub use action::{LifecycleAction, UserAction};
+pub use confirmed::ConfirmedWrites;
 pub use details::{reconcile, Details, Owner, OwnerKind, Versioned};
 pub use grant::{Grant, GrantAction, GrantState};
 pub use lifecycle::Lifecycle;
 pub use list::{
-    plan_bulk, BulkOutcome, BulkReport, SortField, UserPage, UserQuery, DEFAULT_PAGE_SIZE,
-    FILTER_STATES, PAGE_SIZES,
+    plan_bulk, BulkOutcome, BulkReport, PageWindow, SortField, UserPage, UserQuery,
+    DEFAULT_PAGE_SIZE, FILTER_STATES, PAGE_SIZES,
 };
 pub use state::UserState;
 pub use timestamp::{Timestamp, TimestampError};

@@ -149,6 +149,7 @@ fn read_grant(api: Api, page: GrantPage, after_write: Option<usize>) {
         }
         match result {
             Ok(fresh) => {
+                let fresh = api.grant_as_confirmed(fresh);
                 let mut stale = false;
                 page.shown.update(|shown| {
                     let (show, was_stale) = reconcile(shown.take(), fresh);
@@ -168,6 +169,7 @@ fn read_grant(api: Api, page: GrantPage, after_write: Option<usize>) {
                 page.shown.update(|grant| {
                     if let Some(grant) = grant.as_mut() {
                         grant.state = GrantState::Removed;
+                        api.remember_confirmed_grant(grant);
                     }
                 });
                 page.load_error.set(None);
@@ -196,6 +198,7 @@ fn act_on_grant(api: Api, page: GrantPage, action: GrantAction, reason: Option<S
                 page.shown.update(|grant| {
                     if let Some(grant) = grant.as_mut() {
                         *grant = grant.after(action, details);
+                        api.remember_confirmed_grant(grant);
                     }
                 });
                 if action != GrantAction::Remove {

@@ -182,6 +182,7 @@ fn read(api: Api, page: PageState, id: String, after_write: Option<usize>) {
         }
         match result {
             Ok(fresh) => {
+                let fresh = api.user_as_confirmed(fresh);
                 let mut stale = false;
                 page.shown.update(|shown| {
                     let (show, was_stale) = reconcile(shown.take(), fresh);
@@ -208,6 +209,7 @@ fn read(api: Api, page: PageState, id: String, after_write: Option<usize>) {
                 page.shown.update(|user| {
                     if let Some(user) = user.as_mut() {
                         user.state = UserState::Deleted;
+                        api.remember_confirmed_user(user);
                     }
                 });
                 page.load_error.set(None);
@@ -248,6 +250,7 @@ fn act(api: Api, page: PageState, action: UserAction, reason: Option<String>) {
                 page.shown.update(|user| {
                     if let Some(user) = user.as_mut() {
                         *user = user.after(action, details);
+                        api.remember_confirmed_user(user);
                         page.announcement.set(tr!(
                             user.action_confirmed,
                             name = &user.display_name,

@@ -19,7 +19,15 @@ pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         let api = api.clone();
         let id = user_id.get_untracked();
         spawn_local(async move {
-            let result = api.list_grants(&id).await;
+            // A list read older than a write confirmed on the grant's page
+            // does not overwrite it (the list projection lags).
+            let result = api.list_grants(&id).await.map(|(list, total)| {
+                let list = list
+                    .into_iter()
+                    .map(|grant| api.grant_as_confirmed(grant))
+                    .collect();
+                (list, total)
+            });
             if user_id.try_get_untracked().as_deref() == Some(id.as_str()) {
                 grants.set(Some(result));
             }

@@ -1,5 +1,5 @@
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use super::RequireSignIn;
 use crate::api::{new_intent, Api, Intent};
 use crate::components::{ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
-    plan_bulk, reconcile, BulkOutcome, BulkReport, LifecycleAction, SortField, User, UserAction,
+    plan_bulk, BulkOutcome, BulkReport, LifecycleAction, PageWindow, SortField, User, UserAction,
     UserPage, UserQuery, FILTER_STATES, PAGE_SIZES,
 };
 use crate::http::ApiError;
@@ -45,9 +45,6 @@ struct ListState {
     page: RwSignal<Option<Result<UserPage, ApiError>>>,
     loading: RwSignal<bool>,
     selected: RwSignal<HashSet<String>>,
-    /// Users whose change a bulk action confirmed; a list read older than
-    /// that change does not overwrite it.
-    confirmed: StoredValue<HashMap<String, User>>,
     /// Counts loads, so an answer to a superseded query is dropped.
     generation: StoredValue<u64>,
     bulk_busy: RwSignal<Option<UserAction>>,
@@ -75,7 +72,6 @@ fn ListedUsers() -> impl IntoView {
         page: RwSignal::new(None),
         loading: RwSignal::new(true),
         selected: RwSignal::new(HashSet::new()),
-        confirmed: StoredValue::new(HashMap::new()),
         generation: StoredValue::new(0),
         bulk_busy: RwSignal::new(None),
         bulk_report: RwSignal::new(None),
@@ -86,7 +82,6 @@ fn ListedUsers() -> impl IntoView {
         move || {
             let query = query.get();
             list.selected.set(HashSet::new());
-            list.confirmed.set_value(HashMap::new());
             load(api.clone(), list, query);
         }
     });
@@ -109,10 +104,13 @@ fn ListedUsers() -> impl IntoView {
                 None => view! { <p class="muted" aria-live="polite">{tr!(users.loading)}</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry return_to="/users".to_string()/> }.into_any(),
                 Some(Ok(page)) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
-                Some(Ok(page)) => view! {
-                    <UserTable list=list users=page.users/>
-                    <Pager query=query total=page.total/>
-                }.into_any(),
+                Some(Ok(page)) => {
+                    let rows = page.users.len();
+                    view! {
+                        <UserTable list=list users=page.users/>
+                        <Pager query=query rows=rows total=page.total/>
+                    }.into_any()
+                }
             }}
         </article>
     }
@@ -127,15 +125,15 @@ fn load(api: Api, list: ListState, query: UserQuery) {
         if list.generation.try_get_value() != Some(generation) {
             return; // a newer query was asked for meanwhile, or the page is gone
         }
-        let result = result.map(|mut page| {
-            list.confirmed.with_value(|confirmed| {
-                for user in &mut page.users {
-                    if let Some(known) = confirmed.get(&user.id) {
-                        *user = reconcile(Some(known.clone()), user.clone()).0;
-                    }
-                }
-            });
-            page
+        // A list read older than a write confirmed on any page does not
+        // overwrite it (the list projection lags).
+        let result = result.map(|page| UserPage {
+            users: page
+                .users
+                .into_iter()
+                .map(|user| api.user_as_confirmed(user))
+                .collect(),
+            ..page
         });
         list.page.set(Some(result));
         list.loading.set(false);
@@ -407,20 +405,28 @@ fn UserRow(
 }
 
 #[component]
-fn Pager(query: Memo<UserQuery>, total: u64) -> impl IntoView {
+fn Pager(query: Memo<UserQuery>, rows: usize, total: u64) -> impl IntoView {
+    let window = move || PageWindow::of(&query.get(), rows, total);
     let summary = move || {
-        let q = query.get();
-        let first = q.offset() + 1;
-        let last = (q.offset() + u64::from(q.page_size)).min(total);
-        tr!(users.page_summary, first, last, total)
+        let w = window();
+        tr!(
+            users.page_summary,
+            first = w.first,
+            last = w.last,
+            total = w.total
+        )
     };
-    let link = move |delta: i64| {
+    let link = move |delta: i32| {
+        let w = window();
         let q = query.get();
-        let page = i64::from(q.page) + delta;
-        let last_page = total.div_ceil(u64::from(q.page_size)).max(1) as i64;
-        (page >= 1 && page <= last_page).then(|| {
+        let allowed = if delta < 0 {
+            w.has_previous
+        } else {
+            w.has_next
+        };
+        allowed.then(|| {
             users_url(&UserQuery {
-                page: page as u32,
+                page: q.page.saturating_add_signed(delta).max(1),
                 ..q
             })
         })
@@ -567,8 +573,7 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
                 let outcome = match api.act(&user.id, &intent).await {
                     Ok(details) => {
                         let changed = user.after(action, details);
-                        list.confirmed
-                            .try_update_value(|c| c.insert(changed.id.clone(), changed.clone()));
+                        api.remember_confirmed_user(&changed);
                         replace_row(list, changed);
                         BulkOutcome::Done
                     }

@@ -13,6 +13,8 @@ use web_sys::{HtmlButtonElement, HtmlElement};
 
 pub const OWNER: &str = "sandbox-owner-pat";
 pub const VIEWER: &str = "sandbox-viewer-pat";
+/// An org manager of ACME only: Globex's users are not hers to read.
+pub const ACME_MANAGER: &str = "sandbox-acme-manager-pat";
 /// An org manager of Globex only: ACME's users answer 404 `AUTHZ-cdgFk`.
 pub const GLOBEX_MANAGER: &str = "sandbox-globex-manager-pat";
 pub const ACME: &str = "69629023906488334";
