@@ -230,6 +230,11 @@ impl HttpClient {
         let mut builder = RequestBuilder::new(&self.url(&request.path))
             .method(method)
             .header("Accept", "application/json")
+            // ZITADEL translates its messages into the console's language.
+            .header(
+                "Accept-Language",
+                &accept_language(crate::language::current_tag()),
+            )
             .abort_signal(Some(&controller.signal()));
         if let Some(token) = token {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
@@ -280,6 +285,16 @@ impl HttpClient {
             retry_after,
             body,
         })
+    }
+}
+
+/// The `Accept-Language` for the console's language: it first, English as
+/// the fallback every server has.
+pub fn accept_language(tag: &str) -> String {
+    if tag == "en" {
+        "en".to_string()
+    } else {
+        format!("{tag}, en;q=0.5")
     }
 }
 
@@ -345,6 +360,12 @@ mod tests {
         assert_eq!(utf8_lossy(b"\xEF\xBB\xBF{}".to_vec()), "{}");
         assert_eq!(utf8_lossy(b"a\xFFb".to_vec()), "a\u{FFFD}b");
         assert_eq!(utf8_lossy(Vec::new()), "");
+    }
+
+    #[test]
+    fn servers_are_asked_for_the_consoles_language() {
+        assert_eq!(accept_language("de"), "de, en;q=0.5");
+        assert_eq!(accept_language("en"), "en");
     }
 
     #[test]

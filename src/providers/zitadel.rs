@@ -101,7 +101,17 @@ pub struct ListDetailsWire {
 /// Reads a failed ZITADEL answer. The body may be a grpc-gateway status, a
 /// Connect error, plain text (a proxy's or the gateway's own), HTML, or empty.
 pub fn error_from_response(response: &ApiResponse) -> ApiError {
-    let parsed: Option<StatusBody> = serde_json::from_str(&response.body).ok();
+    let parsed: Option<StatusBody> = serde_json::from_str::<StatusBody>(&response.body)
+        .ok()
+        .filter(|body| body.code.is_some() || body.message.is_some());
+    // JSON that is not ZITADEL's error shape (cut short, or another
+    // service's) is quoted nowhere: the answer could not be read.
+    if parsed.is_none() && looks_like_json(&response.body) {
+        return ApiError::UnreadableAnswer {
+            status: response.status,
+            detail: tr!(errors.error_answer_unreadable, status = response.status),
+        };
+    }
     let (message, precondition) = match parsed {
         Some(body) => {
             let precondition = match &body.code {
@@ -116,12 +126,25 @@ pub fn error_from_response(response: &ApiResponse) -> ApiError {
     if response.status == 404 && message.id.as_deref() == Some(MEMBERSHIP_NOT_FOUND) {
         return ApiError::AccessLost(message);
     }
-    ApiError::from_status(
-        response.status,
-        message,
-        precondition,
-        response.retry_after.as_deref(),
-    )
+    // No `Retry-After`: ZITADEL does not expose it to another origin
+    // (`internal/api/http/middleware/cors_interceptor.go`), so the console
+    // never depends on it.
+    ApiError::from_status(response.status, message, precondition, None)
+}
+
+fn looks_like_json(body: &str) -> bool {
+    matches!(body.trim_start().chars().next(), Some('{' | '['))
+}
+
+/// A message key ZITADEL did not translate (`Errors.Token.Invalid`): the
+/// console says it in its own words instead.
+fn is_untranslated_key(text: &str) -> bool {
+    text.strip_prefix("Errors.").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+    })
 }
 
 /// ZITADEL's authorisation interceptor answers 404 with this id when the
@@ -159,12 +182,17 @@ pub fn is_unknown_route(response: &ApiResponse) -> bool {
 fn server_message(body: StatusBody) -> ServerMessage {
     let detail = body.details.into_iter().next().unwrap_or_default();
     let debug = detail.debug.unwrap_or_default();
-    let id = detail.id.or(debug.id).filter(|id| !id.is_empty());
+    let mut id = detail.id.or(debug.id).filter(|id| !id.is_empty());
+    // Errors without details (the auth interceptor's) carry the id only at
+    // the end of the message: `Errors.Token.Invalid (AUTH-7fs1e)`.
+    if id.is_none() {
+        id = body.message.as_deref().and_then(trailing_id);
+    }
     let text = detail
         .message
         .or(debug.message)
         .or_else(|| body.message.map(|m| strip_id_suffix(&m, id.as_deref())))
-        .filter(|t| !t.is_empty());
+        .filter(|t| !t.is_empty() && !is_untranslated_key(t));
     ServerMessage { text, id }
 }
 
@@ -180,6 +208,15 @@ fn strip_id_suffix(message: &str, id: Option<&str>) -> String {
             .to_string(),
         None => message.to_string(),
     }
+}
+
+/// The `(PREFIX-id)` ZITADEL appends to a message, if it has one.
+fn trailing_id(message: &str) -> Option<String> {
+    let inner = message.trim_end().strip_suffix(')')?;
+    let (_, id) = inner.rsplit_once('(')?;
+    let (prefix, rest) = id.split_once('-')?;
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric());
+    (word(prefix) && word(rest)).then(|| id.to_string())
 }
 
 /// A short plain-text body is worth showing (grpc-gateway's plain-text 403 for
@@ -315,11 +352,60 @@ mod tests {
     }
 
     #[test]
-    fn the_auth_interceptor_error_keeps_its_raw_key() {
+    fn an_untranslated_key_is_never_shown_but_its_id_is_kept() {
         let body = r#"{"code":16,"message":"Errors.Token.Invalid (AUTH-7fs1e)"}"#;
         let err = error_from_response(&response(401, body));
         assert!(matches!(err, ApiError::Unauthenticated(_)));
-        assert_eq!(err.server_text(), Some("Errors.Token.Invalid (AUTH-7fs1e)"));
+        assert_eq!(err.server_text(), None, "our own text is shown instead");
+        assert_eq!(err.error_id(), Some("AUTH-7fs1e"));
+        let detailed = r#"{"code":9,"message":"Errors.User.NotInactive (COMMAND-x)","details":[{"id":"COMMAND-x","message":"Errors.User.NotInactive"}]}"#;
+        assert_eq!(
+            error_from_response(&response(400, detailed)).server_text(),
+            None
+        );
+        // Translated texts that merely mention "Errors." stay.
+        assert!(!is_untranslated_key("Errors. Something went wrong"));
+        assert!(is_untranslated_key("Errors.UserSchema.NotEnabled"));
+        assert!(!is_untranslated_key("Errors."));
+        // Another auth header error keeps its message and takes its id from it.
+        let err = error_from_response(&response(
+            401,
+            r#"{"code":16,"message":"invalid auth header (AUTH-toLo1)"}"#,
+        ));
+        assert_eq!(err.server_text(), Some("invalid auth header"));
+        assert_eq!(err.error_id(), Some("AUTH-toLo1"));
+        assert_eq!(trailing_id("Not Found"), None);
+        assert_eq!(trailing_id("Fehler (siehe oben)"), None);
+    }
+
+    #[test]
+    fn answers_that_are_not_the_error_shape_are_unreadable_never_quoted() {
+        for body in ["{\"code\":", "[1,2]", "{\"foo\":1}"] {
+            for status in [400, 404, 500] {
+                let err = error_from_response(&response(status, body));
+                assert!(
+                    matches!(err, ApiError::UnreadableAnswer { status: s, .. } if s == status),
+                    "{status} {body}: {err:?}"
+                );
+                assert_eq!(err.server_text(), None);
+            }
+        }
+    }
+
+    #[test]
+    fn the_rate_limit_advice_does_not_depend_on_retry_after() {
+        let limited = ApiResponse {
+            retry_after: Some("30".into()),
+            ..response(429, r#"{"code":8,"message":"quota exceeded (QUOTA-1)"}"#)
+        };
+        let err = error_from_response(&limited);
+        assert_eq!(
+            err,
+            ApiError::RateLimited {
+                retry_after_seconds: None
+            }
+        );
+        assert_eq!(err.advice(), "Wait a moment, then try again.");
     }
 
     #[test]
@@ -351,7 +437,7 @@ mod tests {
         ));
         assert!(matches!(
             error_from_response(&response(500, "{\"code\":")),
-            ApiError::ServerError { status: 500, .. }
+            ApiError::UnreadableAnswer { status: 500, .. }
         ));
     }
 
