@@ -3,7 +3,9 @@
 
 use crate::auth::Session;
 use crate::config::Connection;
-use leptos::prelude::{StoredValue, UpdateValue, WithValue};
+use std::collections::HashMap;
+
+use leptos::prelude::{RwSignal, StoredValue, Update, UpdateValue, With, WithValue};
 
 use crate::domain::{
     ConfirmedWrites, Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
@@ -25,6 +27,8 @@ pub struct Api {
     scope: Option<RequestScope>,
     /// What writes on this connection confirmed, shared by every page.
     confirmed: StoredValue<ConfirmedWrites>,
+    /// Organisation names by id, as the organisation list gave them.
+    organization_names: RwSignal<HashMap<String, String>>,
 }
 
 /// One administrator's intent to change a user, kept across retries of the
@@ -47,6 +51,7 @@ impl Api {
             session,
             scope: None,
             confirmed: StoredValue::new(ConfirmedWrites::default()),
+            organization_names: RwSignal::new(HashMap::new()),
         }
     }
 
@@ -118,10 +123,38 @@ impl Api {
         Ok(response)
     }
 
-    /// The organisations the admin may switch between (ZITADEL).
+    /// The organisations the admin may switch between (ZITADEL): those of
+    /// their memberships, and every one for an admin on the instance. Their
+    /// names are kept to name owners on every page.
     pub async fn list_organizations(&self) -> Result<Vec<Organization>, ApiError> {
-        let response = self.send(&zitadel_orgs::list_request()).await?;
-        zitadel_orgs::read_list(&response)
+        let response = self.send(&zitadel_orgs::memberships_request()).await?;
+        let memberships = zitadel_orgs::read_memberships(&response)?;
+        let mut lists = vec![memberships.organizations];
+        if memberships.instance {
+            let response = self.send(&zitadel_orgs::organizations_request()).await?;
+            match zitadel_orgs::read_list(&response) {
+                Ok(all) => lists.push(all),
+                // A role on the instance without the right to list every
+                // organisation: the memberships still name some.
+                Err(error) if lists[0].is_empty() => return Err(error),
+                Err(_) => {}
+            }
+        }
+        let organizations = zitadel_orgs::merged(lists);
+        self.organization_names.try_update(|names| {
+            for org in &organizations {
+                names.insert(org.id.clone(), org.name.clone());
+            }
+        });
+        Ok(organizations)
+    }
+
+    /// The name of organisation `id`, once a list of organisations has
+    /// named it (tracked).
+    pub fn organization_name(&self, id: &str) -> Option<String> {
+        self.organization_names
+            .try_with(|names| names.get(id).cloned())
+            .flatten()
     }
 
     /// Signs in to Weavr with email and password through the deployment's

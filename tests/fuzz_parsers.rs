@@ -7,7 +7,9 @@
 use lifecycle_console::config::AppConfig;
 use lifecycle_console::domain::{GrantAction, Timestamp, UserQuery};
 use lifecycle_console::http::ApiResponse;
-use lifecycle_console::providers::{weavr, zitadel, zitadel_grants, zitadel_v2, zitadel_v3alpha};
+use lifecycle_console::providers::{
+    weavr, zitadel, zitadel_grants, zitadel_orgs, zitadel_v2, zitadel_v3alpha,
+};
 use proptest::prelude::*;
 
 /// Contract examples (contracts/ZITADEL.md, contracts/WEAVR.md) to mutate.
@@ -44,6 +46,8 @@ fn parse_everything(status: u16, body: &str) {
     let _ = zitadel_v2::read_action(&response);
     let _ = zitadel_v3alpha::read_user("1", &response);
     let _ = zitadel_v3alpha::read_action(&response);
+    let _ = zitadel_orgs::read_memberships(&response);
+    let _ = zitadel_orgs::read_list(&response);
     let _ = zitadel_grants::read_list(&response);
     let _ = zitadel_grants::read_grant(&response);
     for action in GrantAction::ALL {

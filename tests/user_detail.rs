@@ -336,3 +336,23 @@ async fn a_server_older_than_2_58_is_named_instead_of_user_not_found() {
     );
     assert!(!alert.contains("Not found"), "{alert}");
 }
+
+#[wasm_bindgen_test]
+async fn the_owner_is_named_once_the_organisations_are_known() {
+    for token in [OWNER, ACME_MANAGER] {
+        let page = mount(zitadel_v2(), token, || {
+            // What the organisation menu does on every page.
+            let api = expect_context::<lifecycle_console::api::Api>();
+            leptos::task::spawn_local(async move {
+                api.list_organizations().await.expect("the organisations");
+            });
+            view! { <UserDetail user_id="226000000000000002"/> }.into_any()
+        });
+        wait_until(&page, "the owner's name", |p| p.details().contains("ACME")).await;
+        let details = page.details();
+        assert!(
+            details.contains(&format!("Organization ACME {ACME}")),
+            "the id stays visible: {details}"
+        );
+    }
+}

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use super::TimestampView;
-use crate::domain::Details;
+use crate::api::Api;
+use crate::domain::{Details, Owner, OwnerKind};
 use crate::tr;
 
 /// What the server returned about the user's history, and only that.
@@ -19,7 +20,7 @@ pub fn DetailsPanel(#[prop(into)] details: Signal<Details>) -> impl IntoView {
                     <dl>
                         {details.owner.map(|owner| view! {
                             <dt>{tr!(user.details_owner)}</dt>
-                            <dd>{owner.kind.label()} " " <code>{owner.id}</code></dd>
+                            <dd>{owner_label(&owner)} " " <code>{owner.id}</code></dd>
                         })}
                         {details.created.map(|t| view! { <dt>{tr!(user.details_created)}</dt><dd><TimestampView timestamp=t/></dd> })}
                         {details.changed.map(|t| view! { <dt>{tr!(user.details_changed)}</dt><dd><TimestampView timestamp=t/></dd> })}
@@ -29,5 +30,17 @@ pub fn DetailsPanel(#[prop(into)] details: Signal<Details>) -> impl IntoView {
                 .into_any()
             }}
         </section>
+    }
+}
+
+/// The owner's type, and the organisation's name where the console knows it
+/// (the id is shown beside it either way).
+pub fn owner_label(owner: &Owner) -> String {
+    let name = (owner.kind == OwnerKind::Organization)
+        .then(|| use_context::<Api>().and_then(|api| api.organization_name(&owner.id)))
+        .flatten();
+    match name {
+        Some(name) => format!("{} {name}", owner.kind.label()),
+        None => owner.kind.label().to_string(),
     }
 }

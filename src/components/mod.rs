@@ -1,4 +1,5 @@
-//! Reusable views. Each takes domain values and callbacks; none calls the API.
+//! Reusable views. Each takes domain values and callbacks; none calls the API
+//! (the owner label only reads names a list already brought).
 
 mod action_bar;
 mod confirm_dialog;
@@ -9,7 +10,7 @@ mod timestamp;
 
 pub use action_bar::ActionBar;
 pub use confirm_dialog::ConfirmDialog;
-pub use details_panel::DetailsPanel;
+pub use details_panel::{owner_label, DetailsPanel};
 pub use error_alert::ErrorAlert;
 pub use state_badge::StateBadge;
 pub use timestamp::{prepare_formatters, relative_parts, TimestampView};

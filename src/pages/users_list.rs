@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use super::user_detail::REREAD_DELAYS;
 use super::RequireSignIn;
 use crate::api::{new_intent, Api, Intent};
-use crate::components::{ActionBar, ErrorAlert, StateBadge, TimestampView};
+use crate::components::{owner_label, ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
     plan_bulk, BulkOutcome, BulkReport, LifecycleAction, PageWindow, SortField, User, UserAction,
     UserPage, UserQuery, FILTER_STATES, PAGE_SIZES,
@@ -390,7 +390,7 @@ fn UserRow(
         .details
         .owner
         .as_ref()
-        .map(|o| format!("{} {}", o.kind.label(), o.id))
+        .map(|o| format!("{} {}", untrack(|| owner_label(o)), o.id))
         .unwrap_or_default();
     view! {
         <tr data-user-id=user.id.clone()>
