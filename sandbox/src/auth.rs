@@ -17,6 +17,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub const PERMISSION_USER_READ: &str = "user.read";
 pub const PERMISSION_USER_WRITE: &str = "user.write";
 pub const PERMISSION_USER_DELETE: &str = "user.delete";
+/// Held by the self-management roles only (none seeded).
+pub const PERMISSION_USER_SELF_DELETE: &str = "user.self.delete";
 pub const PERMISSION_USER_GRANT_READ: &str = "user.grant.read";
 pub const PERMISSION_USER_GRANT_WRITE: &str = "user.grant.write";
 pub const PERMISSION_USER_GRANT_DELETE: &str = "user.grant.delete";

@@ -1,5 +1,5 @@
-//! CORS per API: ZITADEL's paths get exactly ZITADEL's policy, the Weavr and sandbox
-//! paths their own. Applied outermost, so that even fault answers can be read
+//! CORS per API: ZITADEL's paths (and the app's files) get exactly ZITADEL's policy,
+//! the Weavr and `/debug/` paths their own. Applied outermost, so that even fault answers can be read
 //! cross-origin and preflights are never faulted.
 
 use crate::{faults, weavr};
@@ -88,7 +88,8 @@ pub fn weavr() -> CorsLayer {
     )
 }
 
-/// The sandbox's own `/debug/…` endpoints and the app's files.
+/// The sandbox's own `/debug/…` endpoints. (The app's files get ZITADEL's policy,
+/// which serves a page fetching them as well.)
 pub fn sandbox() -> CorsLayer {
     let mut allowed = ZITADEL_ALLOWED_HEADERS.to_vec();
     allowed.push(faults::FAULT_HEADER);
@@ -100,7 +101,7 @@ pub async fn apply(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let layer = if weavr::is_weavr_path(path) {
         weavr()
-    } else if path.starts_with("/debug/") || !crate::router::is_api_path(path) {
+    } else if path.starts_with("/debug/") {
         sandbox()
     } else {
         zitadel()

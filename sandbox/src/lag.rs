@@ -35,13 +35,17 @@ pub fn as_of_lag<T>(
     read: impl FnOnce(&Connection, ViewPosition) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let now = Timestamp::now();
-    let cutoff = now.plus(-chrono::Duration::milliseconds(lag.as_millis() as i64));
-    let recent = aggregates_changed_after(conn, cutoff)?;
-    if lag.is_zero() || recent.is_empty() {
+    if lag.is_zero() {
         let position = ViewPosition {
             processed_sequence: events::last_event_id(conn)? as u64,
             timestamp: now,
         };
+        return read(conn, position);
+    }
+    let cutoff = now.plus(-chrono::Duration::milliseconds(lag.as_millis() as i64));
+    let position = position_at(conn, cutoff)?;
+    let recent = aggregates_changed_after(conn, cutoff)?;
+    if recent.is_empty() {
         return read(conn, position);
     }
     let tx = conn.transaction()?;
@@ -62,8 +66,7 @@ pub fn as_of_lag<T>(
     }
     // Cached statements were compiled against `main`; new ones must see `temp`.
     tx.flush_prepared_statement_cache();
-    let rebuilt = rebuild_as_of(&tx, &recent, cutoff);
-    let result = rebuilt.and_then(|position| read(&tx, position));
+    let result = rebuild_as_of(&tx, &recent, cutoff).and_then(|()| read(&tx, position));
     tx.flush_prepared_statement_cache();
     // Dropping the transaction rolls it back: the TEMP tables go with it.
     drop(tx);
@@ -91,7 +94,7 @@ fn rebuild_as_of(
     conn: &Connection,
     recent: &[(String, String)],
     cutoff: Timestamp,
-) -> Result<ViewPosition, ApiError> {
+) -> Result<(), ApiError> {
     for (aggregate_type, aggregate_id) in recent {
         let table = if aggregate_type == AGGREGATE_USER {
             "users"
@@ -108,6 +111,11 @@ fn rebuild_as_of(
             }
         }
     }
+    Ok(())
+}
+
+/// How far a projection lagging to `cutoff` has got: its last event and the cutoff.
+fn position_at(conn: &Connection, cutoff: Timestamp) -> Result<ViewPosition, ApiError> {
     let processed: i64 = conn.query_row(
         "SELECT COALESCE(MAX(id), 0) FROM events WHERE created_at <= ?1",
         params![cutoff.to_storage()],

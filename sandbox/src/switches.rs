@@ -26,6 +26,9 @@ pub const V2_ORGANIZATIONS_SINCE: ZitadelVersion = ZitadelVersion(2, 59, 0);
 /// (`proto/zitadel/resources/user/v3alpha/user_service.proto`; v2.61 and v2.62 had
 /// only create and delete, which the sandbox does not imitate).
 pub const V3ALPHA_USERS_SINCE: ZitadelVersion = ZitadelVersion(2, 63, 0);
+/// From this release users need `user.write` to change their own state
+/// (`internal/command/user_v2.go`, `allowSelfManagement: false`).
+pub const NO_SELF_MANAGED_STATE_SINCE: ZitadelVersion = ZitadelVersion(4, 3, 0);
 /// How long list reads lag behind writes by default.
 pub const DEFAULT_LIST_LAG: Duration = Duration::from_millis(1000);
 
@@ -138,6 +141,12 @@ impl Switches {
             }
         }
         Ok(next)
+    }
+
+    /// Whether a user may lock, unlock, deactivate, reactivate and delete themselves
+    /// without the permission, as before v4.3.0.
+    pub fn users_change_their_own_state(&self) -> bool {
+        self.zitadel_version < NO_SELF_MANAGED_STATE_SINCE
     }
 
     /// Whether the imitated release serves `path` at all. Older releases answer what

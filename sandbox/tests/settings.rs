@@ -85,7 +85,8 @@ fn state_in_list(list: &TestResponse) -> Value {
 #[tokio::test]
 async fn user_lists_lag_while_single_reads_are_current() {
     let sandbox = TestSandbox::new();
-    set(&sandbox, r#"{"listLagMs": 400}"#).await;
+    // A long lag, so that a slow machine cannot let the list catch up meanwhile.
+    set(&sandbox, r#"{"listLagMs": 60000}"#).await;
     let one_user = format!(
         r#"{{"queries":[{{"inUserIdsQuery":{{"userIds":["{}"]}}}}]}}"#,
         ids::MINNIE
@@ -124,7 +125,9 @@ async fn user_lists_lag_while_single_reads_are_current() {
         .as_array()
         .is_some_and(|users| users.iter().any(|u| u["userId"] == ids::MINNIE));
     assert!(!shows_minnie, "{}", inactive.text);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Once the lag has passed, the list shows the write.
+    set(&sandbox, r#"{"listLagMs": 300}"#).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
     let caught_up = sandbox.list_users(&one_user, OWNER_TOKEN).await;
     assert_eq!(state_in_list(&caught_up), "USER_STATE_INACTIVE");
     // Writes never lag: the user is inactive for the commands at once.

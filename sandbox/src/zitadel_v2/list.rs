@@ -91,10 +91,6 @@ const SORTING_COLUMNS: [(&str, &str); 10] = [
 struct SortingColumn(usize);
 
 impl SortingColumn {
-    fn wire_name(self) -> Option<&'static str> {
-        (self.0 != 0).then(|| SORTING_COLUMNS[self.0].0)
-    }
-
     fn sql(self) -> &'static str {
         SORTING_COLUMNS[self.0].1
     }
@@ -172,7 +168,6 @@ impl UserSearch {
         }
         Ok(ListUsersResponse {
             details: ListDetails::new(total as u64, view.processed_sequence, view.timestamp),
-            sorting_column: self.sorting.wire_name(),
             result: users.iter().map(UserJson::from).collect(),
         })
     }

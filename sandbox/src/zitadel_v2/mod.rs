@@ -94,52 +94,52 @@ async fn list_users(
 }
 
 async fn deactivate_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Deactivate).await
+    change_state(state, caller, user_id, &body, Action::Deactivate).await
 }
 
 async fn reactivate_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Reactivate).await
+    change_state(state, caller, user_id, &body, Action::Reactivate).await
 }
 
 async fn lock_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Lock).await
+    change_state(state, caller, user_id, &body, Action::Lock).await
 }
 
 async fn unlock_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Unlock).await
+    change_state(state, caller, user_id, &body, Action::Unlock).await
 }
 
 /// `DELETE /v2/users/{userId}` takes no body; like the gateway, ignore any.
 async fn delete_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, b"", Action::Delete).await
+    change_state(state, caller, user_id, b"", Action::Delete).await
 }
 
 async fn change_state(
-    State(store): State<Store>,
+    State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     UserId(user_id): UserId,
     body: &[u8],
@@ -147,9 +147,17 @@ async fn change_state(
 ) -> Result<Response, ApiError> {
     // The request message has no fields besides the id: any object will do.
     let reason = reason_of(&parse_body(body)?);
-    let event = store
+    let self_managed = state.switches.get().users_change_their_own_state();
+    let event = state
+        .store
         .call(move |conn| {
-            lifecycle::change_user_state(conn, &caller, &user_id, action, reason.as_deref())
+            let request = lifecycle::Request {
+                user_id: &user_id,
+                action,
+                reason: reason.as_deref(),
+                self_managed,
+            };
+            lifecycle::change_user_state(conn, &caller, request)
         })
         .await?;
     let response = ChangeResponse {
