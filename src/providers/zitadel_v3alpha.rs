@@ -59,7 +59,8 @@ pub const SINCE_VERSION: &str = "2.63";
 /// The ids of v3alpha's NotFound for each state change. ZITADEL throws the
 /// same one whether the id is no schema user, no user at all, or a user in a
 /// state that refuses the change (`internal/command/user_v3.go` at v4.13.1:
-/// `!writeModel.Exists() || writeModel.Locked` for lock, and so on).
+/// `!writeModel.Exists() || writeModel.Locked` for lock, and so on; delete's
+/// in `user_v3_model.go`, `NewDelete`).
 const NOT_FOUND_OR_NOT_ALLOWED_IDS: [&str; 5] = [
     "COMMAND-G4LOrnjY7q", // lock
     "COMMAND-gpBv46Lh9m", // unlock
