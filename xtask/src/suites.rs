@@ -290,7 +290,7 @@ fn proto(ctx: &Ctx, detail: &mut String) -> Result {
         // TAP ends with `# pass N`, `# fail N`, ... whatever the terminal.
         .args(["--test", "--test-reporter=tap", "proto/"])
         .env("SANDBOX_URL", sandbox.base_url())
-        .cwd(&ctx.root.join("e2e"))
+        .cwd(ctx.root.join("e2e"))
         .what("node --test (e2e/proto)")
         .run_tee();
     let counts = parse_node_tap(&lines);
