@@ -20,6 +20,7 @@ import {
   expectError,
   expectOk,
   generatedUserId,
+  strict,
 } from "./zitadel.mjs";
 
 const MINNIE = "226000000000000001"; // active, ACME
@@ -37,13 +38,26 @@ function listBody({ offset = 0, limit = 25, queries = [], sortingColumn = "USER_
   return body;
 }
 
-test("the strict parse refuses a field ZITADEL's message does not have", async () => {
+test("the strict parse refuses a field ZITADEL's message does not have, or a form protojson does not write", async () => {
   const answer = await call("GET", `/v2/users/${MINNIE}`);
   expectOk(answer, GetUserByIDResponseSchema);
-  const drifted = { ...answer.json, user: { ...answer.json.user, lifecycle: "ACTIVE" } };
-  assert.throws(() => fromJson(GetUserByIDResponseSchema, drifted), /key "lifecycle" is unknown/);
-  const wrongType = { ...answer.json, user: { ...answer.json.user, state: 1.5 } };
-  assert.throws(() => fromJson(GetUserByIDResponseSchema, wrongType));
+  const { user } = answer.json;
+  const drifts = {
+    "an unknown field": { ...user, lifecycle: "ACTIVE" },
+    "a wrong type": { ...user, state: 1.5 },
+    "an unknown enum name": { ...user, state: "USER_STATE_SUSPENDED" },
+    "a proto field name": { ...Object.fromEntries(Object.entries(user).filter(([k]) => k !== "userId")), user_id: user.userId },
+    "an enum as a number": { ...user, state: 1 },
+    "an int64 as a number": { ...user, details: { ...user.details, sequence: Number(user.details.sequence) } },
+    "a default value written out": { ...user, username: user.username, preferredLoginName: "" },
+  };
+  for (const [drift, drifted] of Object.entries(drifts)) {
+    assert.throws(
+      () => strict(GetUserByIDResponseSchema, { ...answer, json: { ...answer.json, user: drifted } }),
+      assert.AssertionError,
+      `${drift} is refused`,
+    );
+  }
 });
 
 test("GetUserByID: human users in each state, a machine user, another org's user", async () => {
@@ -85,6 +99,15 @@ test("ListUsers: every page of the whole list", async () => {
   }
   assert.ok(seen.size > 50, `more than two pages of users (${seen.size})`);
   assert.ok(total >= BigInt(seen.size), "totalResult counts every user");
+  // Every seeded shape (each state, human and machine, with and without phone,
+  // nickname, language...) read singly too.
+  for (const id of seen) {
+    assert.equal(expectOk(await call("GET", `/v2/users/${id}`), GetUserByIDResponseSchema).user.userId, id);
+  }
+});
+
+test("a body that is not JSON: 400 Status", async () => {
+  expectError(await call("POST", "/v2/users", { rawBody: "{not json" }), 400, 3);
 });
 
 test("ListUsers with the console's queries and each sorting column", async () => {

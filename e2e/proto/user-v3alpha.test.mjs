@@ -54,11 +54,19 @@ function expectChanged(answer, schema, id) {
 }
 
 test("GetUser: 501 Unimplemented as in every ZITADEL release, or the user", async () => {
-  const answer = await call("GET", `${USERS}/${specSandbox ? SCARLETT : MINNIE}`);
-  if (specSandbox) {
-    expectError(answer, 501, 12);
-  } else {
-    expectOk(answer, GetUserResponseSchema);
+  // Every user the search lists, in each state and of both schemas.
+  const search = expectOk(
+    await call("POST", `${USERS}/_search?query.limit=1000`, { body: [] }),
+    SearchUsersResponseSchema,
+  );
+  const ids = [SCARLETT, MINNIE, ...search.result.map((user) => user.details.id)];
+  for (const id of ids) {
+    const answer = await call("GET", `${USERS}/${id}`);
+    if (specSandbox) {
+      expectError(answer, 501, 12);
+    } else if (id !== SCARLETT) {
+      assert.equal(expectOk(answer, GetUserResponseSchema).user.details.id, id);
+    }
   }
 });
 

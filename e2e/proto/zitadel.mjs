@@ -5,7 +5,7 @@
 // drift of the sandbox's answers from ZITADEL's fails a test.
 
 import assert from "node:assert/strict";
-import { create, createFileRegistry, createRegistry, fromJson } from "@bufbuild/protobuf";
+import { create, createFileRegistry, createRegistry, fromJson, toJson } from "@bufbuild/protobuf";
 import {
   FieldDescriptorProto_Label,
   FieldDescriptorProto_Type,
@@ -74,15 +74,15 @@ const detailTypes = createRegistry(ErrorDetailSchema);
 const ERROR_DETAIL_TYPE = "type.googleapis.com/zitadel.v1.ErrorDetail";
 
 /**
- * One HTTP call. `body` is sent as JSON; the answer's body is parsed as JSON (an
+ * One HTTP call. `body` is sent as JSON (`rawBody` as it is); the answer's body is parsed as JSON (an
  * answer that is not JSON fails the test: every ZITADEL REST answer is).
  */
-export async function call(method, path, { token = OWNER_TOKEN, body, headers = {} } = {}) {
+export async function call(method, path, { token = OWNER_TOKEN, body, rawBody, headers = {} } = {}) {
   const init = { method, headers: { accept: "application/json", ...headers } };
   if (token) init.headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) {
+  if (body !== undefined || rawBody !== undefined) {
     init.headers["content-type"] = "application/json";
-    init.body = JSON.stringify(body);
+    init.body = rawBody ?? JSON.stringify(body);
   }
   const response = await fetch(`${BASE_URL}${path}`, init);
   const text = await response.text();
@@ -95,16 +95,27 @@ export async function call(method, path, { token = OWNER_TOKEN, body, headers = 
   return { method, path, status: response.status, json };
 }
 
-/** `fromJson` without `ignoreUnknownFields`; the error names the call and the body. */
+/**
+ * `fromJson` without `ignoreUnknownFields`; the error names the call and the body.
+ * Then the message is written back with `toJson` and must give the body again:
+ * ZITADEL's gateway writes protojson's canonical form (lowerCamelCase names, 64-bit
+ * integers as strings, enum names, defaults left out), which `fromJson` alone would
+ * not insist on (it also takes proto names, numbers for enums and int64s).
+ */
 export function strict(schema, answer, options = {}) {
+  const where = `${answer.method} ${answer.path} (${answer.status})`;
+  let message;
   try {
-    return fromJson(schema, answer.json, options);
+    message = fromJson(schema, answer.json, options);
   } catch (error) {
-    assert.fail(
-      `${answer.method} ${answer.path} (${answer.status}): not a ${schema.typeName}: ` +
-        `${error.message}\nbody: ${JSON.stringify(answer.json)}`,
-    );
+    assert.fail(`${where}: not a ${schema.typeName}: ${error.message}\nbody: ${JSON.stringify(answer.json)}`);
   }
+  assert.deepEqual(
+    answer.json,
+    toJson(schema, message, options),
+    `${where}: not the canonical JSON of ${schema.typeName} that ZITADEL's gateway writes`,
+  );
+  return message;
 }
 
 /** A 200 whose body is the response message `schema`. */

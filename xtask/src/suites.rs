@@ -287,8 +287,15 @@ fn proto(ctx: &Ctx, detail: &mut String) -> Result {
     sandbox.wait_healthy(SANDBOX_STARTUP)?;
     let (lines, result) = ctx
         .cmd("node")
-        // TAP ends with `# pass N`, `# fail N`, ... whatever the terminal.
-        .args(["--test", "--test-reporter=tap", "proto/"])
+        // TAP ends with `# pass N`, `# fail N`, ... whatever the terminal. One file at
+        // a time: the files share the sandbox, and one's deletes must not race
+        // another's list-then-read.
+        .args([
+            "--test",
+            "--test-reporter=tap",
+            "--test-concurrency=1",
+            "proto/",
+        ])
         .env("SANDBOX_URL", sandbox.base_url())
         .cwd(ctx.root.join("e2e"))
         .what("node --test (e2e/proto)")
