@@ -4,11 +4,17 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { fromJson } from "@bufbuild/protobuf";
 import {
+  ListMyMembershipsRequestSchema,
   ListMyMembershipsResponseSchema,
+  ListMyProjectOrgsRequestSchema,
   ListMyProjectOrgsResponseSchema,
 } from "@zitadel/proto/zitadel/auth_pb";
-import { ListOrganizationsResponseSchema } from "@zitadel/proto/zitadel/org/v2/org_service_pb";
+import {
+  ListOrganizationsRequestSchema,
+  ListOrganizationsResponseSchema,
+} from "@zitadel/proto/zitadel/org/v2/org_service_pb";
 import {
   ACME_MANAGER_TOKEN,
   ACME_ORG_ID,
@@ -20,7 +26,12 @@ import {
   isRouteNotFound,
 } from "./zitadel.mjs";
 
+/** The body the console sends to all three (zitadel_orgs.rs `list_body`). */
 const paging = { query: { offset: "0", limit: 200, asc: true } };
+// The gateway discards unknown request fields: each request must know every key.
+for (const schema of [ListMyProjectOrgsRequestSchema, ListMyMembershipsRequestSchema, ListOrganizationsRequestSchema]) {
+  fromJson(schema, paging);
+}
 
 /**
  * Skips the test when the sandbox has no route for this path yet (the gateway's
