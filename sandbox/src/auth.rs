@@ -4,6 +4,7 @@
 use crate::clock::Timestamp;
 use crate::db::Store;
 use crate::errors::{ApiError, GrpcCode};
+use crate::i18n::CallerLanguage;
 use crate::model::UserState;
 use crate::oidc::{self, store::IssuedToken};
 use crate::seed::INSTANCE_ID;
@@ -16,15 +17,19 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub const PERMISSION_USER_READ: &str = "user.read";
 pub const PERMISSION_USER_WRITE: &str = "user.write";
 pub const PERMISSION_USER_DELETE: &str = "user.delete";
+/// Held by the self-management roles only (none seeded).
+pub const PERMISSION_USER_SELF_DELETE: &str = "user.self.delete";
 pub const PERMISSION_USER_GRANT_READ: &str = "user.grant.read";
 pub const PERMISSION_USER_GRANT_WRITE: &str = "user.grant.write";
 pub const PERMISSION_USER_GRANT_DELETE: &str = "user.grant.delete";
+pub const PERMISSION_ORG_READ: &str = "org.read";
 
 /// The permissions each role grants, a subset of ZITADEL's defaults
 /// (`cmd/defaults.yaml`, `InternalAuthZ.RolePermissionMappings`). An `IAM_*` role held on
 /// the instance applies to every org; an `ORG_*` role to its own org only.
 fn role_permissions(role: &str) -> &'static [&'static str] {
     const ALL_USER: &[&str] = &[
+        PERMISSION_ORG_READ,
         PERMISSION_USER_READ,
         PERMISSION_USER_WRITE,
         PERMISSION_USER_DELETE,
@@ -34,9 +39,11 @@ fn role_permissions(role: &str) -> &'static [&'static str] {
     ];
     match role {
         "IAM_OWNER" | "ORG_OWNER" | "ORG_USER_MANAGER" => ALL_USER,
-        "IAM_OWNER_VIEWER" | "ORG_OWNER_VIEWER" => {
-            &[PERMISSION_USER_READ, PERMISSION_USER_GRANT_READ]
-        }
+        "IAM_OWNER_VIEWER" | "ORG_OWNER_VIEWER" => &[
+            PERMISSION_ORG_READ,
+            PERMISSION_USER_READ,
+            PERMISSION_USER_GRANT_READ,
+        ],
         _ => &[],
     }
 }
@@ -54,6 +61,12 @@ pub struct Caller {
     pub user_id: String,
     pub org_id: String,
     pub memberships: Vec<Membership>,
+    /// The project of the app the token was issued to (`CtxData.ProjectID`): empty for
+    /// a personal access token.
+    pub project_id: String,
+    /// The preferred language of the caller's user (`CtxData.PreferredLanguage`): empty
+    /// for a service account.
+    pub preferred_language: String,
 }
 
 impl Caller {
@@ -65,16 +78,58 @@ impl Caller {
         })
     }
 
-    /// Whether the caller holds `permission` for this user. ZITADEL lets users always
-    /// read, change and delete themselves (`checkPermissionUpdateUser`,
-    /// `checkPermissionDeleteUser`); anyone else needs the permission on the user's org.
-    pub fn has_permission_on_user(
+    /// Whether the caller holds any role on org `org_id` or on the instance: the
+    /// memberships ZITADEL's `getUserPermissions` looks up before mapping roles.
+    pub fn is_member_for(&self, org_id: &str) -> bool {
+        self.memberships
+            .iter()
+            .any(|m| m.resource_id == INSTANCE_ID || m.resource_id == org_id)
+    }
+
+    /// ZITADEL's `CheckPermission` as commands and queries call it
+    /// (`internal/api/authz/permissions.go` at v4.13.1): no role on the org nor on the
+    /// instance is NotFound `AUTHZ-cdgFk` "membership not found" (access lost, not a
+    /// missing object), roles without the permission are `AUTH-AWfge`.
+    pub fn check_permission(&self, permission: &str, org_id: &str) -> Result<(), ApiError> {
+        if !self.is_member_for(org_id) {
+            return Err(membership_not_found());
+        }
+        if !self.has_permission(permission, org_id) {
+            return Err(ApiError::permission_denied());
+        }
+        Ok(())
+    }
+
+    /// `check_permission` for a user's object, where the user themself needs none
+    /// (`checkPermissionUpdateUser`, `checkPermissionDeleteUser`, `userCheckPermission`).
+    pub fn check_permission_on_user(
         &self,
         permission: &str,
         user_id: &str,
         user_org_id: &str,
-    ) -> bool {
-        self.user_id == user_id || self.has_permission(permission, user_org_id)
+    ) -> Result<(), ApiError> {
+        if self.user_id == user_id {
+            return Ok(());
+        }
+        self.check_permission(permission, user_org_id)
+    }
+
+    /// The permission option of an RPC, as the authorization interceptor checks it
+    /// in the org of the request's context (`CheckUserAuthorization`,
+    /// `internal/api/authz/authorization.go`): `AUTHZ-cdgFk` without membership there,
+    /// `AUTH-5mWD2` without the permission.
+    pub fn check_rpc_permission(&self, permission: &str, org_id: &str) -> Result<(), ApiError> {
+        if !self.is_member_for(org_id) {
+            return Err(membership_not_found());
+        }
+        if !self.has_permission(permission, org_id) {
+            return Err(ApiError::zitadel(
+                GrpcCode::PermissionDenied,
+                "AUTH-5mWD2",
+                "No matching permissions found",
+            ));
+        }
+        Ok(())
     }
 
     /// Orgs whose users the caller may read, or `None` for all of them.
@@ -96,6 +151,11 @@ impl Caller {
     }
 }
 
+/// `getUserPermissions` when the caller has no membership on the org nor the instance.
+fn membership_not_found() -> ApiError {
+    ApiError::zitadel(GrpcCode::NotFound, "AUTHZ-cdgFk", "membership not found")
+}
+
 /// ZITADEL's answer for a request without an `Authorization` header. It comes from the
 /// gRPC interceptor, not ZITADEL's error package, hence no details.
 fn missing_header() -> ApiError {
@@ -106,17 +166,19 @@ fn missing_header() -> ApiError {
     )
 }
 
-/// A header that is not `Bearer <token>`.
+/// A header that does not split into two parts at `Bearer ` (`extractBearerToken`,
+/// `internal/api/authz/context.go`).
 fn malformed_header() -> ApiError {
     ApiError::zitadel(
         GrpcCode::Unauthenticated,
-        "AUTH-7fs1e",
+        "AUTH-toLo1",
         "invalid auth header",
     )
 }
 
 /// An unknown, expired or revoked token, or the token of a user who may no longer
-/// sign in.
+/// sign in. The authorization interceptor runs before the one that translates texts
+/// (`internal/api/grpc/server/server.go`), so the text stays the untranslated key.
 fn invalid_token() -> ApiError {
     ApiError::zitadel(
         GrpcCode::Unauthenticated,
@@ -140,9 +202,11 @@ pub fn bearer_token(header_value: Option<&str>) -> Result<&str, ApiError> {
     if value.is_empty() {
         return Err(missing_header());
     }
-    // ZITADEL splits on the exact, case-sensitive prefix "Bearer ".
-    match value.strip_prefix("Bearer ") {
-        Some(token) if !token.is_empty() && !token.contains("Bearer ") => Ok(token),
+    // ZITADEL splits on the exact, case-sensitive "Bearer " and needs two parts; an
+    // empty token then fails as an invalid one.
+    let parts: Vec<&str> = value.split("Bearer ").collect();
+    match parts.as_slice() {
+        [_, token] => Ok(token),
         _ => Err(malformed_header()),
     }
 }
@@ -152,6 +216,7 @@ pub fn bearer_token(header_value: Option<&str>) -> Result<&str, ApiError> {
 pub struct TokenOwner {
     pub user_id: String,
     pub org_id: String,
+    pub preferred_language: String,
     /// For an access token of the OIDC provider: the client and scope it was issued
     /// for. `None` for a personal access token.
     pub issued: Option<IssuedToken>,
@@ -172,11 +237,13 @@ pub fn token_owner(conn: &Connection, token: &str) -> Result<TokenOwner, ApiErro
             None => return Err(invalid_token()),
         },
     };
-    let user: Option<(String, i64)> = conn
-        .prepare_cached("SELECT org_id, state FROM users WHERE id = ?1")?
-        .query_row(params![user_id], |row| Ok((row.get(0)?, row.get(1)?)))
+    let user: Option<(String, i64, String)> = conn
+        .prepare_cached("SELECT org_id, state, preferred_language FROM users WHERE id = ?1")?
+        .query_row(params![user_id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
         .optional()?;
-    let Some((org_id, state)) = user else {
+    let Some((org_id, state, preferred_language)) = user else {
         return Err(invalid_token());
     };
     let signs_in = matches!(
@@ -189,6 +256,7 @@ pub fn token_owner(conn: &Connection, token: &str) -> Result<TokenOwner, ApiErro
     Ok(TokenOwner {
         user_id,
         org_id,
+        preferred_language,
         issued,
     })
 }
@@ -206,8 +274,13 @@ pub fn caller_for_token(
     let TokenOwner {
         user_id,
         org_id,
+        preferred_language,
         issued,
     } = token_owner(conn, token)?;
+    let project_id = match &issued {
+        Some(_) => oidc::client::PROJECT_ID.to_string(),
+        None => String::new(),
+    };
     if let Some(issued) = issued {
         let for_the_api = issued
             .scope
@@ -235,6 +308,8 @@ pub fn caller_for_token(
         user_id,
         org_id,
         memberships,
+        project_id,
+        preferred_language,
     })
 }
 
@@ -261,8 +336,12 @@ pub async fn require_caller(
         .await;
     match resolved {
         Ok(caller) => {
+            let language = CallerLanguage(caller.preferred_language.clone());
             request.extensions_mut().insert(caller);
-            next.run(request).await
+            let mut response = next.run(request).await;
+            // For `i18n::apply`: the language of the caller's texts.
+            response.extensions_mut().insert(language);
+            response
         }
         Err(err) => err.into_response(),
     }
@@ -279,7 +358,11 @@ mod tests {
         assert_eq!(bearer_token(Some("")), Err(missing_header()));
         assert_eq!(bearer_token(Some("bearer abc")), Err(malformed_header()));
         assert_eq!(bearer_token(Some("abc")), Err(malformed_header()));
-        assert_eq!(bearer_token(Some("Bearer ")), Err(malformed_header()));
+        assert_eq!(bearer_token(Some("Bearer ")), Ok(""));
+        assert_eq!(
+            bearer_token(Some("Bearer a Bearer b")),
+            Err(malformed_header())
+        );
     }
 
     fn caller(resource_id: &str, role: &str) -> Caller {
@@ -290,6 +373,8 @@ mod tests {
                 resource_id: resource_id.into(),
                 role: role.into(),
             }],
+            project_id: String::new(),
+            preferred_language: String::new(),
         }
     }
 
@@ -299,6 +384,11 @@ mod tests {
         assert!(manager.has_permission(PERMISSION_USER_WRITE, "org-a"));
         assert!(!manager.has_permission(PERMISSION_USER_WRITE, "org-b"));
         assert_eq!(manager.readable_orgs(), Some(vec!["org-a".to_string()]));
+        let elsewhere = manager.check_permission(PERMISSION_USER_READ, "org-b");
+        assert_eq!(
+            elsewhere.map_err(|e| e.detail.map(|d| d.0)),
+            Err(Some("AUTHZ-cdgFk".into()))
+        );
     }
 
     #[test]
@@ -309,6 +399,14 @@ mod tests {
         let viewer = caller(INSTANCE_ID, "IAM_OWNER_VIEWER");
         assert!(viewer.has_permission(PERMISSION_USER_READ, "org-b"));
         assert!(!viewer.has_permission(PERMISSION_USER_WRITE, "org-b"));
-        assert!(viewer.has_permission_on_user(PERMISSION_USER_WRITE, "1", "org-a"));
+        assert_eq!(
+            viewer.check_permission_on_user(PERMISSION_USER_WRITE, "1", "org-a"),
+            Ok(())
+        );
+        let denied = viewer.check_permission(PERMISSION_USER_WRITE, "org-b");
+        assert_eq!(
+            denied.map_err(|e| e.detail.map(|d| d.0)),
+            Err(Some("AUTH-AWfge".into()))
+        );
     }
 }

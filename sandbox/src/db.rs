@@ -2,7 +2,8 @@
 //! its checks and its write as one unit, without interleaving with other requests.
 //!
 //! Tables:
-//! * `events`: the source of truth, one row per change of an aggregate;
+//! * `events`: the source of truth, one row per change of an aggregate (the v3alpha
+//!   schema users live only here: no projection reads them, as on ZITADEL);
 //! * `users`, `user_grants`, `weavr_users`: projections of the events (current state),
 //!   written in the same transaction as each event (see `events::record`);
 //! * `orgs`, `projects`, `personal_access_tokens`, `memberships`, `user_passwords`:
@@ -19,7 +20,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Bump when the schema changes; an older file is then refused (use `--reset`).
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE events (
@@ -63,8 +64,8 @@ CREATE TABLE users (
     machine_description TEXT    NOT NULL DEFAULT '',
     access_token_type   INTEGER NOT NULL DEFAULT 0,
     has_secret          INTEGER NOT NULL DEFAULT 0,
-    -- The lock flag of ZITADEL's v3 user model: set by `user.locked`, cleared by
-    -- `user.unlocked`, kept across deactivate/reactivate (see `projection.rs`).
+    -- Set by `user.locked`, cleared by `user.unlocked`, kept across
+    -- deactivate/reactivate (see `projection.rs`).
     locked              INTEGER NOT NULL DEFAULT 0,
     created_at          TEXT    NOT NULL,
     changed_at          TEXT    NOT NULL,
@@ -119,11 +120,13 @@ CREATE TABLE personal_access_tokens (
     user_id TEXT NOT NULL
 );
 
--- A role held by a user on the instance (resource_id = instance id) or on one org.
+-- A role held by a user on the instance (resource_id = instance id) or on one org,
+-- given at created_at.
 CREATE TABLE memberships (
     user_id     TEXT NOT NULL,
     resource_id TEXT NOT NULL,
     role        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
     PRIMARY KEY (user_id, resource_id, role)
 );
 

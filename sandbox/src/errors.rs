@@ -89,11 +89,13 @@ impl ApiError {
         )
     }
 
-    /// v2 commands answer a missing permission with this (contract §7.1).
+    /// Commands and queries answer a missing permission with this: `CheckPermission`
+    /// in `internal/api/authz/permissions.go` (v4.13.1). `AUTHZ-HKJD33` exists only in
+    /// ZITADEL's test mocks.
     pub fn permission_denied() -> Self {
         Self::zitadel(
             GrpcCode::PermissionDenied,
-            "AUTHZ-HKJD33",
+            "AUTH-AWfge",
             "No matching permissions found",
         )
     }
@@ -157,7 +159,10 @@ struct ErrorDetail<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        json_response(self.status, &self.status_body())
+        let mut response = json_response(self.status, &self.status_body());
+        // For `i18n::apply`, which gives the text in the caller's language.
+        response.extensions_mut().insert(self);
+        response
     }
 }
 

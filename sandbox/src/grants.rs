@@ -242,8 +242,10 @@ impl GrantAction {
             (GrantAction::Deactivate, GrantState::Inactive) => {
                 ("COMMAND-1S9gx", "User grant is not active")
             }
+            // `Errors.UserGrant.NotInactive` in v2.x's `internal/static/i18n/en.yaml`
+            // (v2.71.4); the legacy behaviour is theirs.
             (GrantAction::Reactivate, GrantState::Active) => {
-                ("COMMAND-1ML0v", "User grant is not inactive")
+                ("COMMAND-1ML0v", "User grant is not deactivated")
             }
         };
         match behaviour {

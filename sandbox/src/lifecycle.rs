@@ -1,7 +1,9 @@
 //! User lifecycle commands: the transition table of ZITADEL's user service v2
 //! (contract §7.1, `internal/command/user_v2.go`) and the command that applies it.
 
-use crate::auth::{Caller, PERMISSION_USER_DELETE, PERMISSION_USER_WRITE};
+use crate::auth::{
+    Caller, PERMISSION_USER_DELETE, PERMISSION_USER_SELF_DELETE, PERMISSION_USER_WRITE,
+};
 use crate::errors::{ApiError, GrpcCode};
 use crate::events::{self, event_type, Event, NewEvent, AGGREGATE_USER};
 use crate::grants;
@@ -99,27 +101,59 @@ impl Action {
     }
 }
 
-/// Runs `action` on a user for `caller`, in ZITADEL's order of checks: empty id (400),
-/// existence (404), state precondition (400), permission (403), then the write. Returns
-/// the event written. The checks and the write share one transaction, so concurrent
-/// commands on one user cannot both pass the same precondition.
+/// A state change asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub user_id: &'a str,
+    pub action: Action,
+    /// The console's audit note.
+    pub reason: Option<&'a str>,
+    /// Whether users may change their own state without the permission (ZITADEL
+    /// before v4.3.0; `Switches::users_change_their_own_state`).
+    pub self_managed: bool,
+}
+
+/// `checkPermissionUpdateUser` and `checkPermissionDeleteUser`
+/// (`internal/command/permission_checks.go`). From v4.3.0 `user_v2.go` passes
+/// `allowSelfManagement: false`: a user needs `user.write` for their own state like
+/// anyone else, and deleting themselves needs `user.delete` or `user.self.delete`.
+fn check_permission(caller: &Caller, user: &User, request: &Request) -> Result<(), ApiError> {
+    let permission = request.action.permission();
+    if request.self_managed {
+        return caller.check_permission_on_user(permission, &user.id, &user.org_id);
+    }
+    let checked = caller.check_permission(permission, &user.org_id);
+    if checked.is_ok() || request.action != Action::Delete || caller.user_id != user.id {
+        return checked;
+    }
+    caller.check_permission(PERMISSION_USER_SELF_DELETE, &user.org_id)
+}
+
+/// Runs a state change for `caller`, in ZITADEL's order of checks: empty id (400),
+/// existence (404), state precondition (400), permission (403, or 404 `AUTHZ-cdgFk`),
+/// then the write. Returns the event written. The checks and the write share one
+/// transaction, so concurrent commands on one user cannot both pass the same
+/// precondition.
 pub fn change_user_state(
     conn: &mut Connection,
     caller: &Caller,
-    user_id: &str,
-    action: Action,
-    reason: Option<&str>,
+    request: Request,
 ) -> Result<Event, ApiError> {
-    if user_id.is_empty() {
+    let action = request.action;
+    if request.user_id.is_empty() {
         return Err(action.missing_id_error());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let user = users::find_user(&tx, user_id)?.ok_or_else(|| action.not_found_error())?;
+    let user = users::find_user(&tx, request.user_id)?.ok_or_else(|| action.not_found_error())?;
     action.check(user.state)?;
-    if !caller.has_permission_on_user(action.permission(), &user.id, &user.org_id) {
-        return Err(ApiError::permission_denied());
-    }
-    let event = write_user_event(&tx, &caller.user_id, &user, action.event_type(), reason)?;
+    check_permission(caller, &user, &request)?;
+    let event = write_user_event(
+        &tx,
+        &caller.user_id,
+        &user,
+        action.event_type(),
+        request.reason,
+    )?;
     tx.commit()?;
     Ok(event)
 }

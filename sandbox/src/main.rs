@@ -3,6 +3,7 @@ use sandbox::faults::FaultSpec;
 use sandbox::grants::GrantBehaviour;
 use sandbox::server::{self, Config};
 use sandbox::state::{Settings, DEFAULT_WEAVR_API_KEY};
+use sandbox::switches::{ZitadelVersion, DEFAULT_LIST_LAG, DEFAULT_ZITADEL_VERSION};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -22,16 +23,19 @@ start, or an access token from the OIDC sign-in below):
   GET  /debug/healthz                       no token
   /v2/users…                                ZITADEL user service v2: get, list (POST /v2/users),
                                             deactivate, reactivate, lock, unlock, delete
-  /resources/v3alpha/users…                 ZITADEL user resources v3alpha: _deactivate, _activate,
-                                            _lock, _unlock, DELETE (optional ?organization.orgId=),
-                                            GET and POST _search (real servers answer 501 and {})
+  /resources/v3alpha/users…                 ZITADEL user resources v3alpha as v4.13.1: _deactivate,
+                                            _activate, _lock, _unlock, DELETE (optional
+                                            ?organization.orgId=) on the seeded schema users only
+                                            (404 for any other id); GET answers 501, POST _search {}
   /management/v1/users/…/grants…            ZITADEL management v1 user grants: get, POST
                                             users/grants/_search, _deactivate, _reactivate, DELETE;
                                             scoped by the x-zitadel-orgid header
   GET  /management/v1/orgs/me               ZITADEL GetMyOrg: the org of the x-zitadel-orgid
                                             header, or the caller's own
-  POST /auth/v1/global/projectorgs/_search  ZITADEL ListMyProjectOrgs: the orgs the caller holds
-                                            a role in (all of them for an instance role)
+  POST /auth/v1/global/projectorgs/_search  ZITADEL ListMyProjectOrgs: orgs where the caller has a
+                                            user grant on the token's project (seeded: none)
+  POST /auth/v1/memberships/me/_search      ZITADEL ListMyMemberships: the caller's roles
+  POST /v2/organizations/_search            ZITADEL ListOrganizations: the orgs the caller may read
   /weavr/multi/…, /weavr/payment-run/v1/…   the same-origin Weavr proxy the app calls: adds the
                                             api-key, passes users…, login_with_password, logout
   /weavr-upstream/…                         the Weavr API itself: api-key header + Bearer token
@@ -60,6 +64,10 @@ and passwords are printed at start):
                                             to post_logout_redirect_uri (any loopback URI)
   POST /debug/tokens/_expire                {\"token\":\"…\"}, or no body for every OIDC token:
                                             expired now, as if their lifetime had run out
+
+Settings switchable at runtime (no token): GET /debug/settings lists them, POST /debug/settings
+{\"userSchemaFeature\":false,\"listLagMs\":0,\"overcountTotals\":true,\"zitadelVersion\":\"2.57.0\",
+\"grantBehaviour\":\"legacy\"} changes any of them until the next start (the flags below set them).
 
 Faults (sandbox-only; real servers have nothing like it), applied to API paths before auth:
   per request:  header `x-sandbox-fault: <spec>`
@@ -126,6 +134,27 @@ struct Cli {
         value_parser = clap::value_parser!(u64).range(1..)
     )]
     oidc_token_lifetime: u64,
+
+    /// The instance feature "User Schema": `off` answers every v3alpha user call but
+    /// GetUser with 400 `Feature "User Schema" is not enabled (TODO)`.
+    #[arg(long, value_name = "STATE", value_parser = ["on", "off"], default_value = "on")]
+    user_schema_feature: String,
+
+    /// How long list reads (v2 ListUsers, management v1 ListUserGrants) keep showing the
+    /// state before a write; single reads are always current, as on ZITADEL.
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_LIST_LAG.as_millis() as u64,
+          value_parser = clap::value_parser!(u64).range(0..=600_000))]
+    list_lag_ms: u64,
+
+    /// v2 ListUsers drops the rows the caller may not read after paging and keeps them
+    /// in totalResult, as ZITADEL v2.58-v2.71, v3.0-v3.4 and v4.0-v4.5 do.
+    #[arg(long)]
+    overcount_totals: bool,
+
+    /// The ZITADEL release to imitate: below 2.58.0 there is no /v2/users, below 2.63.0
+    /// no v3alpha user state changes (the gateway's routing 404).
+    #[arg(long, value_name = "VERSION", default_value_t = DEFAULT_ZITADEL_VERSION)]
+    zitadel_version: ZitadelVersion,
 }
 
 fn main() -> ExitCode {
@@ -142,6 +171,10 @@ fn main() -> ExitCode {
             weavr_api_key: cli.weavr_api_key,
             fault: cli.fault,
             oidc_token_lifetime: Duration::from_secs(cli.oidc_token_lifetime),
+            user_schema_feature: cli.user_schema_feature == "on",
+            list_lag: Duration::from_millis(cli.list_lag_ms),
+            overcount_totals: cli.overcount_totals,
+            zitadel_version: cli.zitadel_version,
         },
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()

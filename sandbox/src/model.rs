@@ -180,7 +180,7 @@ pub struct User {
     pub org_domain: String,
     pub username: String,
     pub state: UserState,
-    /// The v3 lock flag: locked and not yet unlocked, even if deactivated since.
+    /// Locked and not yet unlocked, even if deactivated since.
     pub locked: bool,
     pub kind: UserKind,
     /// Time of the first event.
@@ -194,36 +194,5 @@ pub struct User {
 impl User {
     pub fn login_name(&self) -> String {
         format!("{}@{}", self.username, self.org_domain)
-    }
-
-    /// The state as ZITADEL's v3 user model sees it: no INITIAL, and the lock flag
-    /// next to ACTIVE/INACTIVE (`internal/command/user_v3_model.go`).
-    pub fn v3_state(&self) -> V3State {
-        if self.state == UserState::Inactive {
-            V3State::Inactive
-        } else if self.locked {
-            V3State::Locked
-        } else {
-            V3State::Active
-        }
-    }
-}
-
-/// `zitadel.resources.user.v3alpha.State`. A removed user is not found, so DELETED
-/// never shows up on a read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum V3State {
-    Active = 1,
-    Inactive = 2,
-    Locked = 4,
-}
-
-impl V3State {
-    pub fn wire_name(self) -> &'static str {
-        match self {
-            V3State::Active => "USER_STATE_ACTIVE",
-            V3State::Inactive => "USER_STATE_INACTIVE",
-            V3State::Locked => "USER_STATE_LOCKED",
-        }
     }
 }

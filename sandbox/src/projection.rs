@@ -21,12 +21,10 @@ pub fn apply(conn: &Connection, event: &Event) -> Result<(), ApiError> {
     }
 }
 
-/// The `users` table keeps the v2 state and, beside it, the v3 lock flag. The v2 and
-/// v3alpha commands write the same events, so the state updates are guarded: a lock
-/// only shows as LOCKED on a user who is ACTIVE or INITIAL (v3 may lock an inactive
-/// user), and an unlock only makes a LOCKED user ACTIVE (v3 may unlock an inactive one).
-/// For the v2 commands, which only lock ACTIVE/INITIAL and unlock LOCKED users, this is
-/// the plain v2 state machine.
+/// The `users` table keeps the v2 state and, beside it, a lock flag. Only the v2
+/// commands write these events (v3alpha writes the separate `schemauser` aggregate,
+/// which no projection reads), and they only lock ACTIVE/INITIAL and unlock LOCKED
+/// users, so the guarded updates below are the plain v2 state machine.
 fn apply_user(conn: &Connection, event: &Event) -> Result<(), ApiError> {
     use UserState::*;
     let state_update = |new_state: UserState, only_from: &[UserState], locked: Option<bool>| {

@@ -209,7 +209,7 @@ impl Paging {
             return Err(ApiError::zitadel(
                 GrpcCode::InvalidArgument,
                 "QUERY-4M0fs",
-                "Errors.Query.LimitExceeded",
+                "Limit exceeded",
             ));
         }
         let asc = match field(&query, "asc") {

@@ -5,15 +5,16 @@ use crate::db::Store;
 use crate::errors::ApiError;
 use crate::state::{AppState, Settings};
 use crate::static_files::SpaFiles;
-use crate::{auth_v1, faults, management_v1, oidc, weavr, zitadel_v2, zitadel_v3alpha};
+use crate::{
+    auth_v1, faults, management_v1, oidc, org_v2, switches, weavr, zitadel_v2, zitadel_v3alpha,
+};
 use axum::extract::Request;
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::path::PathBuf;
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Paths that belong to the API (ZITADEL's, Weavr's, the sandbox's own). They never
 /// fall back to the app's `index.html`: an unknown API path is a 404. Kept specific so
@@ -48,7 +49,8 @@ pub fn app(store: Store, serve_dir: Option<PathBuf>) -> Router {
 
 /// Builds the application on `state`. Layers, outermost first: CORS (so that even
 /// fault answers can be read cross-origin, and preflights are never faulted), faults,
-/// then the routes with their own auth.
+/// the language of error texts, the routes the imitated ZITADEL release lacks, then
+/// the routes with their own auth.
 pub fn app_with(state: AppState, serve_dir: Option<PathBuf>) -> Router {
     let spa = serve_dir.map(|dir| SpaFiles::new(&dir));
     let store = state.store.clone();
@@ -57,18 +59,25 @@ pub fn app_with(state: AppState, serve_dir: Option<PathBuf>) -> Router {
     Router::new()
         .route("/debug/healthz", get(healthz))
         .merge(faults::debug::routes())
+        .merge(switches::debug_routes())
         .merge(oidc::debug::routes())
         .merge(oidc::routes())
         .merge(zitadel_v2::routes(store.clone()))
         .merge(zitadel_v3alpha::routes(store.clone()))
         .merge(management_v1::routes(store.clone()))
-        .merge(auth_v1::routes(store))
+        .merge(auth_v1::routes(store.clone()))
+        .merge(org_v2::routes(store))
         .merge(weavr::upstream_routes(state.clone()))
         .merge(weavr::proxy_routes(weavr_upstream))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(move |request: Request| fallback(spa.clone(), request))
+        .layer(middleware::from_fn_with_state(
+            state.switches.clone(),
+            switches::gate_routes,
+        ))
+        .layer(middleware::from_fn(crate::i18n::apply))
         .layer(middleware::from_fn_with_state(state.clone(), faults::apply))
-        .layer(cors())
+        .layer(middleware::from_fn(crate::cors::apply))
         .with_state(state)
 }
 
@@ -97,51 +106,4 @@ async fn fallback(spa: Option<SpaFiles>, request: Request) -> Response {
         _ if weavr::is_weavr_path(request.uri().path()) => StatusCode::NOT_FOUND.into_response(),
         _ => ApiError::route_not_found().into_response(),
     }
-}
-
-/// ZITADEL's CORS policy (contract §10): any origin, with credentials. On top of
-/// ZITADEL's lists: the headers the Weavr proxy passes (WEAVR.md §1) and the
-/// sandbox-only fault header.
-pub fn cors() -> CorsLayer {
-    const ALLOWED_HEADERS: [&str; 14] = [
-        "origin",
-        "content-type",
-        "accept",
-        "accept-language",
-        "authorization",
-        "x-zitadel-orgid",
-        "x-user-agent",
-        "x-grpc-web",
-        "x-requested-with",
-        "connect-protocol-version",
-        "connect-timeout-ms",
-        "grpc-timeout",
-        weavr::gate::IDEMPOTENCY_HEADER,
-        faults::FAULT_HEADER,
-    ];
-    const EXPOSED_HEADERS: [&str; 9] = [
-        "location",
-        "content-length",
-        "grpc-status",
-        "grpc-message",
-        "grpc-status-details-bin",
-        weavr::REQUEST_REF_HEADER,
-        "x-ratelimit-limit",
-        "x-ratelimit-reset",
-        "retry-after",
-    ];
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::mirror_request())
-        .allow_credentials(true)
-        .allow_methods([
-            Method::OPTIONS,
-            Method::GET,
-            Method::HEAD,
-            Method::POST,
-            Method::PUT,
-            Method::PATCH,
-            Method::DELETE,
-        ])
-        .allow_headers(ALLOWED_HEADERS.map(HeaderName::from_static))
-        .expose_headers(EXPOSED_HEADERS.map(HeaderName::from_static))
 }

@@ -4,16 +4,22 @@
 
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
-use crate::events::{
-    self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER, AGGREGATE_USER_GRANT,
-};
-use crate::grants::GrantAdded;
+use crate::events::{self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER};
 use crate::model::{AccessTokenType, Gender, Human, Machine};
 use crate::{oidc, random, weavr};
 use chrono::Duration;
 use rusqlite::{params, Connection};
 
+mod generated;
+mod grants;
+mod schema_users;
+pub use generated::generated_user_id;
+pub use grants::{grant_ids, project_ids, SeedGrant, SeedProject, GRANTS, PROJECTS};
+pub use schema_users::SCHEMA_ID as USER_SCHEMA_ID;
+
 pub const INSTANCE_ID: &str = "69629000000000001";
+/// The instance's name: ZITADEL's default for the first instance (`cmd/setup/steps.yaml`).
+pub const INSTANCE_NAME: &str = "ZITADEL";
 pub const ACME_ORG_ID: &str = "69629023906488334";
 pub const GLOBEX_ORG_ID: &str = "69629023906488335";
 
@@ -34,130 +40,28 @@ pub const GLOBEX: SeedOrg = SeedOrg {
     domain: "globex.example.com",
 };
 
-/// Projects the seeded user grants are on. Reference data, like the orgs.
-pub struct SeedProject {
-    pub id: &'static str,
-    pub org: &'static SeedOrg,
-    pub name: &'static str,
+/// Ids of the seeded schema users of the v3alpha user resource (`crate::schema_users`):
+/// v2 and management v1 never see them.
+pub mod schema_user_ids {
+    /// Active, ACME.
+    pub const SCARLETT: &str = "326000000000000001";
+    /// Inactive, ACME.
+    pub const ROSE: &str = "326000000000000002";
+    /// Locked (and active), ACME.
+    pub const RUBY: &str = "326000000000000003";
+    /// Active, ACME; tests may delete it.
+    pub const AMBER: &str = "326000000000000004";
+    /// Active, Globex.
+    pub const JADE: &str = "326000000000000005";
 }
-
-pub mod project_ids {
-    pub const PORTAL: &str = "69629099999999999";
-    pub const BILLING: &str = "69629099999999998";
-    pub const GLOBEX_INTRANET: &str = "69629099999999997";
-}
-
-pub const PROJECTS: [SeedProject; 3] = [
-    SeedProject {
-        id: project_ids::PORTAL,
-        org: &ACME,
-        name: "Portal",
-    },
-    SeedProject {
-        id: project_ids::BILLING,
-        org: &ACME,
-        name: "Billing",
-    },
-    SeedProject {
-        id: project_ids::GLOBEX_INTRANET,
-        org: &GLOBEX,
-        name: "Globex Intranet",
-    },
-];
-
-/// Ids of the seeded user grants (the app's tests name them).
-pub mod grant_ids {
-    pub const MINNIE_PORTAL: &str = "70000000000000001";
-    pub const MINNIE_BILLING: &str = "70000000000000002";
-    pub const MICKEY_PORTAL: &str = "70000000000000003";
-    pub const PLUTO_INTRANET: &str = "70000000000000004";
-    pub const SCROOGE_PORTAL: &str = "70000000000000005";
-    pub const HUEY_BILLING: &str = "70000000000000006";
-    pub const HUEY_PORTAL: &str = "70000000000000007";
-    pub const DEWEY_PORTAL: &str = "70000000000000008";
-    pub const DEWEY_BILLING: &str = "70000000000000009";
-}
-
-/// A seeded grant; it belongs to its project's org.
-pub struct SeedGrant {
-    pub id: &'static str,
-    pub user_id: &'static str,
-    pub project: &'static SeedProject,
-    pub role_keys: &'static [&'static str],
-    pub active: bool,
-}
-
-pub const GRANTS: [SeedGrant; 9] = [
-    SeedGrant {
-        id: grant_ids::MINNIE_PORTAL,
-        user_id: ids::MINNIE,
-        project: &PROJECTS[0],
-        role_keys: &["reader"],
-        active: true,
-    },
-    SeedGrant {
-        id: grant_ids::MINNIE_BILLING,
-        user_id: ids::MINNIE,
-        project: &PROJECTS[1],
-        role_keys: &["admin", "auditor"],
-        active: false,
-    },
-    SeedGrant {
-        id: grant_ids::MICKEY_PORTAL,
-        user_id: ids::MICKEY,
-        project: &PROJECTS[0],
-        role_keys: &["editor"],
-        active: true,
-    },
-    SeedGrant {
-        id: grant_ids::PLUTO_INTRANET,
-        user_id: ids::PLUTO,
-        project: &PROJECTS[2],
-        role_keys: &["member"],
-        active: true,
-    },
-    SeedGrant {
-        id: grant_ids::SCROOGE_PORTAL,
-        user_id: ids::SCROOGE,
-        project: &PROJECTS[0],
-        role_keys: &["reader"],
-        active: true,
-    },
-    SeedGrant {
-        id: grant_ids::HUEY_BILLING,
-        user_id: ids::HUEY,
-        project: &PROJECTS[1],
-        role_keys: &["viewer"],
-        active: true,
-    },
-    SeedGrant {
-        id: grant_ids::HUEY_PORTAL,
-        user_id: ids::HUEY,
-        project: &PROJECTS[0],
-        role_keys: &["reader"],
-        active: false,
-    },
-    SeedGrant {
-        id: grant_ids::DEWEY_PORTAL,
-        user_id: ids::DEWEY,
-        project: &PROJECTS[0],
-        role_keys: &["reader"],
-        active: true,
-    },
-    SeedGrant {
-        id: grant_ids::DEWEY_BILLING,
-        user_id: ids::DEWEY,
-        project: &PROJECTS[1],
-        role_keys: &["viewer"],
-        active: true,
-    },
-];
 
 /// Personal access tokens. Sandbox-only values: they are printed at start and are
 /// valid nowhere else.
 pub const OWNER_TOKEN: &str = "sandbox-owner-pat";
 pub const ACME_MANAGER_TOKEN: &str = "sandbox-acme-manager-pat";
 pub const VIEWER_TOKEN: &str = "sandbox-viewer-pat";
+/// Org user manager of Globex only: no role in ACME nor on the instance.
+pub const GLOBEX_MANAGER_TOKEN: &str = "sandbox-globex-manager-pat";
 
 /// Ids of the seeded users.
 pub mod ids {
@@ -178,6 +82,7 @@ pub mod ids {
     pub const AUDITOR: &str = "226000000000000102";
     pub const ADA_ADMIN: &str = "226000000000000103";
     pub const MAX_MANAGER: &str = "226000000000000104";
+    pub const GLOBEX_USER_MANAGER: &str = "226000000000000105";
 }
 
 /// People who sign in through the OIDC provider (`oidc`), "Sign in with ZITADEL".
@@ -228,7 +133,7 @@ pub struct SeedToken {
     pub scope: &'static str,
 }
 
-pub const TOKENS: [SeedToken; 3] = [
+pub const TOKENS: [SeedToken; 4] = [
     SeedToken {
         token: OWNER_TOKEN,
         user_id: ids::CONSOLE_ADMIN,
@@ -252,6 +157,14 @@ pub const TOKENS: [SeedToken; 3] = [
         role: "IAM_OWNER_VIEWER",
         resource_id: INSTANCE_ID,
         scope: "instance, read only",
+    },
+    SeedToken {
+        token: GLOBEX_MANAGER_TOKEN,
+        user_id: ids::GLOBEX_USER_MANAGER,
+        username: "globex-user-manager",
+        role: "ORG_USER_MANAGER",
+        resource_id: GLOBEX_ORG_ID,
+        scope: "org Globex",
     },
 ];
 
@@ -300,7 +213,7 @@ const fn service(name: &'static str, description: &'static str) -> Profile {
     }
 }
 
-const USERS: [SeedUser; 17] = [
+const USERS: [SeedUser; 18] = [
     SeedUser {
         id: ids::MINNIE,
         username: "minnie-mouse",
@@ -431,6 +344,13 @@ const USERS: [SeedUser; 17] = [
         profile: person("Max", "Manager", Gender::Male),
         history: ACTIVE,
     },
+    SeedUser {
+        id: ids::GLOBEX_USER_MANAGER,
+        username: "globex-user-manager",
+        org: &GLOBEX,
+        profile: service("Globex User Manager", "Manages the users of Globex"),
+        history: ACTIVE,
+    },
 ];
 
 /// Fills a new database: orgs, projects, users, grants, tokens, passwords,
@@ -475,8 +395,9 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
             params![token.token, token.user_id],
         )?;
         conn.execute(
-            "INSERT INTO memberships (user_id, resource_id, role) VALUES (?1, ?2, ?3)",
-            params![token.user_id, token.resource_id, token.role],
+            "INSERT INTO memberships (user_id, resource_id, role, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![token.user_id, token.resource_id, token.role, orgs_created],
         )?;
     }
 
@@ -491,46 +412,21 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
             ],
         )?;
         conn.execute(
-            "INSERT INTO memberships (user_id, resource_id, role) VALUES (?1, ?2, ?3)",
-            params![person.user_id, person.resource_id, person.role],
+            "INSERT INTO memberships (user_id, resource_id, role, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                person.user_id,
+                person.resource_id,
+                person.role,
+                orgs_created
+            ],
         )?;
     }
 
-    seed_grants(conn, week_ago.plus(Duration::days(1)))?;
+    grants::seed(conn, week_ago.plus(Duration::days(1)))?;
+    schema_users::seed(conn, now)?;
     weavr::seed::seed(conn, now)?;
-    seed_generated_users(conn, extra_users, now)
-}
-
-/// Grants are added a day after the users, the inactive ones deactivated a day later.
-fn seed_grants(conn: &Connection, start: Timestamp) -> Result<(), ApiError> {
-    for (k, grant) in GRANTS.iter().enumerate() {
-        let added_at = start.plus(Duration::minutes(13 * k as i64));
-        let event = |event_type, payload, at| NewEvent {
-            aggregate_type: AGGREGATE_USER_GRANT,
-            aggregate_id: grant.id,
-            resource_owner: grant.project.org.id,
-            event_type,
-            actor: events::SYSTEM_ACTOR,
-            reason: None,
-            payload,
-            at: Some(at),
-        };
-        let added = GrantAdded {
-            user_id: grant.user_id.to_string(),
-            project_id: grant.project.id.to_string(),
-            role_keys: grant.role_keys.iter().map(|r| r.to_string()).collect(),
-        };
-        let payload = serde_json::to_value(&added).unwrap_or_default();
-        events::record(conn, event(event_type::GRANT_ADDED, payload, added_at))?;
-        if !grant.active {
-            let at = added_at.plus(Duration::days(1));
-            events::record(
-                conn,
-                event(event_type::GRANT_DEACTIVATED, serde_json::json!({}), at),
-            )?;
-        }
-    }
-    Ok(())
+    generated::seed(conn, extra_users, now)
 }
 
 fn added_event(
@@ -613,117 +509,9 @@ fn add_user(
     Ok(())
 }
 
-const GIVEN_NAMES: [&str; 20] = [
-    "Ada",
-    "Alan",
-    "Grace",
-    "Linus",
-    "Barbara",
-    "Dennis",
-    "Margaret",
-    "Ken",
-    "Frances",
-    "Edsger",
-    "Radia",
-    "Tim",
-    "Hedy",
-    "John",
-    "Katherine",
-    "Donald",
-    "Shafi",
-    "Niklaus",
-    "Sophie",
-    "Zoë",
-];
-const FAMILY_NAMES: [&str; 20] = [
-    "Lovelace",
-    "Turing",
-    "Hopper",
-    "Torvalds",
-    "Liskov",
-    "Ritchie",
-    "Hamilton",
-    "Thompson",
-    "Allen",
-    "Dijkstra",
-    "Perlman",
-    "Berners-Lee",
-    "Lamarr",
-    "McCarthy",
-    "Johnson",
-    "Knuth",
-    "Goldwasser",
-    "Wirth",
-    "Wilson",
-    "Müller",
-];
-
-/// First id of the generated users; the n-th (from 1) has this plus n.
-const GENERATED_ID_BASE: u64 = 226_000_001_000_000_000;
-
-/// Id of the n-th generated user (n from 1).
-pub fn generated_user_id(n: u32) -> String {
-    (GENERATED_ID_BASE + u64::from(n)).to_string()
-}
-
-/// `--seed N`: deterministic users with a spread of states, orgs and creation times
-/// (between 60 and 2 days ago), for paging and search.
-fn seed_generated_users(conn: &Connection, count: u32, now: Timestamp) -> Result<(), ApiError> {
-    let window_start = now.plus(-Duration::days(60));
-    let window_millis = Duration::days(58).num_milliseconds();
-    for n in 1..=count {
-        let i = n as usize;
-        let given = GIVEN_NAMES[i % GIVEN_NAMES.len()];
-        let family = FAMILY_NAMES[(i / GIVEN_NAMES.len()) % FAMILY_NAMES.len()];
-        let username = format!("{}.{}.{n}", ascii_slug(given), ascii_slug(family));
-        let org = if n % 4 == 3 { &GLOBEX } else { &ACME };
-        let history: &[&str] = match n % 10 {
-            6 => INACTIVE,
-            7 => LOCKED,
-            8 => INITIAL,
-            9 => &[event_type::DEACTIVATED, event_type::REACTIVATED],
-            _ => ACTIVE,
-        };
-        let offset = window_millis * i64::from(n) / (i64::from(count) + 1);
-        let added_at = window_start.plus(Duration::milliseconds(offset));
-        let profile = person(given, family, Gender::Unspecified);
-        let added = added_event(&username, org, &profile);
-        let id = generated_user_id(n);
-        add_user(
-            conn,
-            &id,
-            org.id,
-            added,
-            added_at,
-            history,
-            Duration::hours(1),
-        )?;
-    }
-    Ok(())
-}
-
-/// Lower-case ASCII for user names: "Zoë" → "zoe", "Berners-Lee" → "berners-lee".
-fn ascii_slug(name: &str) -> String {
-    name.chars()
-        .filter_map(|c| match c {
-            'ë' => Some('e'),
-            'ü' => Some('u'),
-            c if c.is_ascii_alphanumeric() || c == '-' => Some(c.to_ascii_lowercase()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_ascii() {
-        assert_eq!(ascii_slug("Zoë"), "zoe");
-        assert_eq!(ascii_slug("Berners-Lee"), "berners-lee");
-        assert_eq!(ascii_slug("Müller"), "muller");
-    }
 
     #[test]
     fn generated_ids_do_not_collide_with_fixed_ones() {

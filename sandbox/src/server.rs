@@ -5,7 +5,7 @@ use crate::clock::Timestamp;
 use crate::db::{self, Store};
 use crate::errors::ApiError;
 use crate::state::{AppState, Settings};
-use crate::{oidc, router, seed, users, weavr};
+use crate::{oidc, router, schema_users, seed, users, weavr};
 use std::fmt;
 use std::future::{pending, IntoFuture};
 use std::io::Write;
@@ -131,8 +131,13 @@ pub fn open_database(path: &Path, reset: bool, seed_users: u32) -> Result<Store,
 /// The start-up text: the address first (start scripts wait for that line), then the
 /// tokens and users a person needs to try the API; the ZITADEL users come last.
 fn print_banner(port: u16, store: &Store, settings: &Settings) -> std::io::Result<()> {
-    let (users, total) = store
-        .blocking(|conn| users::first_users(conn, USERS_SHOWN))
+    let ((users, total), schema_users) = store
+        .blocking(|conn| {
+            Ok((
+                users::first_users(conn, USERS_SHOWN)?,
+                schema_users::overview(conn)?,
+            ))
+        })
         .map_err(|err: ApiError| std::io::Error::other(err.message))?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "sandbox listening on http://127.0.0.1:{port}")?;
@@ -202,6 +207,24 @@ fn print_banner(port: u16, store: &Store, settings: &Settings) -> std::io::Resul
             person.login_name, person.password, person.role, person.scope
         )?;
     }
+    let switches = settings.switches();
+    writeln!(
+        out,
+        "imitating ZITADEL {}: user schema feature {}, lists lag {} ms{} \
+         (POST /debug/settings changes these)",
+        switches.zitadel_version,
+        if switches.user_schema_feature {
+            "on"
+        } else {
+            "off"
+        },
+        switches.list_lag.as_millis(),
+        if switches.overcount_totals {
+            ", ListUsers totals overcount"
+        } else {
+            ""
+        },
+    )?;
     if let Some(fault) = &settings.fault {
         writeln!(out, "fault on every API request: {fault}")?;
     }
@@ -221,6 +244,10 @@ fn print_banner(port: u16, store: &Store, settings: &Settings) -> std::io::Resul
             "  … and {} more (POST /v2/users lists them)",
             total - users.len()
         )?;
+    }
+    writeln!(out, "v3alpha schema users (v2 does not see them):")?;
+    for (id, name, state) in &schema_users {
+        writeln!(out, "  {id}  {name:<18} {state}")?;
     }
     out.flush()
 }

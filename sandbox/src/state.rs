@@ -1,10 +1,13 @@
 //! What every handler can reach: the database, the settings from the command line, the
-//! faults armed through `/debug/faults` and the Weavr idempotency records.
+//! runtime switches, the faults armed through `/debug/faults` and the Weavr idempotency records.
 
 use crate::db::Store;
 use crate::faults::{ArmedFaults, FaultSpec};
 use crate::grants::GrantBehaviour;
 use crate::oidc;
+use crate::switches::{
+    LiveSwitches, Switches, ZitadelVersion, DEFAULT_LIST_LAG, DEFAULT_ZITADEL_VERSION,
+};
 use crate::weavr::idempotency::Registry;
 use axum::extract::FromRef;
 use std::sync::Arc;
@@ -24,6 +27,27 @@ pub struct Settings {
     pub fault: Option<FaultSpec>,
     /// How long the OIDC provider's access and ID tokens live (`--oidc-token-lifetime`).
     pub oidc_token_lifetime: Duration,
+    /// The instance feature "User Schema" (`--user-schema-feature`).
+    pub user_schema_feature: bool,
+    /// How long lists lag behind writes (`--list-lag-ms`).
+    pub list_lag: Duration,
+    /// ListUsers totals that do not drop unreadable rows (`--overcount-totals`).
+    pub overcount_totals: bool,
+    /// The ZITADEL release imitated (`--zitadel-version`).
+    pub zitadel_version: ZitadelVersion,
+}
+
+impl Settings {
+    /// The runtime switches a start begins with.
+    pub fn switches(&self) -> Switches {
+        Switches {
+            user_schema_feature: self.user_schema_feature,
+            list_lag: self.list_lag,
+            overcount_totals: self.overcount_totals,
+            zitadel_version: self.zitadel_version,
+            grant_behaviour: self.grant_behaviour,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -33,6 +57,10 @@ impl Default for Settings {
             weavr_api_key: DEFAULT_WEAVR_API_KEY.to_string(),
             fault: None,
             oidc_token_lifetime: oidc::DEFAULT_TOKEN_LIFETIME,
+            user_schema_feature: true,
+            list_lag: DEFAULT_LIST_LAG,
+            overcount_totals: false,
+            zitadel_version: DEFAULT_ZITADEL_VERSION,
         }
     }
 }
@@ -43,12 +71,15 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub armed_faults: ArmedFaults,
     pub idempotency: Registry,
+    /// Behaviours switchable at runtime (`/debug/settings`), from `settings` at start.
+    pub switches: LiveSwitches,
 }
 
 impl AppState {
     pub fn new(store: Store, settings: Settings) -> Self {
         AppState {
             store,
+            switches: LiveSwitches::new(settings.switches()),
             settings: Arc::new(settings),
             armed_faults: ArmedFaults::default(),
             idempotency: Registry::default(),
@@ -60,5 +91,11 @@ impl AppState {
 impl FromRef<AppState> for Store {
     fn from_ref(state: &AppState) -> Store {
         state.store.clone()
+    }
+}
+
+impl FromRef<AppState> for LiveSwitches {
+    fn from_ref(state: &AppState) -> LiveSwitches {
+        state.switches.clone()
     }
 }

@@ -3,6 +3,7 @@
 
 use sandbox::lifecycle::Action;
 use sandbox::model::UserState;
+use sandbox::seed::schema_user_ids as schema;
 use sandbox::seed::{grant_ids, ids, OWNER_TOKEN};
 use sandbox::test_support::{raw_http, RawResponse, TempDir, TestSandbox};
 use sandbox::weavr::seed::{ids as weavr_ids, ADMIN_TOKEN};
@@ -67,7 +68,13 @@ async fn a_killed_process_keeps_every_acknowledged_change() {
         ),
         (
             "POST",
-            format!("/resources/v3alpha/users/{}/_lock", ids::MICKEY),
+            format!("/v2/users/{}/lock", ids::MICKEY),
+            OWNER_TOKEN,
+            200,
+        ),
+        (
+            "POST",
+            format!("/resources/v3alpha/users/{}/_lock", schema::SCARLETT),
             OWNER_TOKEN,
             200,
         ),
@@ -139,6 +146,21 @@ async fn a_killed_process_keeps_every_acknowledged_change() {
     assert_eq!(
         state(get(address, &format!("/v2/users/{}", ids::MICKEY)).await),
         "USER_STATE_LOCKED"
+    );
+    // The schema user's lock survived: locking again is refused.
+    let relock = call(
+        address,
+        "POST",
+        &format!("/resources/v3alpha/users/{}/_lock", schema::SCARLETT),
+        OWNER_TOKEN,
+        None,
+    )
+    .await;
+    assert_eq!(relock.status, 404, "{}", relock.body);
+    assert!(
+        relock.body.contains("COMMAND-G4LOrnjY7q"),
+        "{}",
+        relock.body
     );
     assert_eq!(
         get(address, &format!("/v2/users/{}", ids::HUEY))

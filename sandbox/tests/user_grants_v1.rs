@@ -190,7 +190,8 @@ async fn the_org_context_scopes_every_call() {
     assert_eq!(unknown_org.error_code(), Some(7));
     assert_eq!(unknown_org.error_id().as_deref(), Some("AUTH-Bs7Ds"));
 
-    // The ACME manager has no grant permissions in Globex.
+    // The ACME manager has no role in Globex: the interceptor finds no membership in
+    // the org of the context (`AUTHZ-cdgFk`, `internal/api/authz/permissions.go`).
     let path = grant_path(ids::PLUTO, grant_ids::PLUTO_INTRANET);
     let manager = v1(
         &sandbox,
@@ -201,8 +202,8 @@ async fn the_org_context_scopes_every_call() {
         None,
     )
     .await;
-    assert_eq!(manager.status, 403);
-    assert_eq!(manager.error_id().as_deref(), Some("AUTH-AWfge"));
+    assert_eq!(manager.status, 404);
+    assert_eq!(manager.error_id().as_deref(), Some("AUTHZ-cdgFk"));
     // The viewer reads but does not write.
     let path = grant_path(ids::MINNIE, grant_ids::MINNIE_PORTAL);
     assert_eq!(
@@ -220,8 +221,9 @@ async fn the_org_context_scopes_every_call() {
         Some("{}"),
     )
     .await;
+    // A role without the permission: the interceptor's `AUTH-5mWD2`.
     assert_eq!(write.status, 403);
-    assert_eq!(write.error_id().as_deref(), Some("AUTH-AWfge"));
+    assert_eq!(write.error_id().as_deref(), Some("AUTH-5mWD2"));
     let anonymous = sandbox.call("GET", &path, None, None).await;
     assert_eq!(anonymous.status, 401);
 }

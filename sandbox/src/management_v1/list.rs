@@ -2,14 +2,13 @@
 //! one SQL query over the grants of the request's organization.
 
 use super::wire::{ListDetails, ListUserGrantsResponse, UserGrantJson};
-use crate::clock::Timestamp;
+use crate::api_kit::TEXT_METHODS;
 use crate::errors::ApiError;
-use crate::events;
 use crate::grants::{read_grant, SELECT_GRANT};
+use crate::lag::ViewPosition;
 use crate::query::{
     as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
-use crate::zitadel_v2::list::TEXT_METHODS;
 use rusqlite::Connection;
 use serde_json::Value;
 
@@ -72,11 +71,13 @@ impl GrantSearch {
         })
     }
 
-    /// Runs the search over the grants owned by `org_id`, oldest first when `asc`.
+    /// Runs the search over the grants owned by `org_id`, oldest first when `asc`, on
+    /// the view of the projection at `view`.
     pub fn run(
         mut self,
         conn: &Connection,
         org_id: &str,
+        view: ViewPosition,
     ) -> Result<ListUserGrantsResponse, ApiError> {
         let org = self.params.param(org_id.to_string());
         let where_clause = format!("WHERE g.org_id = {org} AND ({})", self.condition);
@@ -96,11 +97,7 @@ impl GrantSearch {
         );
         let grants = self.params.rows(conn, &sql, read_grant)?;
         Ok(ListUserGrantsResponse {
-            details: ListDetails::new(
-                total as u64,
-                events::last_event_id(conn)? as u64,
-                Timestamp::now(),
-            ),
+            details: ListDetails::new(total as u64, view.processed_sequence, view.timestamp),
             result: grants.iter().map(UserGrantJson::from).collect(),
         })
     }

@@ -6,6 +6,10 @@
 /// The console's client id.
 pub const CLIENT_ID: &str = "lifecycle-console";
 
+/// The project the console's app belongs to: an ordinary project of the instance,
+/// not ZITADEL's own (whose console gets other answers from ListMyProjectOrgs).
+pub const PROJECT_ID: &str = "69629099999999990";
+
 /// The path every redirect URI ends with, e.g. `/auth/callback` or
 /// `/admin/auth/callback`.
 pub const CALLBACK_PATH: &str = "/auth/callback";

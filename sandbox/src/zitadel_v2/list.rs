@@ -6,10 +6,10 @@
 //! numbers or strings for integers, and names or numbers for enums.
 
 use super::wire::{ListDetails, ListUsersResponse, UserJson};
+use crate::api_kit::TEXT_METHODS;
 use crate::auth::Caller;
-use crate::clock::Timestamp;
 use crate::errors::{ApiError, GrpcCode};
-use crate::events;
+use crate::lag::ViewPosition;
 use crate::query::{
     as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
@@ -59,17 +59,6 @@ const OTHER_QUERIES: [&str; 8] = [
     "notQuery",
 ];
 
-pub(crate) const TEXT_METHODS: [&str; 8] = [
-    "TEXT_QUERY_METHOD_EQUALS",
-    "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
-    "TEXT_QUERY_METHOD_STARTS_WITH",
-    "TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE",
-    "TEXT_QUERY_METHOD_CONTAINS",
-    "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE",
-    "TEXT_QUERY_METHOD_ENDS_WITH",
-    "TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE",
-];
-
 const STATES: [&str; 6] = [
     "USER_STATE_UNSPECIFIED",
     "USER_STATE_ACTIVE",
@@ -102,10 +91,6 @@ const SORTING_COLUMNS: [(&str, &str); 10] = [
 struct SortingColumn(usize);
 
 impl SortingColumn {
-    fn wire_name(self) -> Option<&'static str> {
-        (self.0 != 0).then(|| SORTING_COLUMNS[self.0].0)
-    }
-
     fn sql(self) -> &'static str {
         SORTING_COLUMNS[self.0].1
     }
@@ -141,17 +126,25 @@ impl UserSearch {
     }
 
     /// Runs the search, limited to the users `caller` may read (others are left out,
-    /// with no error, as ZITADEL does).
+    /// with no error, as ZITADEL does), on the view of the projection at `view`.
+    /// `overcount`: as v2.58-v2.71, v3.0-v3.4 and v4.0-v4.5 (`internal/query/user.go`,
+    /// `SearchUsers` then `usersCheckPermission`), page first, then drop the rows the
+    /// caller may not read, and keep them in `totalResult`.
     pub fn run(
         mut self,
         conn: &rusqlite::Connection,
         caller: &Caller,
+        view: ViewPosition,
+        overcount: bool,
     ) -> Result<ListUsersResponse, ApiError> {
-        let permission = match caller.readable_orgs() {
-            None => "1".to_string(),
-            Some(orgs) => {
-                let mut allowed: Vec<String> =
-                    orgs.into_iter().map(|org| self.params.param(org)).collect();
+        let readable = caller.readable_orgs();
+        let permission = match (&readable, overcount) {
+            (None, _) | (_, true) => "1".to_string(),
+            (Some(orgs), false) => {
+                let mut allowed: Vec<String> = orgs
+                    .iter()
+                    .map(|org| self.params.param(org.clone()))
+                    .collect();
                 allowed.push("NULL".to_string());
                 let me = self.params.param(caller.user_id.clone());
                 format!("(u.org_id IN ({}) OR u.id = {me})", allowed.join(", "))
@@ -169,14 +162,12 @@ impl UserSearch {
              LIMIT {limit} OFFSET {offset}",
             self.sorting.sql()
         );
-        let users = self.params.rows(conn, &select_sql, read_user)?;
+        let mut users = self.params.rows(conn, &select_sql, read_user)?;
+        if let Some(orgs) = &readable {
+            users.retain(|user| user.id == caller.user_id || orgs.contains(&user.org_id));
+        }
         Ok(ListUsersResponse {
-            details: ListDetails::new(
-                total as u64,
-                events::last_event_id(conn)? as u64,
-                Timestamp::now(),
-            ),
-            sorting_column: self.sorting.wire_name(),
+            details: ListDetails::new(total as u64, view.processed_sequence, view.timestamp),
             result: users.iter().map(UserJson::from).collect(),
         })
     }
@@ -211,7 +202,7 @@ fn search_query(query: &Value, level: usize, params: &mut SqlParams) -> Result<S
         return Err(ApiError::zitadel(
             GrpcCode::InvalidArgument,
             "USER-zsQ97",
-            "Errors.Query.TooManyNestingLevels",
+            "Too many query nesting levels (Max 20)",
         ));
     }
     let query = as_object(query, "queries[]")?;

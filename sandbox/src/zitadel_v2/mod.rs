@@ -3,16 +3,18 @@
 pub(crate) mod list;
 pub mod wire;
 
+pub use crate::api_kit::UserId;
+use crate::api_kit::{parse_body, reason_of};
 use crate::auth::{self, Caller, PERMISSION_USER_READ};
 use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
+use crate::lag;
 use crate::lifecycle::{self, Action};
 use crate::model::User;
 use crate::state::AppState;
 use crate::users;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
@@ -34,31 +36,15 @@ pub fn routes(store: Store) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
 }
 
-/// The `{user_id}` path segment. A malformed one is answered in the API's error shape.
-pub struct UserId(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for UserId {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match Path::<String>::from_request_parts(parts, state).await {
-            Ok(Path(user_id)) => Ok(UserId(user_id)),
-            Err(rejection) => Err(ApiError::plain(
-                StatusCode::BAD_REQUEST,
-                GrpcCode::InvalidArgument,
-                &rejection.body_text(),
-            )),
-        }
-    }
-}
-
 /// ZITADEL's query-side answer for an unknown or removed user.
 pub fn user_not_found() -> ApiError {
     ApiError::zitadel(GrpcCode::NotFound, "QUERY-Dfbg2", "User could not be found")
 }
 
 /// The user `caller` asked for, if it exists and they may read it: unknown
-/// or deleted is 404, not readable is 403 (GetUserByID checks `user.read`).
+/// or deleted is 404 `QUERY-Dfbg2`; then GetUserByID checks `user.read`
+/// (`userCheckPermission`): 404 `AUTHZ-cdgFk` without any role on the user's org or
+/// the instance, else 403 `AUTH-AWfge`.
 pub(crate) async fn readable_user(
     store: &Store,
     caller: Caller,
@@ -67,9 +53,7 @@ pub(crate) async fn readable_user(
     store
         .call(move |conn| {
             let user = users::find_user(conn, &user_id)?.ok_or_else(user_not_found)?;
-            if !caller.has_permission_on_user(PERMISSION_USER_READ, &user.id, &user.org_id) {
-                return Err(ApiError::permission_denied());
-            }
+            caller.check_permission_on_user(PERMISSION_USER_READ, &user.id, &user.org_id)?;
             Ok(user)
         })
         .await
@@ -89,65 +73,73 @@ async fn get_user(
     Ok(json_response(StatusCode::OK, &response))
 }
 
-/// `POST /v2/users`: ListUsers.
+/// `POST /v2/users`: ListUsers, which lags behind writes (`crate::lag`).
 async fn list_users(
-    State(store): State<Store>,
+    State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let request = parse_body(&body)?;
     let search = list::UserSearch::parse(&request)?;
-    let response = store.call(move |conn| search.run(conn, &caller)).await?;
+    let switches = state.switches.get();
+    let response = state
+        .store
+        .call(move |conn| {
+            lag::as_of_lag(conn, switches.list_lag, |conn, view| {
+                search.run(conn, &caller, view, switches.overcount_totals)
+            })
+        })
+        .await?;
     Ok(json_response(StatusCode::OK, &response))
 }
 
 async fn deactivate_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Deactivate).await
+    change_state(state, caller, user_id, &body, Action::Deactivate).await
 }
 
 async fn reactivate_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Reactivate).await
+    change_state(state, caller, user_id, &body, Action::Reactivate).await
 }
 
 async fn lock_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Lock).await
+    change_state(state, caller, user_id, &body, Action::Lock).await
 }
 
 async fn unlock_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, &body, Action::Unlock).await
+    change_state(state, caller, user_id, &body, Action::Unlock).await
 }
 
 /// `DELETE /v2/users/{userId}` takes no body; like the gateway, ignore any.
 async fn delete_user(
-    store: State<Store>,
+    state: State<AppState>,
     caller: Extension<Caller>,
     user_id: UserId,
 ) -> Result<Response, ApiError> {
-    change_state(store, caller, user_id, b"", Action::Delete).await
+    change_state(state, caller, user_id, b"", Action::Delete).await
 }
 
 async fn change_state(
-    State(store): State<Store>,
+    State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     UserId(user_id): UserId,
     body: &[u8],
@@ -155,32 +147,21 @@ async fn change_state(
 ) -> Result<Response, ApiError> {
     // The request message has no fields besides the id: any object will do.
     let reason = reason_of(&parse_body(body)?);
-    let event = store
+    let self_managed = state.switches.get().users_change_their_own_state();
+    let event = state
+        .store
         .call(move |conn| {
-            lifecycle::change_user_state(conn, &caller, &user_id, action, reason.as_deref())
+            let request = lifecycle::Request {
+                user_id: &user_id,
+                action,
+                reason: reason.as_deref(),
+                self_managed,
+            };
+            lifecycle::change_user_state(conn, &caller, request)
         })
         .await?;
     let response = ChangeResponse {
         details: Details::of_event(&event),
     };
     Ok(json_response(StatusCode::OK, &response))
-}
-
-/// The console sends an optional `reason` with a change. ZITADEL's gateway drops
-/// fields it does not know; the sandbox keeps it on the event, as an audit note.
-pub(crate) fn reason_of(body: &serde_json::Value) -> Option<String> {
-    let reason = body.get("reason")?.as_str()?.trim();
-    (!reason.is_empty()).then(|| reason.chars().take(500).collect())
-}
-
-/// A request body: a JSON object, where an empty body stands for `{}`.
-pub(crate) fn parse_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(serde_json::json!({}));
-    }
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value) if value.is_object() => Ok(value),
-        Ok(_) => Err(ApiError::invalid_body("expected a JSON object")),
-        Err(err) => Err(ApiError::invalid_body(&err.to_string())),
-    }
 }

@@ -220,13 +220,12 @@ pub struct ListDetails {
     pub timestamp: String,
 }
 
-/// Response of `ListUsers`.
+/// Response of `ListUsers`. ZITADEL's handler never sets its `sortingColumn`
+/// (`internal/api/grpc/user/v2/user_query.go` at v4.13.1), so it is never sent.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListUsersResponse {
     pub details: ListDetails,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sorting_column: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub result: Vec<UserJson>,
 }

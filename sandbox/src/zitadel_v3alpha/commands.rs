@@ -1,14 +1,13 @@
-//! State changes of ZITADEL's v3alpha user resources (contract §7.2,
-//! `internal/command/user_v3_state.go`). They work on the same users and write the same
-//! events as the v2 service, but follow the v3 model: lock is a flag beside
-//! ACTIVE/INACTIVE, and every refused transition is a NotFound.
+//! State changes of ZITADEL's v3alpha user resource (`internal/command/user_v3.go` at
+//! v4.13.1). They act only on schema users (`crate::schema_users`): for any other id,
+//! a v2 user included, the write model is empty and the answer is NotFound. Every
+//! refused transition is the same NotFound, so a 404 means "not a schema user, not
+//! found, or not in a state that allows this action".
 
 use crate::auth::{Caller, PERMISSION_USER_DELETE, PERMISSION_USER_WRITE};
 use crate::errors::{ApiError, GrpcCode};
-use crate::events::{event_type, Event};
-use crate::lifecycle;
-use crate::model::{User, UserState};
-use crate::users;
+use crate::events::{self, Event, NewEvent};
+use crate::schema_users::{event_type, ModelState, SchemaUserModel, AGGREGATE_SCHEMA_USER};
 use rusqlite::{Connection, TransactionBehavior};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +20,7 @@ pub enum V3Action {
 }
 
 impl V3Action {
-    /// (empty id, refused or not found).
+    /// (empty id `Errors.IDMissing`, refused or not found `Errors.User.NotFound`).
     fn error_ids(self) -> (&'static str, &'static str) {
         match self {
             V3Action::Lock => ("COMMAND-Eu8I2VAfjF", "COMMAND-G4LOrnjY7q"),
@@ -35,31 +34,35 @@ impl V3Action {
     fn event_type(self) -> &'static str {
         match self {
             V3Action::Deactivate => event_type::DEACTIVATED,
-            V3Action::Activate => event_type::REACTIVATED,
+            V3Action::Activate => event_type::ACTIVATED,
             V3Action::Lock => event_type::LOCKED,
             V3Action::Unlock => event_type::UNLOCKED,
-            V3Action::Delete => event_type::REMOVED,
+            V3Action::Delete => event_type::DELETED,
         }
     }
 
-    fn permission(self) -> &'static str {
+    /// Lock, unlock, deactivate and activate check `user.write` even for the caller's
+    /// own user (`checkPermissionUpdateUserState`); delete exempts the caller
+    /// (`checkPermissionDelete`).
+    fn check_permission(self, caller: &Caller, user: &SchemaUserModel) -> Result<(), ApiError> {
         match self {
-            V3Action::Delete => PERMISSION_USER_DELETE,
-            _ => PERMISSION_USER_WRITE,
+            V3Action::Delete => caller.check_permission_on_user(
+                PERMISSION_USER_DELETE,
+                &user.id,
+                &user.resource_owner,
+            ),
+            _ => caller.check_permission(PERMISSION_USER_WRITE, &user.resource_owner),
         }
     }
 
-    /// Whether the v3 model allows the action. Its "state" is ACTIVE or INACTIVE (there
-    /// is no INITIAL: a v2 INITIAL or LOCKED user counts as ACTIVE), and the lock flag
-    /// is separate.
-    pub fn allowed(self, user: &User) -> bool {
-        let inactive = user.state == UserState::Inactive;
+    /// Whether the write model allows the action: lock is a flag beside the state.
+    pub fn allowed(self, user: &SchemaUserModel) -> bool {
         match self {
-            V3Action::Lock => !user.locked,
-            V3Action::Unlock => user.locked,
-            V3Action::Deactivate => !inactive,
-            V3Action::Activate => inactive,
-            V3Action::Delete => true,
+            V3Action::Lock => user.exists() && !user.locked,
+            V3Action::Unlock => user.exists() && user.locked,
+            V3Action::Deactivate => user.state == ModelState::Active,
+            V3Action::Activate => user.state == ModelState::Inactive,
+            V3Action::Delete => user.exists(),
         }
     }
 
@@ -72,34 +75,18 @@ impl V3Action {
     }
 }
 
-/// The optional `organization` of the request (`?organization.orgId=…` or
-/// `?organization.orgDomain=…`): when set, the user must belong to it.
-#[derive(Debug, Clone, Default)]
-pub struct OrgFilter {
-    pub org_id: Option<String>,
-    pub org_domain: Option<String>,
-}
-
-impl OrgFilter {
-    fn admits(&self, user: &User) -> bool {
-        self.org_id.as_ref().is_none_or(|id| *id == user.org_id)
-            && self
-                .org_domain
-                .as_ref()
-                .is_none_or(|domain| *domain == user.org_domain)
-    }
-}
-
-/// Runs `action`: empty id (400), then existence, organization and state together
-/// (404), then permission (403), then the write, all in one transaction. Returns the
-/// user as it was and the event written.
+/// Runs `action` on schema user `user_id`: empty id (400), then existence and state
+/// together (404), then permission (403 or 404 `AUTHZ-cdgFk`), then the write, in one
+/// transaction. `org_id` is the request's `organization.orgId`: only that org's events
+/// are read, so a user of another org is not found. Returns the write model after the
+/// write and the event written.
 pub fn change_user_state(
     conn: &mut Connection,
     caller: &Caller,
     user_id: &str,
-    org: &OrgFilter,
+    org_id: Option<&str>,
     action: V3Action,
-) -> Result<(User, Event), ApiError> {
+) -> Result<(SchemaUserModel, Event), ApiError> {
     if user_id.is_empty() {
         return Err(ApiError::zitadel(
             GrpcCode::InvalidArgument,
@@ -108,49 +95,57 @@ pub fn change_user_state(
         ));
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let user = users::find_user(&tx, user_id)?
-        .filter(|user| org.admits(user) && action.allowed(user))
-        .ok_or_else(|| action.not_found_error())?;
-    if !caller.has_permission_on_user(action.permission(), &user.id, &user.org_id) {
-        return Err(ApiError::permission_denied());
+    let mut user = SchemaUserModel::load(&tx, org_id, user_id)?;
+    if !action.allowed(&user) {
+        return Err(action.not_found_error());
     }
-    let event =
-        lifecycle::write_user_event(&tx, &caller.user_id, &user, action.event_type(), None)?;
+    action.check_permission(caller, &user)?;
+    let event = events::record(
+        &tx,
+        NewEvent {
+            aggregate_type: AGGREGATE_SCHEMA_USER,
+            aggregate_id: &user.id,
+            resource_owner: &user.resource_owner,
+            event_type: action.event_type(),
+            actor: &caller.user_id,
+            reason: None,
+            payload: serde_json::json!({}),
+            at: None,
+        },
+    )?;
     tx.commit()?;
+    user.apply(&event);
     Ok((user, event))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::Timestamp;
-    use crate::model::{Human, UserKind};
 
-    fn user(state: UserState, locked: bool) -> User {
-        User {
+    fn user(state: ModelState, locked: bool) -> SchemaUserModel {
+        SchemaUserModel {
             id: "1".into(),
-            org_id: "o".into(),
-            org_domain: "o.example".into(),
-            username: "u".into(),
+            resource_owner: "o".into(),
             state,
             locked,
-            kind: UserKind::Human(Human::default()),
-            created: Timestamp::from_millis(0),
-            changed: Timestamp::from_millis(0),
+            changed: None,
             sequence: 1,
         }
     }
 
-    /// Contract §7.2: the lock flag and the ACTIVE/INACTIVE state are independent.
+    /// `internal/command/user_v3.go`: lock needs `Exists() && !Locked`, unlock
+    /// `Exists() && Locked`, deactivate state ACTIVE, activate state INACTIVE, delete
+    /// `Exists()`; the lock flag does not change the state.
     #[test]
-    fn transitions_follow_the_v3_model() {
-        use UserState::*;
+    fn transitions_follow_the_v3_write_model() {
+        use ModelState::*;
         let cases = [
             (Active, false, [true, false, true, false, true]),
-            (Initial, false, [true, false, true, false, true]),
-            (Locked, true, [false, true, true, false, true]),
+            (Active, true, [false, true, true, false, true]),
             (Inactive, false, [true, false, false, true, true]),
             (Inactive, true, [false, true, false, true, true]),
+            (Deleted, false, [false, false, false, false, false]),
+            (Unspecified, false, [false, false, false, false, false]),
         ];
         let actions = [
             V3Action::Lock,

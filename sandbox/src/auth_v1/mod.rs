@@ -1,7 +1,10 @@
-//! ZITADEL auth API v1 (the caller's own data), one call: `POST
-//! /auth/v1/global/projectorgs/_search` (ListMyProjectOrgs), the organizations the
-//! caller may work in, for the console's organization switcher.
+//! ZITADEL auth API v1 (the caller's own data): `POST
+//! /auth/v1/global/projectorgs/_search` (ListMyProjectOrgs) and `POST
+//! /auth/v1/memberships/me/_search` (ListMyMemberships, in `memberships`).
 
+mod memberships;
+
+use crate::api_kit::{parse_body, TEXT_METHODS};
 use crate::auth::{self, Caller};
 use crate::clock::Timestamp;
 use crate::db::Store;
@@ -12,10 +15,7 @@ use crate::orgs::{read_org, SELECT_ORG};
 use crate::query::{
     as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
-use crate::seed::INSTANCE_ID;
 use crate::state::AppState;
-use crate::zitadel_v2::list::TEXT_METHODS;
-use crate::zitadel_v2::parse_body;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,6 +30,10 @@ use serde_json::Value;
 pub fn routes(store: Store) -> Router<AppState> {
     Router::new()
         .route("/auth/v1/global/projectorgs/_search", post(list_my_orgs))
+        .route(
+            "/auth/v1/memberships/me/_search",
+            post(memberships::list_my_memberships),
+        )
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
 }
 
@@ -92,24 +96,20 @@ impl OrgSearch {
         })
     }
 
-    /// The orgs the caller holds any role in; a role on the instance covers them all.
+    /// ZITADEL's semantics (`internal/api/grpc/auth/user.go` at v4.13.1): for a token
+    /// of an app outside ZITADEL's own project, and for a personal access token (no
+    /// project), the orgs owning a user grant of the caller on the token's project;
+    /// not the orgs the caller manages (those are ListMyMemberships). Only ZITADEL's own
+    /// console gets the orgs of its memberships, and the sandbox has no such app.
     /// Sorted by name: ascending, unless `sortingColumn` is the name and `asc` unset
     /// (ZITADEL leaves the order open without a sorting column).
     fn run(mut self, conn: &Connection, caller: &Caller) -> Result<ListOrgsResponse, ApiError> {
-        let instance_wide = caller
-            .memberships
-            .iter()
-            .any(|m| m.resource_id == INSTANCE_ID);
-        let visible = if instance_wide {
-            "1".to_string()
-        } else {
-            let ids: Vec<String> = caller
-                .memberships
-                .iter()
-                .map(|m| self.params.param(m.resource_id.clone()))
-                .collect();
-            format!("o.id IN ({})", ids.join(", "))
-        };
+        let me = self.params.param(caller.user_id.clone());
+        let project = self.params.param(caller.project_id.clone());
+        let visible = format!(
+            "o.id IN (SELECT g.org_id FROM user_grants g
+                      WHERE g.user_id = {me} AND g.project_id = {project})"
+        );
         let where_clause = format!("WHERE {visible} AND ({})", self.condition);
         let total: i64 = self
             .params

@@ -1,0 +1,291 @@
+//! Behaviours of real ZITADEL servers that differ between versions or instance
+//! settings, switchable at runtime through `POST /debug/settings` (for browser tests)
+//! and set at start by command-line flags. A start resets them to the flags' values.
+
+use crate::grants::GrantBehaviour;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// ZITADEL's release the sandbox imitates when not told otherwise.
+pub const DEFAULT_ZITADEL_VERSION: ZitadelVersion = ZitadelVersion(4, 13, 1);
+/// `/v2/users` exists from this release (`proto/zitadel/user/v2/user_service.proto`).
+pub const V2_USERS_SINCE: ZitadelVersion = ZitadelVersion(2, 58, 0);
+/// `POST /v2/organizations/_search` exists from this release
+/// (`proto/zitadel/org/v2/org_service.proto`).
+pub const V2_ORGANIZATIONS_SINCE: ZitadelVersion = ZitadelVersion(2, 59, 0);
+/// The v3alpha user resource has its state changes from this release
+/// (`proto/zitadel/resources/user/v3alpha/user_service.proto`; v2.61 and v2.62 had
+/// only create and delete, which the sandbox does not imitate).
+pub const V3ALPHA_USERS_SINCE: ZitadelVersion = ZitadelVersion(2, 63, 0);
+/// From this release users need `user.write` to change their own state
+/// (`internal/command/user_v2.go`, `allowSelfManagement: false`).
+pub const NO_SELF_MANAGED_STATE_SINCE: ZitadelVersion = ZitadelVersion(4, 3, 0);
+/// How long list reads lag behind writes by default.
+pub const DEFAULT_LIST_LAG: Duration = Duration::from_millis(1000);
+
+/// A ZITADEL release number, `major.minor.patch` (a leading `v` is accepted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ZitadelVersion(pub u32, pub u32, pub u32);
+
+impl FromStr for ZitadelVersion {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not a ZITADEL version such as 4.13.1");
+        let trimmed = text.trim().trim_start_matches('v');
+        let mut parts = trimmed.split('.').map(|part| part.parse::<u32>());
+        let mut next = || parts.next().unwrap_or(Ok(0)).map_err(|_| bad());
+        let version = ZitadelVersion(next()?, next()?, next()?);
+        if trimmed.split('.').count() > 3 || trimmed.is_empty() {
+            return Err(bad());
+        }
+        Ok(version)
+    }
+}
+
+impl fmt::Display for ZitadelVersion {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
+/// The switchable behaviours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Switches {
+    /// The instance feature "User Schema": without it every v3alpha user call is 400.
+    pub user_schema_feature: bool,
+    /// How long list reads (v2 ListUsers, management v1 ListUserGrants) keep showing
+    /// the state before a write; single reads are always current.
+    pub list_lag: Duration,
+    /// v2 ListUsers drops unreadable rows after paging without lowering `totalResult`.
+    pub overcount_totals: bool,
+    /// The release imitated: older ones lack routes.
+    pub zitadel_version: ZitadelVersion,
+    /// How a repeated grant `_deactivate`/`_reactivate` is answered.
+    pub grant_behaviour: GrantBehaviour,
+}
+
+impl Default for Switches {
+    fn default() -> Self {
+        Switches {
+            user_schema_feature: true,
+            list_lag: DEFAULT_LIST_LAG,
+            overcount_totals: false,
+            zitadel_version: DEFAULT_ZITADEL_VERSION,
+            grant_behaviour: GrantBehaviour::Idempotent,
+        }
+    }
+}
+
+impl Switches {
+    /// The JSON of `GET /debug/settings`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "userSchemaFeature": self.user_schema_feature,
+            "listLagMs": self.list_lag.as_millis() as u64,
+            "overcountTotals": self.overcount_totals,
+            "zitadelVersion": self.zitadel_version.to_string(),
+            "grantBehaviour": self.grant_behaviour.name(),
+        })
+    }
+
+    /// Applies the fields present in `body` (all or nothing): unknown fields and wrong
+    /// types are refused with a reason.
+    pub fn update(&self, body: &serde_json::Value) -> Result<Switches, String> {
+        let object = body
+            .as_object()
+            .ok_or("the body must be a JSON object of settings")?;
+        let mut next = self.clone();
+        for (key, value) in object {
+            match key.as_str() {
+                "userSchemaFeature" => {
+                    next.user_schema_feature = value
+                        .as_bool()
+                        .ok_or("userSchemaFeature: give true or false")?;
+                }
+                "listLagMs" => {
+                    let millis = value
+                        .as_u64()
+                        .filter(|ms| *ms <= 600_000)
+                        .ok_or("listLagMs: give milliseconds from 0 to 600000")?;
+                    next.list_lag = Duration::from_millis(millis);
+                }
+                "overcountTotals" => {
+                    next.overcount_totals = value
+                        .as_bool()
+                        .ok_or("overcountTotals: give true or false")?;
+                }
+                "zitadelVersion" => {
+                    next.zitadel_version = value
+                        .as_str()
+                        .ok_or("zitadelVersion: give a string such as \"2.57.0\"")?
+                        .parse()?;
+                }
+                "grantBehaviour" => {
+                    next.grant_behaviour = match value.as_str() {
+                        Some("idempotent") => GrantBehaviour::Idempotent,
+                        Some("legacy") => GrantBehaviour::Legacy,
+                        _ => return Err("grantBehaviour: give \"idempotent\" or \"legacy\"".into()),
+                    };
+                }
+                other => return Err(format!("unknown setting `{other}`")),
+            }
+        }
+        Ok(next)
+    }
+
+    /// Whether a user may lock, unlock, deactivate, reactivate and delete themselves
+    /// without the permission, as before v4.3.0.
+    pub fn users_change_their_own_state(&self) -> bool {
+        self.zitadel_version < NO_SELF_MANAGED_STATE_SINCE
+    }
+
+    /// Whether the imitated release serves `path` at all. Older releases answer what
+    /// they lack with the gateway's routing 404.
+    pub fn serves(&self, path: &str) -> bool {
+        let version = self.zitadel_version;
+        if path == "/v2/users" || path.starts_with("/v2/users/") {
+            return version >= V2_USERS_SINCE;
+        }
+        if path.starts_with("/v2/organizations") {
+            return version >= V2_ORGANIZATIONS_SINCE;
+        }
+        if path.starts_with("/resources/v3alpha/users") {
+            return version >= V3ALPHA_USERS_SINCE;
+        }
+        true
+    }
+}
+
+/// The switches as they are now, shared by all requests.
+#[derive(Clone, Default)]
+pub struct LiveSwitches {
+    inner: Arc<Mutex<Switches>>,
+}
+
+impl LiveSwitches {
+    pub fn new(initial: Switches) -> Self {
+        LiveSwitches {
+            inner: Arc::new(Mutex::new(initial)),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Switches> {
+        // Plain values: they stay consistent even if a holder panicked.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn get(&self) -> Switches {
+        self.lock().clone()
+    }
+
+    pub fn set(&self, switches: Switches) {
+        *self.lock() = switches;
+    }
+}
+
+/// Middleware: a path the imitated release does not have gets the gateway's routing
+/// 404, before auth, as on the real server.
+pub async fn gate_routes(
+    State(live): State<LiveSwitches>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if live.get().serves(request.uri().path()) {
+        next.run(request).await
+    } else {
+        crate::errors::ApiError::route_not_found().into_response()
+    }
+}
+
+/// `GET /debug/settings` and `POST /debug/settings` (no token: the test harness's).
+pub fn debug_routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    LiveSwitches: axum::extract::FromRef<S>,
+{
+    Router::new().route("/debug/settings", get(show).post(change))
+}
+
+async fn show(State(live): State<LiveSwitches>) -> Response {
+    crate::errors::json_response(StatusCode::OK, &live.get().to_json())
+}
+
+async fn change(State(live): State<LiveSwitches>, body: Bytes) -> Response {
+    let parsed = if body.iter().all(u8::is_ascii_whitespace) {
+        Ok(serde_json::json!({}))
+    } else {
+        serde_json::from_slice(&body).map_err(|err| format!("body is not JSON: {err}"))
+    };
+    match parsed.and_then(|value| live.get().update(&value)) {
+        Ok(next) => {
+            live.set(next.clone());
+            crate::errors::json_response(StatusCode::OK, &next.to_json())
+        }
+        Err(message) => crate::errors::json_response(
+            StatusCode::BAD_REQUEST,
+            &serde_json::json!({ "error": message }),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_and_order() {
+        assert_eq!("4.13.1".parse(), Ok(ZitadelVersion(4, 13, 1)));
+        assert_eq!("v2.57".parse(), Ok(ZitadelVersion(2, 57, 0)));
+        assert!("2.x".parse::<ZitadelVersion>().is_err());
+        assert!("1.2.3.4".parse::<ZitadelVersion>().is_err());
+        assert!(ZitadelVersion(2, 57, 9) < V2_USERS_SINCE);
+        assert!(ZitadelVersion(2, 63, 0) >= V3ALPHA_USERS_SINCE);
+    }
+
+    #[test]
+    fn old_releases_lack_routes() {
+        let old = Switches {
+            zitadel_version: ZitadelVersion(2, 57, 0),
+            ..Switches::default()
+        };
+        assert!(!old.serves("/v2/users"));
+        assert!(!old.serves("/v2/users/1/lock"));
+        assert!(!old.serves("/resources/v3alpha/users/1/_lock"));
+        assert!(old.serves("/management/v1/users/grants/_search"));
+        let mid = Switches {
+            zitadel_version: ZitadelVersion(2, 62, 0),
+            ..Switches::default()
+        };
+        assert!(mid.serves("/v2/users/1"));
+        assert!(!mid.serves("/resources/v3alpha/users/1/_lock"));
+        assert!(Switches::default().serves("/resources/v3alpha/users/1/_lock"));
+    }
+
+    #[test]
+    fn updates_are_all_or_nothing() {
+        let switches = Switches::default();
+        let next = switches
+            .update(&serde_json::json!({"userSchemaFeature": false, "listLagMs": 0}))
+            .expect("valid");
+        assert!(!next.user_schema_feature);
+        assert_eq!(next.list_lag, Duration::ZERO);
+        assert!(switches
+            .update(&serde_json::json!({"listLagMs": 5, "bogus": 1}))
+            .is_err());
+        assert!(switches
+            .update(&serde_json::json!({"zitadelVersion": 4}))
+            .is_err());
+    }
+}
