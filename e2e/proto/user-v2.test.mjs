@@ -24,10 +24,11 @@ import {
 } from "./zitadel.mjs";
 
 const MINNIE = "226000000000000001"; // active, ACME
+const MICKEY = "226000000000000002"; // every optional profile field set
 const DONALD = "226000000000000003"; // inactive
 const DAISY = "226000000000000004"; // locked
 const BUILD_BOT = "226000000000000006"; // machine user
-const PLUTO = "226000000000000007"; // Globex
+const PLUTO = "226000000000000007"; // Globex; no nickname, language or phone
 
 /** The body the console's ListUsers sends (zitadel_v2.rs `list_request`). */
 function listBody({ offset = 0, limit = 25, queries = [], sortingColumn = "USER_FIELD_NAME_USER_NAME" }) {
@@ -70,6 +71,22 @@ test("GetUserByID: human users in each state, a machine user, another org's user
   const human = expectOk(await call("GET", `/v2/users/${MINNIE}`), GetUserByIDResponseSchema);
   assert.equal(human.user.type.case, "human");
   assert.equal(human.user.details.resourceOwner, ACME_ORG_ID);
+});
+
+test("GetUserByID: the optional profile fields ZITADEL always sets, empty and filled", async () => {
+  // humanToPb (internal/api/grpc/user/v2/convert/human.go) sets nickName, displayName,
+  // preferredLanguage, gender and the phone message even when empty; protojson then
+  // writes them, and `strict` checks that toJson of ZITADEL's message writes them too.
+  const pluto = await call("GET", `/v2/users/${PLUTO}`);
+  const human = expectOk(pluto, GetUserByIDResponseSchema).user.type.value;
+  assert.equal(human.profile.preferredLanguage, "und");
+  assert.equal(human.profile.nickName, "");
+  assert.deepEqual(pluto.json.user.human.phone, {});
+  assert.equal(pluto.json.user.human.profile.gender, "GENDER_UNSPECIFIED");
+  const mickey = await call("GET", `/v2/users/${MICKEY}`);
+  expectOk(mickey, GetUserByIDResponseSchema);
+  assert.deepEqual(mickey.json.user.human.phone, { phone: "+41791234567", isVerified: true });
+  assert.equal(mickey.json.user.human.profile.nickName, "Mick");
 });
 
 test("GetUserByID of an unknown user: 404 Status", async () => {
