@@ -491,7 +491,6 @@ fn added_event(
                     format!("{username}@{}", org.domain)
                 },
                 email_verified: true,
-                ..Human::default()
             },
         }),
         Profile::Service {
