@@ -85,13 +85,14 @@ impl Gender {
         }
     }
 
-    /// `None` for the default value, which the wire omits.
-    pub fn wire_name(self) -> Option<&'static str> {
+    /// The enum name, `GENDER_UNSPECIFIED` included: `HumanProfile.gender` is a proto3
+    /// `optional` field that ZITADEL always sets, so even enum 0 is written out.
+    pub fn wire_name(self) -> &'static str {
         match self {
-            Gender::Unspecified => None,
-            Gender::Female => Some("GENDER_FEMALE"),
-            Gender::Male => Some("GENDER_MALE"),
-            Gender::Diverse => Some("GENDER_DIVERSE"),
+            Gender::Unspecified => "GENDER_UNSPECIFIED",
+            Gender::Female => "GENDER_FEMALE",
+            Gender::Male => "GENDER_MALE",
+            Gender::Diverse => "GENDER_DIVERSE",
         }
     }
 }

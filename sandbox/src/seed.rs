@@ -174,6 +174,12 @@ enum Profile {
         family: &'static str,
         display: Option<&'static str>,
         gender: Gender,
+        /// Empty: not set; ZITADEL then still writes `nickName: ""`.
+        nick: &'static str,
+        /// Empty: none chosen; ZITADEL then writes `preferredLanguage: "und"`.
+        language: &'static str,
+        /// Empty: none; ZITADEL then writes `phone: {}`. A seeded phone is verified.
+        phone: &'static str,
     },
     Service {
         name: &'static str,
@@ -202,6 +208,9 @@ const fn person(given: &'static str, family: &'static str, gender: Gender) -> Pr
         family,
         display: None,
         gender,
+        nick: "",
+        language: "en",
+        phone: "",
     }
 }
 
@@ -225,7 +234,16 @@ const USERS: [SeedUser; 18] = [
         id: ids::MICKEY,
         username: "mickey-mouse",
         org: &ACME,
-        profile: person("Mickey", "Mouse", Gender::Male),
+        // Every optional profile field set.
+        profile: Profile::Person {
+            given: "Mickey",
+            family: "Mouse",
+            display: None,
+            gender: Gender::Male,
+            nick: "Mick",
+            language: "de",
+            phone: "+41791234567",
+        },
         history: &[event_type::DEACTIVATED, event_type::REACTIVATED],
     },
     SeedUser {
@@ -264,7 +282,16 @@ const USERS: [SeedUser; 18] = [
         id: ids::PLUTO,
         username: "pluto",
         org: &GLOBEX,
-        profile: person("Pluto", "Pup", Gender::Unspecified),
+        // Added without a language, as ZITADEL allows.
+        profile: Profile::Person {
+            given: "Pluto",
+            family: "Pup",
+            display: None,
+            gender: Gender::Unspecified,
+            nick: "",
+            language: "",
+            phone: "",
+        },
         history: ACTIVE,
     },
     SeedUser {
@@ -306,6 +333,9 @@ const USERS: [SeedUser; 18] = [
             family: "Test",
             display: Some("<img src=x onerror=alert(1)>"),
             gender: Gender::Unspecified,
+            nick: "",
+            language: "en",
+            phone: "",
         },
         history: ACTIVE,
     },
@@ -440,14 +470,20 @@ fn added_event(
             family,
             display,
             gender,
+            nick,
+            language,
+            phone,
         } => serde_json::to_value(HumanAdded {
             username: username.to_string(),
             human: Human {
                 given_name: given.to_string(),
                 family_name: family.to_string(),
                 display_name: display.map_or_else(|| format!("{given} {family}"), str::to_string),
-                preferred_language: "en".to_string(),
+                nick_name: nick.to_string(),
+                preferred_language: language.to_string(),
                 gender: *gender,
+                phone: phone.to_string(),
+                phone_verified: !phone.is_empty(),
                 // A user named by an email address has that address.
                 email: if username.contains('@') {
                     username.to_string()
@@ -455,7 +491,6 @@ fn added_event(
                     format!("{username}@{}", org.domain)
                 },
                 email_verified: true,
-                ..Human::default()
             },
         }),
         Profile::Service {

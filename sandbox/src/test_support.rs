@@ -363,19 +363,32 @@ fn dechunk(mut body: &str) -> String {
     out
 }
 
+/// Fields with presence that ZITADEL always sets: the proto3 `optional` fields of
+/// `zitadel.user.v2.HumanProfile` (`proto/zitadel/user/v2/user.proto`), which `humanToPb`
+/// (`internal/api/grpc/user/v2/convert/human.go`) fills even when empty. protojson writes
+/// them with their default value (`""`, `GENDER_UNSPECIFIED`), so they are no drift.
+const ALWAYS_SET_PROFILE_FIELDS: [&str; 4] =
+    ["nickName", "displayName", "preferredLanguage", "gender"];
+
 /// Every string, number, bool, array and object in `value` that grpc-gateway would
 /// have left out as a default value, as JSON paths. Empty means the body is clean.
+/// Fields with presence that the server always sets ([`ALWAYS_SET_PROFILE_FIELDS`])
+/// are not defaults left in: protojson writes them.
 pub fn default_values(value: &serde_json::Value) -> Vec<String> {
     fn walk(value: &serde_json::Value, path: String, found: &mut Vec<String>) {
         use serde_json::Value::*;
-        let is_default = match value {
-            Null => true,
-            Bool(b) => !b,
-            Number(n) => n.as_f64() == Some(0.0),
-            String(s) => s.is_empty() || s.ends_with("_UNSPECIFIED") || s == "0",
-            Array(items) => items.is_empty(),
-            Object(_) => false,
-        };
+        let always_set = path.rsplit_once('.').is_some_and(|(parent, field)| {
+            parent.ends_with(".human.profile") && ALWAYS_SET_PROFILE_FIELDS.contains(&field)
+        });
+        let is_default = !always_set
+            && match value {
+                Null => true,
+                Bool(b) => !b,
+                Number(n) => n.as_f64() == Some(0.0),
+                String(s) => s.is_empty() || s.ends_with("_UNSPECIFIED") || s == "0",
+                Array(items) => items.is_empty(),
+                Object(_) => false,
+            };
         if is_default {
             found.push(path.clone());
         }

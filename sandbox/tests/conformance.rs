@@ -264,7 +264,16 @@ async fn zitadel_v2_responses_match_the_spec() {
     let user = "/v2/users/{userId}";
     let minnie = format!("/v2/users/{}", ids::MINNIE);
 
-    for id in [ids::MINNIE, ids::BUILD_BOT, ids::GOOFY, ids::DAISY] {
+    // Mickey has every optional profile field set; Pluto none (`nickName: ""`,
+    // `preferredLanguage: "und"`, `gender: "GENDER_UNSPECIFIED"`, `phone: {}`).
+    for id in [
+        ids::MINNIE,
+        ids::BUILD_BOT,
+        ids::GOOFY,
+        ids::DAISY,
+        ids::MICKEY,
+        ids::PLUTO,
+    ] {
         spec.expect(
             &sandbox,
             user,

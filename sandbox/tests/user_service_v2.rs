@@ -29,10 +29,11 @@ async fn get_user_has_the_v2_shape() {
         user["human"],
         json!({
             "profile": {
-                "givenName": "Minnie", "familyName": "Mouse", "displayName": "Minnie Mouse",
-                "preferredLanguage": "en", "gender": "GENDER_FEMALE"
+                "givenName": "Minnie", "familyName": "Mouse", "nickName": "",
+                "displayName": "Minnie Mouse", "preferredLanguage": "en", "gender": "GENDER_FEMALE"
             },
-            "email": { "email": "minnie-mouse@acme.example.com", "isVerified": true }
+            "email": { "email": "minnie-mouse@acme.example.com", "isVerified": true },
+            "phone": {}
         })
     );
     assert!(user.get("machine").is_none());
@@ -96,6 +97,71 @@ async fn seeded_states_come_from_their_events() {
     assert_eq!(
         markup["user"]["human"]["profile"]["displayName"],
         "<img src=x onerror=alert(1)>"
+    );
+}
+
+/// ZITADEL.md Corrections 9: `humanToPb` sets every `optional` profile field and both
+/// contact messages, so they are written even when empty (and protojson keeps them).
+#[tokio::test]
+async fn humans_carry_every_profile_field_zitadel_sets_even_when_empty() {
+    let sandbox = TestSandbox::new();
+    let pluto = sandbox.get_user(ids::PLUTO, OWNER_TOKEN).await.json();
+    assert_eq!(
+        pluto["user"]["human"],
+        json!({
+            "profile": {
+                "givenName": "Pluto", "familyName": "Pup", "nickName": "",
+                "displayName": "Pluto Pup", "preferredLanguage": "und",
+                "gender": "GENDER_UNSPECIFIED"
+            },
+            "email": { "email": "pluto@globex.example.com", "isVerified": true },
+            "phone": {}
+        })
+    );
+    assert_eq!(default_values(&pluto), Vec::<String>::new(), "{pluto}");
+
+    let mickey = sandbox.get_user(ids::MICKEY, OWNER_TOKEN).await.json();
+    assert_eq!(
+        mickey["user"]["human"],
+        json!({
+            "profile": {
+                "givenName": "Mickey", "familyName": "Mouse", "nickName": "Mick",
+                "displayName": "Mickey Mouse", "preferredLanguage": "de", "gender": "GENDER_MALE"
+            },
+            "email": { "email": "mickey-mouse@acme.example.com", "isVerified": true },
+            "phone": { "phone": "+41791234567", "isVerified": true }
+        })
+    );
+
+    // The list writes each user as the single read does.
+    let list = sandbox
+        .list_users(
+            &json!({"queries": [{"inUserIdsQuery": {"userIds": [ids::MICKEY, ids::PLUTO]}}]})
+                .to_string(),
+            OWNER_TOKEN,
+        )
+        .await
+        .json();
+    let listed: Vec<&Value> = list["result"].as_array().expect("result").iter().collect();
+    assert_eq!(listed.len(), 2, "{list}");
+    for user in listed {
+        let single = if user["userId"] == ids::PLUTO {
+            &pluto
+        } else {
+            &mickey
+        };
+        assert_eq!(user["human"], single["user"]["human"], "{user}");
+    }
+    assert_eq!(default_values(&list), Vec::<String>::new(), "{list}");
+}
+
+#[test]
+fn always_set_profile_fields_are_not_taken_for_left_in_defaults() {
+    let body = json!({"user": {"human": {"profile": {"nickName": "", "gender": "GENDER_UNSPECIFIED"}},
+                               "machine": {"gender": "GENDER_UNSPECIFIED"}, "nickName": ""}});
+    assert_eq!(
+        default_values(&body),
+        ["$.user.machine.gender", "$.user.nickName"]
     );
 }
 

@@ -148,6 +148,11 @@ struct UserWire {
     machine: Option<MachineWire>,
 }
 
+/// What the console reads of a human. ZITADEL always writes `phone` (`{}` when there
+/// is none) and the profile's `nickName` (`""`), `preferredLanguage` (`"und"`) and
+/// `gender` (`"GENDER_UNSPECIFIED"`), set or not (contracts/ZITADEL.md Corrections 9):
+/// none of them is read, so none can show up as a placeholder value. `email` is always
+/// written too, and read only when it holds an address.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct HumanWire {
@@ -239,7 +244,7 @@ impl UserWire {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Owner, OwnerKind};
+    use crate::domain::{Owner, OwnerKind, Timestamp};
     use crate::http::Method;
 
     fn ok(body: &str) -> ApiResponse {
@@ -335,6 +340,105 @@ mod tests {
                 id: "69629023906488334".into()
             })
         );
+    }
+
+    /// What ZITADEL v4.13.1 writes for a human with no nickname, language, gender or
+    /// phone (`humanToPb` in `internal/api/grpc/user/v2/convert/human.go` sets those
+    /// fields even when empty) and for a machine (`convert/machine.go`, defaults left out).
+    const ZITADEL_V4_LIST: &str = r#"{
+      "details": { "totalResult": "2", "processedSequence": "5120", "timestamp": "2026-07-01T09:12:45.000123Z" },
+      "result": [
+        {
+          "userId": "226000000000000007",
+          "details": { "sequence": "1", "changeDate": "2026-06-30T08:00:00.5Z", "resourceOwner": "69629023906488335",
+                       "creationDate": "2026-06-30T08:00:00.5Z" },
+          "state": "USER_STATE_ACTIVE",
+          "username": "pluto",
+          "loginNames": ["pluto@globex.example.com"],
+          "preferredLoginName": "pluto@globex.example.com",
+          "human": {
+            "profile": { "givenName": "Pluto", "familyName": "Pup", "nickName": "", "displayName": "Pluto Pup",
+                         "preferredLanguage": "und", "gender": "GENDER_UNSPECIFIED" },
+            "email": { "email": "pluto@globex.example.com", "isVerified": true },
+            "phone": {}
+          }
+        },
+        {
+          "userId": "226000000000000006",
+          "details": { "sequence": "1", "changeDate": "2026-06-30T08:00:01Z", "resourceOwner": "69629023906488334",
+                       "creationDate": "2026-06-30T08:00:01Z" },
+          "state": "USER_STATE_ACTIVE",
+          "username": "build-bot",
+          "loginNames": ["build-bot@acme.example.com"],
+          "preferredLoginName": "build-bot@acme.example.com",
+          "machine": { "name": "Build Bot", "description": "CI deployments" }
+        }
+      ]
+    }"#;
+
+    fn org_details(org: &str, at: &str) -> Details {
+        Details {
+            owner: Some(Owner {
+                kind: OwnerKind::Organization,
+                id: org.into(),
+            }),
+            created: Timestamp::parse(at).ok(),
+            changed: Timestamp::parse(at).ok(),
+            sequence: Some(1),
+        }
+    }
+
+    #[test]
+    fn a_zitadel_v4_answer_shows_no_placeholder_profile_values() {
+        let page = read_list(&ok(ZITADEL_V4_LIST)).unwrap();
+        assert_eq!(
+            page,
+            UserPage {
+                users: vec![
+                    User {
+                        id: "226000000000000007".into(),
+                        username: "pluto".into(),
+                        display_name: "Pluto Pup".into(),
+                        login_name: Some("pluto@globex.example.com".into()),
+                        email: Some("pluto@globex.example.com".into()),
+                        kind: UserKind::Human,
+                        state: UserState::Active,
+                        details: org_details("69629023906488335", "2026-06-30T08:00:00.5Z"),
+                    },
+                    User {
+                        id: "226000000000000006".into(),
+                        username: "build-bot".into(),
+                        display_name: "Build Bot".into(),
+                        login_name: Some("build-bot@acme.example.com".into()),
+                        email: None,
+                        kind: UserKind::Machine,
+                        state: UserState::Active,
+                        details: org_details("69629023906488334", "2026-06-30T08:00:01Z"),
+                    },
+                ],
+                total: 2,
+            }
+        );
+    }
+
+    #[test]
+    fn empty_always_written_fields_fall_back_like_missing_ones() {
+        // `displayName: ""` and `email: {}`: the name is built from given and family
+        // name, and there is no email, rather than an empty one.
+        let body = r#"{"user":{"userId":"9","username":"goofy","human":{
+            "profile":{"givenName":"Goofy","familyName":"Goof","nickName":"","displayName":"",
+                       "preferredLanguage":"und","gender":"GENDER_UNSPECIFIED"},
+            "email":{},"phone":{}}}}"#;
+        let user = read_user("9", &ok(body)).unwrap();
+        assert_eq!(
+            (user.display_name.as_str(), user.email, user.kind),
+            ("Goofy Goof", None, UserKind::Human)
+        );
+        // With neither, the user name: never the nickname field's "" nor "und".
+        let body = r#"{"user":{"userId":"9","username":"goofy","human":{
+            "profile":{"nickName":"","displayName":"","preferredLanguage":"und","gender":"GENDER_UNSPECIFIED"},
+            "email":{},"phone":{}}}}"#;
+        assert_eq!(read_user("9", &ok(body)).unwrap().display_name, "goofy");
     }
 
     #[test]

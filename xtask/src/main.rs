@@ -51,6 +51,8 @@ COMMANDS:
                           fmt      cargo fmt --all -- --check
                           clippy   clippy -D warnings, native workspace and app on wasm32
                           native   cargo test --workspace
+                          proto    the sandbox's answers to every ZITADEL call of the app,
+                                   read strictly with ZITADEL's protos (@zitadel/proto)
                           wasm     wasm-bindgen-test in headless Chromium, against a sandbox
                           e2e      Playwright journeys against dist/ served by the sandbox
                           hosting  Playwright journeys through Debian's nginx on 127.0.0.1
@@ -386,7 +388,7 @@ mod tests {
         );
         let err = parse("test --skip-install").unwrap_err();
         assert!(
-            err.contains("fmt, clippy, native, wasm, e2e, hosting"),
+            err.contains("fmt, clippy, native, proto, wasm, e2e, hosting"),
             "{err}"
         );
     }

@@ -14,6 +14,7 @@ const APP: &str = "lifecycle-console";
 /// new port means a rebuild of the test crate.
 const WASM_SANDBOX_PORT: u16 = 18081;
 const E2E_SANDBOX_PORT: u16 = 18082;
+const PROTO_SANDBOX_PORT: u16 = 18083;
 pub const SANDBOX_STARTUP: Duration = Duration::from_secs(60);
 /// The sandbox stops by itself after this long, should xtask be killed outright.
 pub const SANDBOX_EXIT_AFTER_SECS: &str = "1800";
@@ -23,15 +24,17 @@ pub enum Suite {
     Fmt,
     Clippy,
     Native,
+    Proto,
     Wasm,
     E2e,
     Hosting,
 }
 
-pub const ALL: [Suite; 6] = [
+pub const ALL: [Suite; 7] = [
     Suite::Fmt,
     Suite::Clippy,
     Suite::Native,
+    Suite::Proto,
     Suite::Wasm,
     Suite::E2e,
     Suite::Hosting,
@@ -43,6 +46,7 @@ impl Suite {
             Suite::Fmt => "fmt",
             Suite::Clippy => "clippy",
             Suite::Native => "native",
+            Suite::Proto => "proto",
             Suite::Wasm => "wasm",
             Suite::E2e => "e2e",
             Suite::Hosting => "hosting",
@@ -54,6 +58,9 @@ impl Suite {
             Suite::Fmt => "formatting (cargo fmt --check)",
             Suite::Clippy => "lints (clippy, native and wasm32, -D warnings)",
             Suite::Native => "native tests (cargo test --workspace)",
+            Suite::Proto => {
+                "the sandbox's answers read strictly with ZITADEL's own protos (@zitadel/proto)"
+            }
             Suite::Wasm => "browser unit tests (wasm-bindgen-test in headless Chromium)",
             Suite::E2e => "Playwright journeys against the release bundle",
             Suite::Hosting => {
@@ -102,6 +109,7 @@ pub fn run(ctx: &Ctx, suites: &[Suite]) -> Result {
             Suite::Fmt => fmt(ctx, &mut row.detail),
             Suite::Clippy => clippy(ctx, &mut row.detail),
             Suite::Native => native(ctx, &mut row.detail),
+            Suite::Proto => proto(ctx, &mut row.detail),
             Suite::Wasm => wasm(ctx, &mut row.detail),
             Suite::E2e => {
                 bundle_built = true;
@@ -257,6 +265,56 @@ fn wasm(ctx: &Ctx, detail: &mut String) -> Result {
         return Err("the wasm test run printed no `test result:` line".into());
     }
     Ok(())
+}
+
+/// e2e/proto/: every ZITADEL call the console makes, answered by a fresh sandbox and
+/// read with `fromJson` of ZITADEL's response message (npm `@zitadel/proto`), under
+/// Node's test runner.
+fn proto(ctx: &Ctx, detail: &mut String) -> Result {
+    ctx.cargo()
+        .args(["build", "-p", "sandbox"])
+        .what("cargo build -p sandbox")
+        .run()?;
+    let port = free_port(Some(PROTO_SANDBOX_PORT))?;
+    let dir = ctx.target_dir().join("xtask/proto");
+    let mut sandbox = Sandbox::start(
+        ctx,
+        &ctx.target_dir().join("debug/sandbox"),
+        &sandbox_args(port, &dir.join("proto.sqlite"), None),
+        port,
+        &dir.join("sandbox.log"),
+    )?;
+    sandbox.wait_healthy(SANDBOX_STARTUP)?;
+    let (lines, result) = ctx
+        .cmd("node")
+        // TAP ends with `# pass N`, `# fail N`, ... whatever the terminal. One file at
+        // a time: the files share the sandbox, and one's deletes must not race
+        // another's list-then-read.
+        .args([
+            "--test",
+            "--test-reporter=tap",
+            "--test-concurrency=1",
+            "proto/",
+        ])
+        .env("SANDBOX_URL", sandbox.base_url())
+        .cwd(ctx.root.join("e2e"))
+        .what("node --test (e2e/proto)")
+        .run_tee();
+    let counts = parse_node_tap(&lines);
+    if let Some(counts) = counts {
+        *detail = counts.to_string();
+        println!("proto: {counts}");
+    }
+    if result.is_err() {
+        println!("sandbox output (last lines):\n{}", sandbox.log_tail(30));
+    }
+    result?;
+    match counts {
+        None => Err("node --test printed no `# pass` / `# fail` summary".into()),
+        Some(counts) if counts.passed == 0 => Err("node --test ran no tests".into()),
+        Some(counts) if counts.failed > 0 => Err(format!("{} wire test(s) failed", counts.failed)),
+        Some(_) => Ok(()),
+    }
 }
 
 fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
@@ -416,6 +474,33 @@ pub fn parse_libtest(lines: &[String]) -> Option<TestCounts> {
     (counts.runs > 0).then_some(counts)
 }
 
+/// The summary at the end of Node's TAP output (`# pass 12`, `# fail 0`,
+/// `# skipped 2`, ...). Cancelled tests count as failed.
+pub fn parse_node_tap(lines: &[String]) -> Option<TestCounts> {
+    let mut counts = TestCounts::default();
+    for line in lines {
+        // Only the unindented summary: nested lines are indented.
+        let Some((what, n)) = line
+            .trim_end()
+            .strip_prefix("# ")
+            .and_then(|rest| rest.split_once(' '))
+        else {
+            continue;
+        };
+        let Ok(n) = n.trim().parse::<u64>() else {
+            continue;
+        };
+        match what {
+            "pass" => counts.passed += n,
+            "fail" | "cancelled" => counts.failed += n,
+            "skipped" | "todo" => counts.ignored += n,
+            "tests" => counts.runs += 1,
+            _ => {}
+        }
+    }
+    (counts.runs > 0).then_some(counts)
+}
+
 /// Counts from Playwright's JSON reporter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlaywrightCounts {
@@ -549,6 +634,27 @@ mod tests {
         assert_eq!(parse_libtest(&lines("error: could not compile\n")), None);
     }
 
+    #[test]
+    fn reads_the_summary_of_node_tap() {
+        let out = lines(
+            "TAP version 13\n\
+             # Subtest: GetUserByID\n\
+             ok 1 - GetUserByID\n\
+             # tests 9\n\
+             # suites 0\n\
+             # pass 6\n\
+             # fail 1\n\
+             # cancelled 1\n\
+             # skipped 1\n\
+             # todo 0\n\
+             # duration_ms 812.5\n",
+        );
+        let counts = parse_node_tap(&out).unwrap();
+        assert_eq!((counts.passed, counts.failed, counts.ignored), (6, 2, 1));
+        assert_eq!(counts.to_string(), "6 passed, 2 failed, 1 ignored");
+        assert_eq!(parse_node_tap(&lines("node: bad option\n")), None);
+    }
+
     const REPORT: &str = r#"{
       "config": {},
       "suites": [
@@ -631,7 +737,10 @@ mod tests {
     #[test]
     fn suites_parse_by_name_in_order() {
         let names: Vec<&str> = ALL.iter().map(|s| s.name()).collect();
-        assert_eq!(names, ["fmt", "clippy", "native", "wasm", "e2e", "hosting"]);
+        assert_eq!(
+            names,
+            ["fmt", "clippy", "native", "proto", "wasm", "e2e", "hosting"]
+        );
         assert_eq!(Suite::parse("wasm"), Some(Suite::Wasm));
         assert_eq!(Suite::parse("unit"), None);
     }

@@ -1,6 +1,17 @@
 //! JSON shapes of `zitadel.user.v2` and `zitadel.object.v2`, written the way
 //! grpc-gateway writes them (contract §1): lowerCamelCase, 64-bit integers as strings,
 //! and every default value (`""`, `false`, `0`, `[]`, enum 0, unset message) left out.
+//!
+//! Except where a field has presence: ZITADEL's gateway marshals with protojson's default
+//! options (`runtime.JSONPb` in `internal/api/grpc/server/gateway.go` sets only
+//! `DiscardUnknown` for reading; no `EmitUnpopulated`, no `UseProtoNames`), and protojson
+//! writes a proto3 `optional` field or a message field whenever it is set, even to its
+//! default. `humanToPb` (`internal/api/grpc/user/v2/convert/human.go`, v2.58 ... v4.13.1)
+//! sets every `optional` field of `HumanProfile` and both the `email` and the `phone`
+//! message (`proto/zitadel/user/v2/user.proto`), so a human always carries `nickName`,
+//! `displayName`, `preferredLanguage` (`"und"` when none), `gender` (also
+//! `GENDER_UNSPECIFIED`), `email` and `phone` (`{}` when none). `machineToPb`
+//! (`convert/machine.go`) sets plain fields only, so a machine keeps omitting defaults.
 
 use crate::clock::Timestamp;
 use crate::events::Event;
@@ -108,15 +119,14 @@ impl From<&User> for UserJson {
     }
 }
 
-/// `zitadel.user.v2.HumanUser`, as the v2 query fills it.
+/// `zitadel.user.v2.HumanUser`, as `humanToPb` fills it: `email` and `phone` are
+/// always set, so an empty one is written as `{}`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanJson {
     pub profile: ProfileJson,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<EmailJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<PhoneJson>,
+    pub email: EmailJson,
+    pub phone: PhoneJson,
     #[serde(skip_serializing_if = "is_false")]
     pub password_change_required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,6 +135,10 @@ pub struct HumanJson {
     pub mfa_init_skipped: Option<String>,
 }
 
+/// `zitadel.user.v2.HumanProfile`. Given and family name are plain proto3 strings
+/// (left out when empty); the other four are `optional` and always set by `humanToPb`,
+/// so they are written even when empty. ZITADEL has no avatars here: `avatarUrl` is
+/// empty and left out.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileJson {
@@ -132,27 +146,28 @@ pub struct ProfileJson {
     pub given_name: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub family_name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub nick_name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub display_name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub preferred_language: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<&'static str>,
+    pub gender: &'static str,
 }
 
+/// `zitadel.user.v2.HumanEmail` (`proto/zitadel/user/v2/email.proto`): plain fields.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailJson {
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub email: String,
     #[serde(skip_serializing_if = "is_false")]
     pub is_verified: bool,
 }
 
+/// `zitadel.user.v2.HumanPhone` (`proto/zitadel/user/v2/phone.proto`): plain fields,
+/// so a user without a phone gets `"phone": {}`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneJson {
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub phone: String,
     #[serde(skip_serializing_if = "is_false")]
     pub is_verified: bool,
@@ -166,21 +181,31 @@ impl From<&Human> for HumanJson {
                 family_name: h.family_name.clone(),
                 nick_name: h.nick_name.clone(),
                 display_name: h.display_name.clone(),
-                preferred_language: h.preferred_language.clone(),
+                preferred_language: language_tag(&h.preferred_language),
                 gender: h.gender.wire_name(),
             },
-            email: (!h.email.is_empty()).then(|| EmailJson {
+            email: EmailJson {
                 email: h.email.clone(),
                 is_verified: h.email_verified,
-            }),
-            phone: (!h.phone.is_empty()).then(|| PhoneJson {
+            },
+            phone: PhoneJson {
                 phone: h.phone.clone(),
                 is_verified: h.phone_verified,
-            }),
+            },
             password_change_required: false,
             password_changed: None,
             mfa_init_skipped: None,
         }
+    }
+}
+
+/// The language as ZITADEL writes it: `userQ.PreferredLanguage.String()` of a Go
+/// `language.Tag`, whose zero value (no language) is `"und"`, BCP 47's "undetermined".
+fn language_tag(language: &str) -> String {
+    if language.is_empty() {
+        "und".to_string()
+    } else {
+        language.to_string()
     }
 }
 
@@ -237,5 +262,73 @@ impl ListDetails {
             processed_sequence,
             timestamp: timestamp.to_wire(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AccessTokenType, Gender};
+    use serde_json::json;
+
+    #[test]
+    fn a_human_with_nothing_optional_set_still_carries_the_fields_zitadel_sets() {
+        let human = Human {
+            given_name: "Pluto".into(),
+            family_name: "Pup".into(),
+            email: "pluto@globex.example.com".into(),
+            ..Human::default()
+        };
+        assert_eq!(
+            serde_json::to_value(HumanJson::from(&human)).unwrap(),
+            json!({
+                "profile": {
+                    "givenName": "Pluto", "familyName": "Pup", "nickName": "", "displayName": "",
+                    "preferredLanguage": "und", "gender": "GENDER_UNSPECIFIED"
+                },
+                "email": { "email": "pluto@globex.example.com" },
+                "phone": {}
+            })
+        );
+    }
+
+    #[test]
+    fn a_human_with_everything_set() {
+        let human = Human {
+            given_name: "Mickey".into(),
+            family_name: "Mouse".into(),
+            nick_name: "Mick".into(),
+            display_name: "Mickey Mouse".into(),
+            preferred_language: "de".into(),
+            gender: Gender::Male,
+            email: "mickey@acme.example.com".into(),
+            email_verified: true,
+            phone: "+41791234567".into(),
+            phone_verified: true,
+        };
+        assert_eq!(
+            serde_json::to_value(HumanJson::from(&human)).unwrap(),
+            json!({
+                "profile": {
+                    "givenName": "Mickey", "familyName": "Mouse", "nickName": "Mick",
+                    "displayName": "Mickey Mouse", "preferredLanguage": "de", "gender": "GENDER_MALE"
+                },
+                "email": { "email": "mickey@acme.example.com", "isVerified": true },
+                "phone": { "phone": "+41791234567", "isVerified": true }
+            })
+        );
+    }
+
+    #[test]
+    fn a_machine_leaves_every_default_out() {
+        let machine = Machine {
+            name: "Bot".into(),
+            access_token_type: AccessTokenType::Bearer,
+            ..Machine::default()
+        };
+        assert_eq!(
+            serde_json::to_value(MachineJson::from(&machine)).unwrap(),
+            json!({ "name": "Bot" })
+        );
     }
 }

@@ -1,0 +1,124 @@
+// zitadel.resources.user.v3alpha.ZITADELUsers, as the console calls it
+// (src/providers/zitadel_v3alpha.rs): GetUser, the state changes with the optional
+// `?organization.orgId=`, and SearchUsers.
+//
+// SANDBOX-SPEC.md moves v3alpha to schema users of their own (ZITADEL v4's
+// `schemauser` aggregate). A sandbox that implements the spec answers
+// `GET /debug/settings`; until then the schema-user cases are skipped and the
+// writes are checked on a v2 user, which today's sandbox lets v3alpha change.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fromJson } from "@bufbuild/protobuf";
+import {
+  ActivateUserResponseSchema,
+  DeactivateUserResponseSchema,
+  DeleteUserResponseSchema,
+  GetUserResponseSchema,
+  LockUserResponseSchema,
+  SearchUsersResponseSchema,
+  UnlockUserResponseSchema,
+} from "@zitadel/proto/zitadel/resources/user/v3alpha/user_service_pb";
+import { SearchFilterSchema } from "@zitadel/proto/zitadel/resources/user/v3alpha/query_pb";
+import { ACME_ORG_ID, call, expectError, expectOk, generatedUserId } from "./zitadel.mjs";
+
+const USERS = "/resources/v3alpha/users";
+const MINNIE = "226000000000000001"; // a v2 user, ACME
+
+/** The seeded schema users (SANDBOX-SPEC.md, seed.rs `schema_user_ids`). */
+const SCARLETT = "326000000000000001"; // active
+const ROSE = "326000000000000002"; // inactive
+const RUBY = "326000000000000003"; // locked, active
+const AMBER = "326000000000000004"; // active, may be deleted
+
+const specSandbox = (await call("GET", "/debug/settings", { token: null })).status === 200;
+const noSchemaUsers = specSandbox
+  ? false
+  : "the sandbox has no v3alpha schema users yet (SANDBOX-SPEC.md; it answers no GET /debug/settings)";
+
+/** A v3alpha state change as the console sends it: no body, the org in the query. */
+function change(verb, id, org = ACME_ORG_ID) {
+  const query = org ? `?organization.orgId=${org}` : "";
+  return verb === "delete"
+    ? call("DELETE", `${USERS}/${id}${query}`)
+    : call("POST", `${USERS}/${id}/_${verb}${query}`);
+}
+
+/** The console's answer check: the details of the change, owned by the org. */
+function expectChanged(answer, schema, id) {
+  const { details } = expectOk(answer, schema);
+  assert.equal(details.id, id);
+  assert.equal(details.owner?.id, ACME_ORG_ID);
+  assert.ok(details.changed, "a change has a time");
+  return details;
+}
+
+test("GetUser: 501 Unimplemented as in every ZITADEL release, or the user", async () => {
+  // Every user the search lists, in each state and of both schemas.
+  const search = expectOk(
+    await call("POST", `${USERS}/_search?query.limit=1000`, { body: [] }),
+    SearchUsersResponseSchema,
+  );
+  const ids = [SCARLETT, MINNIE, ...search.result.map((user) => user.details.id)];
+  for (const id of ids) {
+    const answer = await call("GET", `${USERS}/${id}`);
+    if (specSandbox) {
+      expectError(answer, 501, 12);
+    } else if (id !== SCARLETT) {
+      assert.equal(expectOk(answer, GetUserResponseSchema).user.details.id, id);
+    }
+  }
+});
+
+test("SearchUsers with no filter, a username filter and paging", async () => {
+  // v3alpha's TextFilterMethod ends at TEXT_FILTER_METHOD_CONTAINS (= 4): it has no
+  // IGNORE_CASE variant of CONTAINS and no ENDS_WITH.
+  const filters = [{ usernameFilter: { username: "duck", method: "TEXT_FILTER_METHOD_CONTAINS" } }];
+  for (const filter of filters) fromJson(SearchFilterSchema, filter);
+  for (const [body, query] of [
+    [[], ""],
+    [filters, ""],
+    [[], "?query.offset=0&query.limit=5"],
+  ]) {
+    expectOk(await call("POST", `${USERS}/_search${query}`, { body }), SearchUsersResponseSchema);
+  }
+});
+
+test("schema users: lock, unlock, deactivate, activate, delete and their refusals", { skip: noSchemaUsers }, async () => {
+  expectChanged(await change("lock", SCARLETT), LockUserResponseSchema, SCARLETT);
+  assert.equal(expectError(await change("lock", SCARLETT), 404, 5), "COMMAND-G4LOrnjY7q");
+  expectChanged(await change("unlock", SCARLETT), UnlockUserResponseSchema, SCARLETT);
+  assert.equal(expectError(await change("unlock", SCARLETT), 404, 5), "COMMAND-gpBv46Lh9m");
+  expectChanged(await change("deactivate", SCARLETT), DeactivateUserResponseSchema, SCARLETT);
+  assert.equal(expectError(await change("deactivate", SCARLETT), 404, 5), "COMMAND-Ob6lR5iFTe");
+  expectChanged(await change("activate", SCARLETT), ActivateUserResponseSchema, SCARLETT);
+  assert.equal(expectError(await change("activate", SCARLETT), 404, 5), "COMMAND-rQjbBr4J3j");
+
+  // Locked is a flag beside the state: a locked active user can be deactivated.
+  expectChanged(await change("deactivate", RUBY), DeactivateUserResponseSchema, RUBY);
+  expectChanged(await change("activate", RUBY, null), ActivateUserResponseSchema, RUBY);
+  expectChanged(await change("activate", ROSE), ActivateUserResponseSchema, ROSE);
+  expectChanged(await change("deactivate", ROSE), DeactivateUserResponseSchema, ROSE);
+
+  expectChanged(await change("delete", AMBER), DeleteUserResponseSchema, AMBER);
+  assert.equal(expectError(await change("delete", AMBER), 404, 5), "COMMAND-syHyCsGmvM");
+
+  // A v2 user is no schema user: v3alpha does not find it.
+  assert.equal(expectError(await change("lock", MINNIE), 404, 5), "COMMAND-G4LOrnjY7q");
+});
+
+test("the writes on the users today's sandbox lets v3alpha change", { skip: specSandbox && "the sandbox has schema users: the case above covers the writes" }, async () => {
+  const user = generatedUserId(5);
+  expectChanged(await change("lock", user), LockUserResponseSchema, user);
+  expectError(await change("lock", user), 404, 5);
+  expectChanged(await change("unlock", user), UnlockUserResponseSchema, user);
+  expectChanged(await change("deactivate", user), DeactivateUserResponseSchema, user);
+  expectError(await change("deactivate", user), 404, 5);
+  expectChanged(await change("activate", user, null), ActivateUserResponseSchema, user);
+  expectChanged(await change("delete", user), DeleteUserResponseSchema, user);
+  expectError(await change("delete", user), 404, 5);
+});
+
+test("an unknown id: 404 Status", async () => {
+  expectError(await change("unlock", "999999999999999999"), 404, 5);
+});
