@@ -1,11 +1,11 @@
 //! `cargo xtask test`: the project's suites in order, stopping at the first failure,
 //! with each runner's summary line and a table at the end.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::cmd::{human_duration, Ctx, Result};
-use crate::sandbox::{free_port, Sandbox};
+use crate::sandbox::{free_port, Sandbox, SandboxArgs};
 use crate::setup::{CHROMEDRIVER, WASM_TARGET};
 
 /// The app crate (the root package).
@@ -17,7 +17,7 @@ const E2E_SANDBOX_PORT: u16 = 18082;
 const PROTO_SANDBOX_PORT: u16 = 18083;
 pub const SANDBOX_STARTUP: Duration = Duration::from_secs(60);
 /// The sandbox stops by itself after this long, should xtask be killed outright.
-pub const SANDBOX_EXIT_AFTER_SECS: &str = "1800";
+pub const SANDBOX_EXIT_AFTER: Duration = Duration::from_secs(1800);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Suite {
@@ -238,7 +238,7 @@ fn wasm(ctx: &Ctx, detail: &mut String) -> Result {
     let mut sandbox = Sandbox::start(
         ctx,
         &ctx.target_dir().join("debug/sandbox"),
-        &sandbox_args(port, &db, None),
+        &fresh_sandbox(port, db).to_args(),
         port,
         &dir.join("sandbox.log"),
     )?;
@@ -280,7 +280,7 @@ fn proto(ctx: &Ctx, detail: &mut String) -> Result {
     let mut sandbox = Sandbox::start(
         ctx,
         &ctx.target_dir().join("debug/sandbox"),
-        &sandbox_args(port, &dir.join("proto.sqlite"), None),
+        &fresh_sandbox(port, dir.join("proto.sqlite")).to_args(),
         port,
         &dir.join("sandbox.log"),
     )?;
@@ -325,11 +325,14 @@ fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
         .run()?;
     let port = free_port(Some(E2E_SANDBOX_PORT))?;
     let dir = ctx.target_dir().join("xtask/e2e");
-    let dist = ctx.root.join("dist");
     let mut sandbox = Sandbox::start(
         ctx,
         &ctx.target_dir().join("debug/sandbox"),
-        &sandbox_args(port, &dir.join("e2e.sqlite"), Some(&dist)),
+        &SandboxArgs {
+            serve: Some(ctx.root.join("dist")),
+            ..fresh_sandbox(port, dir.join("e2e.sqlite"))
+        }
+        .to_args(),
         port,
         &dir.join("sandbox.log"),
     )?;
@@ -409,23 +412,15 @@ pub fn run_playwright(
 /// of the users list, and users of their own for the v3alpha and bulk tests.
 pub const EXTRA_USERS: u32 = 60;
 
-fn sandbox_args(port: u16, db: &Path, serve: Option<&Path>) -> Vec<String> {
-    let mut args = vec![
-        "--port".to_string(),
-        port.to_string(),
-        "--db".to_string(),
-        db.display().to_string(),
-        "--reset".to_string(),
-        "--seed".to_string(),
-        EXTRA_USERS.to_string(),
-        "--exit-after".to_string(),
-        SANDBOX_EXIT_AFTER_SECS.to_string(),
-    ];
-    if let Some(dir) = serve {
-        args.push("--serve".into());
-        args.push(dir.display().to_string());
+/// A sandbox on a new database (the fixed seed and [`EXTRA_USERS`]) that stops by
+/// itself after [`SANDBOX_EXIT_AFTER`].
+pub fn fresh_sandbox(port: u16, db: PathBuf) -> SandboxArgs {
+    SandboxArgs {
+        reset: true,
+        seed: Some(EXTRA_USERS),
+        exit_after: Some(SANDBOX_EXIT_AFTER),
+        ..SandboxArgs::new(port, db)
     }
-    args
 }
 
 /// Sums libtest's `test result:` lines (cargo test, wasm-bindgen-test-runner).
