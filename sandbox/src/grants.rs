@@ -4,7 +4,8 @@
 
 use crate::clock::Timestamp;
 use crate::errors::{ApiError, GrpcCode};
-use crate::events::{self, event_type, Event, NewEvent, AGGREGATE_USER_GRANT};
+use crate::events::{event_type, Event, NewEvent, AGGREGATE_USER_GRANT};
+use crate::journal;
 use crate::model::UserType;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -293,7 +294,7 @@ pub fn change_grant(
     if !action.check(grant.state, behaviour)? {
         return Ok(GrantChange::Unchanged(grant));
     }
-    let event = events::record(
+    let event = journal::record(
         &tx,
         NewEvent {
             aggregate_type: AGGREGATE_USER_GRANT,
@@ -322,7 +323,7 @@ pub fn cascade_remove_for_user(
         .query_map(params![user_id], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (grant_id, org_id) in grants {
-        events::record(
+        journal::record(
             conn,
             NewEvent {
                 aggregate_type: AGGREGATE_USER_GRANT,

@@ -16,6 +16,7 @@ pub mod events;
 pub mod faults;
 pub mod grants;
 pub mod i18n;
+pub mod journal;
 pub mod lag;
 pub mod lifecycle;
 pub mod management_v1;

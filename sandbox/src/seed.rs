@@ -5,6 +5,7 @@
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER};
+use crate::journal;
 use crate::model::{AccessTokenType, Gender, Human, Machine};
 use crate::{oidc, random, weavr};
 use chrono::Duration;
@@ -535,11 +536,11 @@ fn add_user(
         payload,
         at: Some(at),
     };
-    events::record(conn, event(added_type, payload, added_at))?;
+    journal::record(conn, event(added_type, payload, added_at))?;
     let mut at = added_at;
     for event_type in history {
         at = at.plus(step);
-        events::record(conn, event(event_type, serde_json::json!({}), at))?;
+        journal::record(conn, event(event_type, serde_json::json!({}), at))?;
     }
     Ok(())
 }

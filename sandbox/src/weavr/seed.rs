@@ -7,7 +7,8 @@ use super::wire::{AddedBy, IdentityRef, Mobile, Profile};
 use super::Product;
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
-use crate::events::{self, event_type, NewEvent, AGGREGATE_WEAVR_USER, SYSTEM_ACTOR};
+use crate::events::{event_type, NewEvent, AGGREGATE_WEAVR_USER, SYSTEM_ACTOR};
+use crate::journal;
 use chrono::Duration;
 use rusqlite::Connection;
 
@@ -157,11 +158,11 @@ pub fn seed(conn: &Connection, now: Timestamp) -> Result<(), ApiError> {
             };
             let payload = serde_json::to_value(&added)
                 .map_err(|err| ApiError::internal(format!("seed payload: {err}")))?;
-            events::record(conn, event(event_type::WEAVR_USER_ADDED, payload, added_at))?;
+            journal::record(conn, event(event_type::WEAVR_USER_ADDED, payload, added_at))?;
             if !user.active {
                 let at = added_at.plus(Duration::days(1));
                 let payload = serde_json::json!({});
-                events::record(conn, event(event_type::WEAVR_USER_DEACTIVATED, payload, at))?;
+                journal::record(conn, event(event_type::WEAVR_USER_DEACTIVATED, payload, at))?;
             }
         }
     }

@@ -4,7 +4,8 @@
 use super::wire::Profile;
 use super::Product;
 use crate::errors::ApiError;
-use crate::events::{self, event_type, Event, NewEvent, AGGREGATE_WEAVR_USER};
+use crate::events::{event_type, Event, NewEvent, AGGREGATE_WEAVR_USER};
+use crate::journal;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
@@ -160,7 +161,7 @@ pub fn set_active(
         .map(|identity| identity.id.clone())
         .or(user.profile.buyer_id.clone())
         .unwrap_or_default();
-    let event = events::record(
+    let event = journal::record(
         &tx,
         NewEvent {
             aggregate_type: AGGREGATE_WEAVR_USER,
