@@ -35,6 +35,7 @@ pub mod state;
 pub mod static_files;
 pub mod switches;
 pub mod test_support;
+pub mod user_grants;
 pub mod users;
 pub mod weavr;
 pub mod zitadel_v2;

@@ -197,3 +197,23 @@ impl User {
         format!("{}@{}", self.username, self.org_domain)
     }
 }
+
+/// How a repeated `_deactivate`/`_reactivate` is answered; ZITADEL changed this between
+/// versions and the app must cope with both (contract §7.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GrantBehaviour {
+    /// Older servers (v2.x): a repeat is 400 `COMMAND-1S9gx` / `COMMAND-1ML0v`.
+    Legacy,
+    /// Newest servers (v4 line): a repeat is 200 with the details unchanged.
+    Idempotent,
+}
+
+impl GrantBehaviour {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrantBehaviour::Legacy => "legacy",
+            GrantBehaviour::Idempotent => "idempotent",
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::db::Store;
 use crate::faults::{ArmedFaults, FaultSpec};
-use crate::grants::GrantBehaviour;
+use crate::model::GrantBehaviour;
 use crate::oidc;
 use crate::switches::{
     LiveSwitches, Switches, ZitadelVersion, DEFAULT_LIST_LAG, DEFAULT_ZITADEL_VERSION,

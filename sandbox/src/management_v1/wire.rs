@@ -4,9 +4,9 @@
 
 use crate::clock::Timestamp;
 use crate::events::Event;
-use crate::grants::Grant;
 use crate::model::UserType;
 use crate::orgs::Org;
+use crate::user_grants::Grant;
 use serde::{Serialize, Serializer};
 
 fn is_zero(n: &u64) -> bool {

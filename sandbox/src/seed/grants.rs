@@ -5,8 +5,8 @@ use super::{ids, SeedOrg, ACME, GLOBEX};
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{self, event_type, NewEvent, AGGREGATE_USER_GRANT};
-use crate::grants::GrantAdded;
 use crate::journal;
+use crate::user_grants::GrantAdded;
 use chrono::Duration;
 use rusqlite::Connection;
 
