@@ -5,6 +5,13 @@
 use crate::clock::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// The one instance. The seed creates it; authorisation checks memberships on it.
+pub const INSTANCE_ID: &str = "69629000000000001";
+/// The instance's name: ZITADEL's default for the first instance (`cmd/setup/steps.yaml`).
+pub const INSTANCE_NAME: &str = "ZITADEL";
+/// The organisation the console works in by default.
+pub const ACME_ORG_ID: &str = "69629023906488334";
+
 /// `zitadel.user.v2.UserState`. A user that has been removed leaves the projection, so
 /// `Deleted` only shows up in search filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,11 +13,11 @@ use crate::clock::Timestamp;
 use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
 use crate::events;
+use crate::model::ACME_ORG_ID;
 use crate::orgs::{read_org, Org, SELECT_ORG};
 use crate::query::{
     as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
-use crate::seed::ACME_ORG_ID;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;

@@ -18,10 +18,7 @@ pub use generated::generated_user_id;
 pub use grants::{grant_ids, project_ids, SeedGrant, SeedProject, GRANTS, PROJECTS};
 pub use schema_users::SCHEMA_ID as USER_SCHEMA_ID;
 
-pub const INSTANCE_ID: &str = "69629000000000001";
-/// The instance's name: ZITADEL's default for the first instance (`cmd/setup/steps.yaml`).
-pub const INSTANCE_NAME: &str = "ZITADEL";
-pub const ACME_ORG_ID: &str = "69629023906488334";
+pub use crate::model::{ACME_ORG_ID, INSTANCE_ID, INSTANCE_NAME};
 pub const GLOBEX_ORG_ID: &str = "69629023906488335";
 
 pub struct SeedOrg {

@@ -44,21 +44,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-pub use client::CLIENT_ID;
+pub use client::{API_AUDIENCE_SCOPE, CLIENT_ID, DEFAULT_TOKEN_LIFETIME, SCOPES};
 use serde_json::{json, Map, Value};
-use std::time::Duration;
 use store::{CodeUse, Grant};
-
-/// The scope that puts ZITADEL's own project in a token's audience; ZITADEL's APIs
-/// accept OIDC access tokens only with it (contract §9).
-pub const API_AUDIENCE_SCOPE: &str = "urn:zitadel:iam:org:project:id:zitadel:aud";
-
-/// The scopes the provider knows. Others are accepted and ignored.
-pub const SCOPES: [&str; 4] = ["openid", "profile", "email", API_AUDIENCE_SCOPE];
-
-/// How long access and ID tokens live unless `--oidc-token-lifetime` says otherwise:
-/// ZITADEL's default (`AccessTokenLifetime: 12h`).
-pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
 
 /// How long an authorization code can be exchanged.
 const CODE_LIFETIME_MS: i64 = 60_000;
