@@ -24,6 +24,7 @@ pub mod model;
 pub mod oidc;
 pub mod org_v2;
 pub mod orgs;
+pub mod paths;
 pub mod projection;
 pub mod query;
 pub mod random;

@@ -2,7 +2,7 @@
 //! runtime switches, the faults armed through `/debug/faults` and the Weavr idempotency records.
 
 use crate::db::Store;
-use crate::faults::{ArmedFaults, FaultSpec};
+use crate::faults::spec::{ArmedFaults, FaultSpec};
 use crate::model::GrantBehaviour;
 use crate::oidc::client::DEFAULT_TOKEN_LIFETIME;
 use crate::switches::{

@@ -2,8 +2,8 @@
 
 use super::seed::{ADMIN_EMAIL, ADMIN_ID, ADMIN_PASSWORD, IDENTITY_ID};
 use super::store::{self, ActiveChange, ListFilter, TokenHolder};
+use super::wire::Product;
 use super::wire::{self, InvalidField, UserJson, UsersResponse};
-use super::Product;
 use crate::db::Store;
 use crate::query::{query_pairs, query_value};
 use crate::random;

@@ -3,8 +3,8 @@
 //! so the products never see each other's changes), and fixed tokens.
 
 use super::store::{self, UserAdded};
+use super::wire::Product;
 use super::wire::{AddedBy, IdentityRef, Mobile, Profile};
-use super::Product;
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{event_type, NewEvent, AGGREGATE_WEAVR_USER, SYSTEM_ACTOR};

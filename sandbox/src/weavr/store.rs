@@ -1,8 +1,8 @@
 //! Weavr authorised users in the database: the `weavr_users` projection of the
 //! `weavr_user` events, the state change command, and the auth tokens.
 
+use super::wire::Product;
 use super::wire::Profile;
-use super::Product;
 use crate::errors::ApiError;
 use crate::events::{event_type, Event, NewEvent, AGGREGATE_WEAVR_USER};
 use crate::journal;
