@@ -8,6 +8,8 @@
 //!   deploy/nginx.conf does in production). It drops any client `api-key`, adds the
 //!   server's, and passes the allowed paths on, in-process. The app only calls these.
 
+pub mod account;
+pub mod commands;
 pub mod gate;
 pub mod handlers;
 pub mod idempotency;

@@ -12,14 +12,7 @@ use crate::journal;
 use chrono::Duration;
 use rusqlite::Connection;
 
-/// The corporate identity (Multi) and buyer (Payment Run) the users belong to.
-pub const IDENTITY_ID: &str = "110747174434373120";
-/// The root / admin credentials, which are not an authorised user (not under /users).
-pub const ADMIN_ID: &str = "110747174434373001";
-pub const ADMIN_NAME: &str = "Root Admin";
-pub const ADMIN_EMAIL: &str = "root@example.com";
-/// The password value `login_with_password` accepts for the admin.
-pub const ADMIN_PASSWORD: &str = "sandbox-password";
+pub use super::account::{ADMIN_EMAIL, ADMIN_ID, ADMIN_NAME, ADMIN_PASSWORD, IDENTITY_ID};
 
 /// Fixed tokens, valid on both products; sandbox-only values, printed at start.
 pub const ADMIN_TOKEN: &str = "sandbox-weavr-admin-token";
