@@ -7,7 +7,8 @@
 //! the orgs the caller may not read (`org.read`, `orgsCheckPermission`) without lowering
 //! the count: an org manager gets their own org while `totalResult` counts all.
 
-use crate::api_kit::{parse_body, TEXT_METHODS};
+use crate::api_kit::v2::ListDetails;
+use crate::api_kit::{is_zero, parse_body, u64_as_string, TEXT_METHODS};
 use crate::auth::{self, Caller, PERMISSION_ORG_READ};
 use crate::clock::Timestamp;
 use crate::db::Store;
@@ -27,7 +28,7 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Extension, Router};
 use rusqlite::Connection;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
 pub fn routes(store: Store) -> Router<AppState> {
@@ -48,14 +49,6 @@ const SORTING_COLUMNS: [(&str, &str); 3] = [
     ("ORGANIZATION_FIELD_NAME_NAME", "fold(o.name)"),
     ("ORGANIZATION_FIELD_NAME_CREATION_DATE", "o.created_at"),
 ];
-
-fn u64_as_string<S: Serializer>(n: &u64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&n.to_string())
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
 
 /// `zitadel.object.v2.Details`.
 #[derive(Debug, Serialize)]
@@ -96,17 +89,6 @@ impl From<&Org> for OrganizationJson {
             primary_domain: org.primary_domain.clone(),
         }
     }
-}
-
-/// `zitadel.object.v2.ListDetails`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ListDetails {
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    total_result: u64,
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    processed_sequence: u64,
-    timestamp: String,
 }
 
 /// `ListOrganizationsResponse`: the handler never sets `sortingColumn`.
@@ -194,11 +176,11 @@ impl OrgSearch {
             .map(OrganizationJson::from)
             .collect();
         Ok(ListOrganizationsResponse {
-            details: ListDetails {
-                total_result: total as u64,
-                processed_sequence: events::last_event_id(conn)? as u64,
-                timestamp: Timestamp::now().to_wire(),
-            },
+            details: ListDetails::new(
+                total as u64,
+                events::last_event_id(conn)? as u64,
+                Timestamp::now(),
+            ),
             result,
         })
     }

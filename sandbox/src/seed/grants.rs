@@ -1,7 +1,7 @@
 //! The seeded projects and user grants: reference data (projects) and grants brought
 //! into their states through real events.
 
-use super::{ids, SeedOrg, ACME, GLOBEX};
+use super::directory::{ids, SeedOrg, ACME, GLOBEX};
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{self, event_type, NewEvent, AGGREGATE_USER_GRANT};

@@ -2,8 +2,8 @@
 //! through `schemauser.created` events with a user schema of the sandbox, then brought
 //! into their states by the same events ZITADEL writes.
 
-use super::schema_user_ids as ids;
-use super::{SeedOrg, ACME, GLOBEX};
+use super::directory::schema_user_ids as ids;
+use super::directory::{SeedOrg, ACME, GLOBEX};
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{self, NewEvent};

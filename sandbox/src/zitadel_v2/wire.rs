@@ -13,21 +13,14 @@
 //! `GENDER_UNSPECIFIED`), `email` and `phone` (`{}` when none). `machineToPb`
 //! (`convert/machine.go`) sets plain fields only, so a machine keeps omitting defaults.
 
-use crate::clock::Timestamp;
+pub use crate::api_kit::v2::ListDetails;
+use crate::api_kit::{is_zero, u64_as_string};
 use crate::events::Event;
 use crate::model::{Human, Machine, User, UserKind};
-use serde::{Serialize, Serializer};
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
+use serde::Serialize;
 
 fn is_false(b: &bool) -> bool {
     !*b
-}
-
-fn u64_as_string<S: Serializer>(n: &u64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&n.to_string())
 }
 
 /// `zitadel.object.v2.Details`.
@@ -234,17 +227,6 @@ impl From<&Machine> for MachineJson {
     }
 }
 
-/// `zitadel.object.v2.ListDetails`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListDetails {
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    pub total_result: u64,
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    pub processed_sequence: u64,
-    pub timestamp: String,
-}
-
 /// Response of `ListUsers`. ZITADEL's handler never sets its `sortingColumn`
 /// (`internal/api/grpc/user/v2/user_query.go` at v4.13.1), so it is never sent.
 #[derive(Debug, Serialize)]
@@ -253,16 +235,6 @@ pub struct ListUsersResponse {
     pub details: ListDetails,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub result: Vec<UserJson>,
-}
-
-impl ListDetails {
-    pub fn new(total_result: u64, processed_sequence: u64, timestamp: Timestamp) -> Self {
-        ListDetails {
-            total_result,
-            processed_sequence,
-            timestamp: timestamp.to_wire(),
-        }
-    }
 }
 
 #[cfg(test)]
