@@ -53,6 +53,7 @@ pub mod server;
 pub mod state;
 pub mod static_files;
 pub mod switches;
+#[cfg(feature = "test-support")]
 pub mod test_support;
 pub mod user_grants;
 pub mod users;
