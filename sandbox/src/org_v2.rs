@@ -7,8 +7,8 @@
 //! the orgs the caller may not read (`org.read`, `orgsCheckPermission`) without lowering
 //! the count: an org manager gets their own org while `totalResult` counts all.
 
-use crate::api_kit::v2::ListDetails;
-use crate::api_kit::{is_zero, parse_body, u64_as_string, TEXT_METHODS};
+use crate::api_kit::v2::{Details, ListDetails};
+use crate::api_kit::{parse_body, TEXT_METHODS};
 use crate::auth::{self, Caller, PERMISSION_ORG_READ};
 use crate::clock::Timestamp;
 use crate::db::Store;
@@ -50,17 +50,6 @@ const SORTING_COLUMNS: [(&str, &str); 3] = [
     ("ORGANIZATION_FIELD_NAME_CREATION_DATE", "o.created_at"),
 ];
 
-/// `zitadel.object.v2.Details`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Details {
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    sequence: u64,
-    change_date: String,
-    resource_owner: String,
-    creation_date: String,
-}
-
 /// `zitadel.org.v2.Organization`, fields in proto order.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,9 +69,9 @@ impl From<&Org> for OrganizationJson {
             id: org.id.clone(),
             details: Details {
                 sequence: 1,
-                change_date: org.created.to_wire(),
+                change_date: Some(org.created.to_wire()),
                 resource_owner: org.id.clone(),
-                creation_date: org.created.to_wire(),
+                creation_date: Some(org.created.to_wire()),
             },
             state: ORG_STATES[1],
             name: org.name.clone(),

@@ -6,7 +6,8 @@ use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::event_type;
 use crate::model::{AccessTokenType, Gender};
-use crate::{oidc, random, weavr};
+use crate::oidc::crypto;
+use crate::{random, weavr};
 use chrono::Duration;
 use rusqlite::{params, Connection};
 
@@ -331,7 +332,7 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
             params![
                 person.user_id,
                 salt,
-                oidc::crypto::password_hash(&salt, person.password)
+                crypto::password_hash(&salt, person.password)
             ],
         )?;
         conn.execute(
