@@ -591,7 +591,40 @@ pub fn check_id_token(
     Ok(())
 }
 
-#[cfg(test)]
+/// In the browser: the secrets come from its random generator, and its
+/// SHA-256 gives RFC 7636's example challenge.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    async fn the_browser_computes_rfc_7636s_s256_challenge() {
+        let digest = sha256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
+            .await
+            .unwrap();
+        assert_eq!(
+            s256_challenge(&digest),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn every_sign_in_gets_fresh_secrets() {
+        let a = Secrets::fresh().unwrap();
+        let b = Secrets::fresh().unwrap();
+        assert_ne!(a.state, b.state);
+        assert_ne!(a.nonce, b.nonce);
+        assert_ne!(a.verifier, b.verifier);
+        assert_ne!(a.state, a.verifier);
+        assert_eq!(a.verifier.len(), 43);
+    }
+}
+
+/// Natively, where sha2 stands in for the browser's SHA-256.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use sha2::Digest;
@@ -635,7 +668,15 @@ mod tests {
     ) -> Result<(String, Pending), SignInError> {
         let secrets = secrets(1);
         let challenge = challenge_of(&secrets.verifier);
-        authorization("Prod", &oidc(), discovery, redirect, next, secrets, &challenge)
+        authorization(
+            "Prod",
+            &oidc(),
+            discovery,
+            redirect,
+            next,
+            secrets,
+            &challenge,
+        )
     }
 
     /// Decodes a form-encoded query or body, as a server reads it.
@@ -717,7 +758,12 @@ mod tests {
 
     #[test]
     fn endpoints_and_the_redirect_uri_must_be_http_urls() {
-        for endpoint in ["javascript:alert(1)", "/oauth/v2/authorize", "https://", "https:// x"] {
+        for endpoint in [
+            "javascript:alert(1)",
+            "/oauth/v2/authorize",
+            "https://",
+            "https:// x",
+        ] {
             let mut bad = discovery();
             bad.authorization_endpoint = endpoint.into();
             assert!(
@@ -769,7 +815,11 @@ mod tests {
     #[test]
     fn form_encoding_follows_the_url_standard() {
         assert_eq!(
-            form_encode(&[("a b", "x&y=z"), ("scope", "openid urn:z"), ("e", "Zoë*-._~")]),
+            form_encode(&[
+                ("a b", "x&y=z"),
+                ("scope", "openid urn:z"),
+                ("e", "Zoë*-._~")
+            ]),
             "a+b=x%26y%3Dz&scope=openid+urn%3Az&e=Zo%C3%AB*-._%7E"
         );
         assert_eq!(
