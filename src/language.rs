@@ -348,7 +348,8 @@ pub fn start(mount: impl FnOnce() + 'static) {
         return;
     }
     apply(ENGLISH, None);
-    leptos::task::spawn_local(async move {
+    // Leptos's own executor starts with the mount: the browser's until then.
+    wasm_bindgen_futures::spawn_local(async move {
         match load(wanted).await {
             Ok(texts) => apply(wanted, texts),
             Err(error) => START_PROBLEM.set(Some(not_loaded(wanted, &error))),
@@ -367,10 +368,10 @@ fn not_loaded(language: Language, error: &str) -> String {
 pub fn LanguageSwitch() -> impl IntoView {
     let workspace = expect_context::<Workspace>();
     let now = current();
-    let shown = RwSignal::new(now.tag);
     let problem = RwSignal::new(START_PROBLEM.with_borrow(Clone::clone));
     let pick = move |ev: leptos::ev::Event| {
-        let Some(language) = from_tag(&event_target_value(&ev)) else {
+        let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+        let Some(language) = from_tag(&select.value()) else {
             return;
         };
         leptos::task::spawn_local(async move {
@@ -382,9 +383,8 @@ pub fn LanguageSwitch() -> impl IntoView {
                     workspace.revision.update(|r| *r += 1);
                 }
                 Err(error) => {
-                    // The menu goes back to the language the console is in
-                    // (if the admin has not left the page meanwhile).
-                    let _ = shown.try_set(current().tag);
+                    // The menu goes back to the language the console is in.
+                    select.set_value(current().tag);
                     let _ = problem.try_set(Some(not_loaded(language, &error)));
                 }
             }
@@ -393,7 +393,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     view! {
         <label class="picker">
             <span>{crate::tr!(common.language)}</span>
-            <select on:change=pick prop:value=move || shown.get()>
+            <select on:change=pick>
                 {LANGUAGES
                     .into_iter()
                     .map(|language| view! {
