@@ -213,25 +213,23 @@ impl Secrets {
         web_sys::window()
             .and_then(|w| w.crypto().ok())
             .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
-            .ok_or_else(|| SignInError::NoWebCrypto)?;
+            .ok_or(SignInError::NoWebCrypto)?;
         Ok(Secrets::from_random(&bytes))
     }
 }
 
 /// SHA-256 of `text` by the browser (`crypto.subtle.digest`).
 async fn sha256(text: &str) -> Result<Vec<u8>, SignInError> {
-    let unavailable = || SignInError::NoWebCrypto;
     let subtle = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|crypto| crypto.subtle())
-        .ok_or_else(unavailable)?;
-    let mut data = text.as_bytes().to_vec();
+        .ok_or(SignInError::NoWebCrypto)?;
     let promise = subtle
-        .digest_with_str_and_u8_array("SHA-256", &mut data)
-        .map_err(|_| unavailable())?;
+        .digest_with_str_and_u8_array("SHA-256", text.as_bytes())
+        .map_err(|_| SignInError::NoWebCrypto)?;
     let digest = wasm_bindgen_futures::JsFuture::from(promise)
         .await
-        .map_err(|_| unavailable())?;
+        .map_err(|_| SignInError::NoWebCrypto)?;
     Ok(js_sys::Uint8Array::new(&digest).to_vec())
 }
 
