@@ -218,9 +218,11 @@ pub fn initial() -> Language {
     })
 }
 
-/// Makes `language` the current one with its `texts` (`None` for English),
-/// and says so on `<html lang>` for screen readers, spelling and hyphenation.
-fn apply(language: Language, texts: Option<&'static Texts>) {
+/// Makes `language` the current one with its `texts` (`None`: English texts,
+/// which is also how a test asks for a language's requests without its
+/// catalogue), and says so on `<html lang>` for screen readers, spelling and
+/// hyphenation.
+pub fn apply(language: Language, texts: Option<&'static Texts>) {
     CURRENT.set(language);
     CURRENT_TEXTS.set(texts);
     if let Some(root) = web_sys::window()
