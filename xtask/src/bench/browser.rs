@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::sizes::FileSize;
 use super::stats::{median, opt1, percentile, round1, sorted};
 use crate::cmd::{Ctx, Result};
-use crate::sandbox::{free_port, Sandbox};
+use crate::sandbox::{free_port, Sandbox, SandboxArgs};
 
 /// Generated users in the sandbox the browser benchmarks run against.
 pub const SEED_USERS: u32 = 100_000;
@@ -17,7 +17,7 @@ pub const SEED_USERS: u32 = 100_000;
 /// takes a while.
 const SANDBOX_STARTUP: Duration = Duration::from_secs(15 * 60);
 /// The sandbox stops by itself after this long, should xtask be killed outright.
-const SANDBOX_EXIT_AFTER_SECS: &str = "3600";
+const SANDBOX_EXIT_AFTER: Duration = Duration::from_secs(3600);
 
 /// `key` of every sample that has it as a number.
 fn column(samples: &[Value], key: &str) -> Vec<f64> {
@@ -297,19 +297,14 @@ pub fn browser_run(ctx: &Ctx) -> Result<(Value, Value)> {
     let binary = ctx.target_dir().join("release/sandbox");
     let dir = ctx.target_dir().join("bench");
     let port = free_port(None)?;
-    let args: Vec<String> = vec![
-        "--port".into(),
-        port.to_string(),
-        "--db".into(),
-        dir.join("bench.sqlite").display().to_string(),
-        "--reset".into(),
-        "--seed".into(),
-        SEED_USERS.to_string(),
-        "--serve".into(),
-        ctx.root.join("dist").display().to_string(),
-        "--exit-after".into(),
-        SANDBOX_EXIT_AFTER_SECS.into(),
-    ];
+    let args = SandboxArgs {
+        reset: true,
+        seed: Some(SEED_USERS),
+        serve: Some(ctx.root.join("dist")),
+        exit_after: Some(SANDBOX_EXIT_AFTER),
+        ..SandboxArgs::new(port, dir.join("bench.sqlite"))
+    }
+    .to_args();
     println!("bench: seeding {SEED_USERS} users takes a few seconds");
     let started = Instant::now();
     let mut sandbox = Sandbox::start(ctx, &binary, &args, port, &dir.join("sandbox.log"))?;
