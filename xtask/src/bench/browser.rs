@@ -4,8 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use super::results::{
+    Action, ActionOverhead, BrowserInfo, ByAction, ColdLoad, ColdLoadTimeline, FirstLoad,
+    FirstLoadFile, List, ListRows, Memory, MemoryReading, Results, SandboxInfo, Section,
+};
 use super::sizes::FileSize;
 use super::stats::{median, opt1, percentile, round1, sorted};
 use crate::cmd::{Ctx, Result};
@@ -46,50 +50,48 @@ fn samples_of<'a>(section: Option<&'a Value>, what: &str) -> Result<&'a [Value]>
     Ok(samples)
 }
 
-/// `{"not_measured": reason}` for a section that failed.
-pub fn or_not_measured(section: Result<Value>) -> Value {
-    section.unwrap_or_else(|reason| json!({ "not_measured": reason }))
-}
-
-pub fn summarise_cold_load(section: Option<&Value>) -> Result<Value> {
+pub fn summarise_cold_load(section: Option<&Value>) -> Result<ColdLoad> {
     let samples = samples_of(section, "cold load")?;
     let section = section.expect("samples_of checked it");
     let ms = column(samples, "ms");
     if ms.len() != samples.len() {
         return Err("a cold load sample has no time".into());
     }
-    let mut breakdown = serde_json::Map::new();
-    for key in [
-        "html_end_ms",
-        "js_end_ms",
-        "wasm_end_ms",
-        "dom_content_loaded_ms",
-        "config_end_ms",
-        "user_request_start_ms",
-        "user_request_end_ms",
-    ] {
-        breakdown.insert(key.into(), opt1(median(&column(samples, key))));
-    }
-    breakdown.insert("state_shown_ms".into(), opt1(median(&ms)));
-    Ok(json!({
-        "what": "navigation start (a fresh browser context each time, token put into \
-                 sessionStorage before the page runs) to the user's state badge \
-                 (`header [data-testid=state-badge]`) having text in the DOM",
-        "url_path": section.get("url_path"),
-        "loads": ms.len(),
-        "warmup_loads_discarded": section.get("warmup_loads_discarded"),
-        "median_ms": opt1(median(&ms)),
-        "p95_ms": opt1(percentile(&ms, 95.0)),
-        "min_ms": opt1(sorted(&ms).first().copied()),
-        "max_ms": opt1(sorted(&ms).last().copied()),
-        "painted_median_ms": opt1(median(&column(samples, "painted_ms"))),
-        "painted_what": "the same, to a task posted from the next animation frame (after that frame's paint)",
-        "median_timeline_ms": breakdown,
-        "samples_ms": ms.iter().map(|v| round1(*v)).collect::<Vec<_>>(),
-    }))
+    let median_of = |key: &str| opt1(median(&column(samples, key)));
+    Ok(ColdLoad {
+        what: "navigation start (a fresh browser context each time, token put into \
+               sessionStorage before the page runs) to the user's state badge \
+               (`header [data-testid=state-badge]`) having text in the DOM"
+            .into(),
+        url_path: text(section, "url_path"),
+        loads: ms.len(),
+        warmup_loads_discarded: section
+            .get("warmup_loads_discarded")
+            .and_then(Value::as_u64),
+        median_ms: opt1(median(&ms)),
+        median_ms_budget: None,
+        p95_ms: opt1(percentile(&ms, 95.0)),
+        min_ms: opt1(sorted(&ms).first().copied()),
+        max_ms: opt1(sorted(&ms).last().copied()),
+        painted_median_ms: median_of("painted_ms"),
+        painted_what:
+            "the same, to a task posted from the next animation frame (after that frame's paint)"
+                .into(),
+        median_timeline_ms: ColdLoadTimeline {
+            html_end_ms: median_of("html_end_ms"),
+            js_end_ms: median_of("js_end_ms"),
+            wasm_end_ms: median_of("wasm_end_ms"),
+            dom_content_loaded_ms: median_of("dom_content_loaded_ms"),
+            config_end_ms: median_of("config_end_ms"),
+            user_request_start_ms: median_of("user_request_start_ms"),
+            user_request_end_ms: median_of("user_request_end_ms"),
+            state_shown_ms: opt1(median(&ms)),
+        },
+        samples_ms: ms.iter().map(|v| round1(*v)).collect(),
+    })
 }
 
-pub fn summarise_action(section: Option<&Value>) -> Result<Value> {
+pub fn summarise_action(section: Option<&Value>) -> Result<Action> {
     let samples = samples_of(section, "action")?;
     let section = section.expect("samples_of checked it");
     let overhead_of = |s: &Value| -> Option<f64> {
@@ -99,44 +101,46 @@ pub fn summarise_action(section: Option<&Value>) -> Result<Value> {
     if overhead.len() != samples.len() {
         return Err("an action sample has no total or request time".into());
     }
-    let mut by_action = serde_json::Map::new();
-    for action in ["lock", "unlock"] {
+    let of_action = |action: &str| {
         let these: Vec<f64> = samples
             .iter()
             .filter(|s| s.get("action").and_then(Value::as_str) == Some(action))
             .filter_map(overhead_of)
             .collect();
-        by_action.insert(
-            action.into(),
-            json!({
-                "actions": these.len(),
-                "overhead_median_ms": opt1(median(&these)),
-                "overhead_p95_ms": opt1(percentile(&these, 95.0)),
-            }),
-        );
-    }
+        ActionOverhead {
+            actions: these.len(),
+            overhead_median_ms: opt1(median(&these)),
+            overhead_p95_ms: opt1(percentile(&these, 95.0)),
+        }
+    };
     let total = column(samples, "total_ms");
-    Ok(json!({
-        "what": "click (Lock: the dialog's Lock button; Unlock: its button) to the new state \
-                 in the DOM, minus the POST's own duration (Resource Timing startTime to \
-                 responseEnd); alternating lock and unlock on one user, each after the \
-                 previous write's re-read",
-        "user_id": section.get("user_id"),
-        "actions": overhead.len(),
-        "overhead_median_ms": opt1(median(&overhead)),
-        "overhead_p95_ms": opt1(percentile(&overhead, 95.0)),
-        "overhead_max_ms": opt1(sorted(&overhead).last().copied()),
-        "total_median_ms": opt1(median(&total)),
-        "total_p95_ms": opt1(percentile(&total, 95.0)),
-        "request_median_ms": opt1(median(&column(samples, "request_ms"))),
-        "before_request_median_ms": opt1(median(&column(samples, "before_request_ms"))),
-        "after_response_median_ms": opt1(median(&column(samples, "after_response_ms"))),
-        "by_action": by_action,
-        "overhead_samples_ms": overhead.iter().map(|v| round1(*v)).collect::<Vec<_>>(),
-    }))
+    let median_of = |key: &str| opt1(median(&column(samples, key)));
+    Ok(Action {
+        what: "click (Lock: the dialog's Lock button; Unlock: its button) to the new state \
+               in the DOM, minus the POST's own duration (Resource Timing startTime to \
+               responseEnd); alternating lock and unlock on one user, each after the \
+               previous write's re-read"
+            .into(),
+        user_id: text(section, "user_id"),
+        actions: overhead.len(),
+        overhead_median_ms: opt1(median(&overhead)),
+        overhead_p95_ms: opt1(percentile(&overhead, 95.0)),
+        overhead_p95_ms_budget: None,
+        overhead_max_ms: opt1(sorted(&overhead).last().copied()),
+        total_median_ms: opt1(median(&total)),
+        total_p95_ms: opt1(percentile(&total, 95.0)),
+        request_median_ms: median_of("request_ms"),
+        before_request_median_ms: median_of("before_request_ms"),
+        after_response_median_ms: median_of("after_response_ms"),
+        by_action: ByAction {
+            lock: of_action("lock"),
+            unlock: of_action("unlock"),
+        },
+        overhead_samples_ms: overhead.iter().map(|v| round1(*v)).collect(),
+    })
 }
 
-pub fn summarise_list(section: Option<&Value>) -> Result<Value> {
+pub fn summarise_list(section: Option<&Value>) -> Result<List> {
     let section = section.ok_or("the browser run has no list section")?;
     if let Some(error) = section.get("error") {
         let error = error
@@ -144,36 +148,38 @@ pub fn summarise_list(section: Option<&Value>) -> Result<Value> {
             .map_or_else(|| error.to_string(), str::to_string);
         return Err(format!("the list benchmark failed: {error}"));
     }
-    let mut out = serde_json::Map::new();
-    out.insert(
-        "what".into(),
-        json!(
-            "the POST /v2/users response's responseEnd (Resource Timing) to `tbody tr` \
+    let rows = |size: &str| {
+        let rows = section.get(size);
+        Section::from_result(
+            samples_of(rows, &format!("{size}-row list")).map(|samples| {
+                let ms = column(samples, "ms");
+                let median_of = |key: &str| opt1(median(&column(samples, key)));
+                ListRows {
+                    url_path: rows.and_then(|r| text(r, "url_path")),
+                    loads: ms.len(),
+                    median_ms: opt1(median(&ms)),
+                    median_ms_budget: None,
+                    p95_ms: opt1(percentile(&ms, 95.0)),
+                    painted_median_ms: median_of("painted_ms"),
+                    request_median_ms: median_of("request_ms"),
+                    server_wait_median_ms: median_of("server_wait_ms"),
+                    samples_ms: ms.iter().map(|v| round1(*v)).collect(),
+                }
+            }),
+        )
+    };
+    Ok(List {
+        what: "the POST /v2/users response's responseEnd (Resource Timing) to `tbody tr` \
                counting the page size in the DOM, after the admin switches Per page from 20 \
                to N in a freshly loaded, settled /users (a new browser context each time; \
                the first switch of each size is a warm-up)"
-        ),
-    );
-    for size in ["100", "1000"] {
-        let summary = samples_of(section.get(size), &format!("{size}-row list")).map(|samples| {
-            let ms = column(samples, "ms");
-            json!({
-                "url_path": section[size].get("url_path"),
-                "loads": ms.len(),
-                "median_ms": opt1(median(&ms)),
-                "p95_ms": opt1(percentile(&ms, 95.0)),
-                "painted_median_ms": opt1(median(&column(samples, "painted_ms"))),
-                "request_median_ms": opt1(median(&column(samples, "request_ms"))),
-                "server_wait_median_ms": opt1(median(&column(samples, "server_wait_ms"))),
-                "samples_ms": ms.iter().map(|v| round1(*v)).collect::<Vec<_>>(),
-            })
-        });
-        out.insert(format!("rows_{size}"), or_not_measured(summary));
-    }
-    Ok(Value::Object(out))
+            .into(),
+        rows_100: rows("100"),
+        rows_1000: rows("1000"),
+    })
 }
 
-pub fn summarise_memory(section: Option<&Value>) -> Result<Value> {
+pub fn summarise_memory(section: Option<&Value>) -> Result<Memory> {
     let section = section.ok_or("the browser run has no memory section")?;
     if let Some(error) = section.get("error") {
         let error = error
@@ -181,42 +187,51 @@ pub fn summarise_memory(section: Option<&Value>) -> Result<Value> {
             .map_or_else(|| error.to_string(), str::to_string);
         return Err(format!("the memory benchmark failed: {error}"));
     }
-    let readings = section
+    let readings: Vec<MemoryReading> = section
         .get("readings")
         .and_then(Value::as_array)
         .filter(|r| r.len() >= 2)
-        .ok_or("the memory benchmark has fewer than two readings")?;
+        .ok_or("the memory benchmark has fewer than two readings")?
+        .iter()
+        .map(|reading| {
+            let number = |key: &str| reading.get(key).and_then(Value::as_f64);
+            MemoryReading {
+                navigations: reading.get("navigations").and_then(Value::as_u64),
+                js_heap_used_bytes: number("js_heap_used_bytes"),
+                js_heap_total_bytes: number("js_heap_total_bytes"),
+                wasm_memory_bytes: number("wasm_memory_bytes"),
+                dom_nodes: number("dom_nodes"),
+                js_event_listeners: number("js_event_listeners"),
+            }
+        })
+        .collect();
     let (first, last) = (&readings[0], &readings[readings.len() - 1]);
-    let number = |reading: &Value, key: &str| reading.get(key).and_then(Value::as_f64);
-    let growth = |key: &str| Some(number(last, key)? - number(first, key)?);
-    let js = growth("js_heap_used_bytes").ok_or("no JS heap reading")?;
-    let wasm = growth("wasm_memory_bytes");
-    let mut out = json!({
-        "what": section.get("method"),
-        "navigations": last.get("navigations").and_then(Value::as_u64),
-        "start": first,
-        "end": last,
-        "js_heap_growth_bytes": js,
-        "wasm_memory_growth_bytes": wasm,
-        "readings": readings,
-    });
-    match wasm {
-        Some(wasm) => out["growth_bytes"] = json!(js + wasm),
-        None => {
-            out["not_measured"] = json!(
-                "the wasm memory could not be read (no exported memory from trunk's \
-                 TrunkApplicationStarted event), so JS + wasm growth is unknown"
-            )
-        }
-    }
-    Ok(out)
+    let growth = |read: fn(&MemoryReading) -> Option<f64>| Some(read(last)? - read(first)?);
+    let js = growth(|r| r.js_heap_used_bytes).ok_or("no JS heap reading")?;
+    let wasm = growth(|r| r.wasm_memory_bytes);
+    Ok(Memory {
+        what: text(section, "method"),
+        navigations: last.navigations,
+        start: first.clone(),
+        end: last.clone(),
+        js_heap_growth_bytes: js,
+        wasm_memory_growth_bytes: wasm,
+        growth_bytes: wasm.map(|wasm| js + wasm),
+        growth_bytes_budget: None,
+        not_measured: wasm.is_none().then(|| {
+            "the wasm memory could not be read (no exported memory from trunk's \
+             TrunkApplicationStarted event), so JS + wasm growth is unknown"
+                .to_string()
+        }),
+        readings,
+    })
 }
 
 /// What a cold load of a user page transfers (signed in, empty cache), from the
 /// first measured cold load's Resource Timing: each file of dist/ it requested at
 /// its gzip size (as a static host with gzip serves it; the document is
 /// index.html), and the API answers at the bytes they came with.
-pub fn first_load(cold_load: Option<&Value>, files: &[FileSize]) -> Result<Value> {
+pub fn first_load(cold_load: Option<&Value>, files: &[FileSize]) -> Result<FirstLoad> {
     let samples = samples_of(cold_load, "cold load")?;
     let requests = samples[0]
         .get("requests")
@@ -245,51 +260,77 @@ pub fn first_load(cold_load: Option<&Value>, files: &[FileSize]) -> Result<Value
         return Err("the cold load requested no .wasm file of dist/".into());
     }
     let static_gzip: u64 = from_dist.iter().map(|f| f.gzip).sum();
-    Ok(json!({
-        "what": "a cold load of the user page (signed in, empty cache): the files of dist/ \
-                 it requested at their gzip size, and its API answers as transferred",
-        "url_path": cold_load.and_then(|c| c.get("url_path")),
-        "files": from_dist.iter().map(|f| json!({"path": f.path, "gzip_bytes": f.gzip})).collect::<Vec<_>>(),
-        "files_gzip_bytes": static_gzip,
-        "api_requests": api_requests,
-        "api_bytes": api_bytes,
-        "total_bytes": static_gzip + api_bytes,
-    }))
+    Ok(FirstLoad {
+        what: "a cold load of the user page (signed in, empty cache): the files of dist/ \
+               it requested at their gzip size, and its API answers as transferred"
+            .into(),
+        url_path: cold_load.and_then(|c| text(c, "url_path")),
+        files: from_dist
+            .iter()
+            .map(|f| FirstLoadFile {
+                path: f.path.clone(),
+                gzip_bytes: f.gzip,
+            })
+            .collect(),
+        files_gzip_bytes: static_gzip,
+        api_requests,
+        api_bytes,
+        total_bytes: static_gzip + api_bytes,
+    })
+}
+
+/// What the browser run said about the browser and the machine.
+pub fn browser_info(run: &Value) -> BrowserInfo {
+    let load_average = |key: &str| {
+        run.get(key)
+            .and_then(Value::as_array)
+            .map(|values| values.iter().filter_map(Value::as_f64).collect())
+    };
+    BrowserInfo {
+        version: text(run, "browser"),
+        connection: text(run, "connection"),
+        cpus: run.get("cpus").and_then(Value::as_u64),
+        load_average_at_start: load_average("load_average_at_start"),
+        load_average_at_end: load_average("load_average_at_end"),
+        page_errors: run
+            .get("page_errors")
+            .and_then(Value::as_array)
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e.as_str().map_or_else(|| e.to_string(), str::to_string))
+                    .collect()
+            }),
+    }
 }
 
 /// The browser run's file turned into the results' sections.
-pub fn browser_sections(run: &Value) -> serde_json::Map<String, Value> {
-    let mut out = serde_json::Map::new();
+pub fn add_browser_sections(results: &mut Results, run: &Value) {
     if let Some(error) = run.get("error").and_then(Value::as_str) {
         let reason = format!("the browser run failed: {error}");
-        for key in ["cold_load", "action", "list", "memory"] {
-            out.insert(key.into(), json!({ "not_measured": reason }));
-        }
-        return out;
+        results.cold_load = Some(Section::not_measured(&reason));
+        results.action = Some(Section::not_measured(&reason));
+        results.list = Some(Section::not_measured(&reason));
+        results.memory = Some(Section::not_measured(reason));
+        return;
     }
-    out.insert(
-        "cold_load".into(),
-        or_not_measured(summarise_cold_load(run.get("cold_load"))),
-    );
-    out.insert(
-        "action".into(),
-        or_not_measured(summarise_action(run.get("action"))),
-    );
-    out.insert(
-        "list".into(),
-        or_not_measured(summarise_list(run.get("list"))),
-    );
-    out.insert(
-        "memory".into(),
-        or_not_measured(summarise_memory(run.get("memory"))),
-    );
-    out
+    results.cold_load = Some(Section::from_result(summarise_cold_load(
+        run.get("cold_load"),
+    )));
+    results.action = Some(Section::from_result(summarise_action(run.get("action"))));
+    results.list = Some(Section::from_result(summarise_list(run.get("list"))));
+    results.memory = Some(Section::from_result(summarise_memory(run.get("memory"))));
+}
+
+/// A text field of the browser run, if it is one.
+fn text(object: &Value, key: &str) -> Option<String> {
+    object.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 /// Starts the release sandbox on a fresh, seeded database serving dist/, runs
 /// e2e/bench/run.mjs against it, and returns what the sandbox took to start and
 /// the script's output.
-pub fn browser_run(ctx: &Ctx) -> Result<(Value, Value)> {
+pub fn browser_run(ctx: &Ctx) -> Result<(SandboxInfo, Value)> {
     ctx.cargo()
         .args(["build", "--release", "-p", "sandbox"])
         .what("cargo build --release -p sandbox")
@@ -310,13 +351,14 @@ pub fn browser_run(ctx: &Ctx) -> Result<(Value, Value)> {
     let mut sandbox = Sandbox::start(ctx, &binary, &args, port, &dir.join("sandbox.log"))?;
     sandbox.wait_healthy(SANDBOX_STARTUP)?;
     let start_seconds = started.elapsed().as_secs_f64();
-    let sandbox_info = json!({
-        "binary": ctx.rel(&binary),
-        "profile": "release",
-        "seed_users": SEED_USERS,
-        "seed_and_start_seconds": (start_seconds * 10.0).round() / 10.0,
-        "database": "new on every run (--reset --seed), so each run starts from the same state",
-    });
+    let sandbox_info = SandboxInfo {
+        binary: ctx.rel(&binary),
+        profile: "release".into(),
+        seed_users: SEED_USERS,
+        seed_and_start_seconds: round1(start_seconds),
+        database: "new on every run (--reset --seed), so each run starts from the same state"
+            .into(),
+    };
 
     let out = dir.join("browser.json");
     let _ = std::fs::remove_file(&out);
@@ -348,7 +390,13 @@ pub fn browser_run(ctx: &Ctx) -> Result<(Value, Value)> {
 mod tests {
     use super::*;
     use crate::bench::budgets::{apply_budgets, budget_table, Figure, Verdict};
-    use crate::bench::fixtures::file;
+    use crate::bench::fixtures::{file, versions};
+    use serde_json::json;
+
+    /// Results with a bundle of 1000 bytes gzip and nothing else measured.
+    fn small_bundle() -> Results {
+        Results::new(&[file("app_bg.wasm", 5_000, 1_000)], &versions(), None, 0)
+    }
 
     #[test]
     fn the_first_load_counts_what_the_cold_load_requested() {
@@ -369,7 +417,8 @@ mod tests {
             {"path": "/v2/users/7", "navigation": false, "body_bytes": 1_500},
             {"path": "/management/v1/users/7/grants/_search", "navigation": false, "body_bytes": 500},
         ]}]});
-        let first = first_load(Some(&cold), &files).unwrap();
+        // As written into results.json.
+        let first = serde_json::to_value(first_load(Some(&cold), &files).unwrap()).unwrap();
         // The German catalogue was not requested, so it does not count.
         assert_eq!(
             first["files_gzip_bytes"],
@@ -426,7 +475,10 @@ mod tests {
 
     #[test]
     fn browser_samples_become_figures_and_failures_reasons() {
-        let sections = browser_sections(&browser_run_output());
+        let mut results = small_bundle();
+        add_browser_sections(&mut results, &browser_run_output());
+        // As written into results.json.
+        let sections = serde_json::to_value(&results).unwrap();
         let cold = &sections["cold_load"];
         assert_eq!(cold["median_ms"], 250.0);
         assert_eq!(cold["p95_ms"], 400.0);
@@ -448,11 +500,8 @@ mod tests {
         assert_eq!(sections["memory"]["js_heap_growth_bytes"], 500_000.0);
         assert_eq!(sections["memory"]["growth_bytes"], 565_536.0);
 
-        let mut results = json!({"bundle": {"gzip_total_bytes": 1000}});
-        for (key, value) in sections {
-            results[key] = value;
-        }
         let rows = apply_budgets(&mut results);
+        let results = serde_json::to_value(&results).unwrap();
         let verdicts: Vec<Verdict> = rows.iter().map(|(_, _, v)| *v).collect();
         assert_eq!(
             verdicts,
@@ -480,16 +529,16 @@ mod tests {
 
     #[test]
     fn a_failed_or_skipped_browser_run_is_never_a_number() {
-        let sections = browser_sections(&json!({"error": "chromium did not start"}));
+        let mut failed = small_bundle();
+        add_browser_sections(&mut failed, &json!({"error": "chromium did not start"}));
+        let sections = serde_json::to_value(&failed).unwrap();
         assert_eq!(
             sections["memory"]["not_measured"],
             "the browser run failed: chromium did not start"
         );
-        let mut results = json!({
-            "bundle": {"gzip_total_bytes": 1000},
-            "cold_load": {"skipped": "--size-profile runs no browser"},
-            "list": {"skipped": "--size-profile runs no browser"},
-        });
+        let mut results = small_bundle();
+        results.cold_load = Some(Section::skipped("--size-profile runs no browser"));
+        results.list = Some(Section::skipped("--size-profile runs no browser"));
         let rows = apply_budgets(&mut results);
         assert_eq!(rows[1].2, Verdict::Skipped);
         assert_eq!(

@@ -1,8 +1,7 @@
 //! The budgets on figures of results.json: which figure each is about, whether it was
 //! kept, and the table of verdicts.
 
-use serde_json::{json, Value};
-
+use super::results::{BudgetMark, BudgetSummary, Results, Section};
 use super::sizes::{kb, GZIP_BUDGET_BYTES};
 
 pub const MB: u64 = 1024 * 1024;
@@ -14,11 +13,13 @@ pub enum Unit {
 }
 
 /// A budget on one figure of results.json: the figure is `field` of the object at
-/// the JSON pointer `section`.
+/// the JSON pointer `section` (as the summary in the file says), read through
+/// `measure`.
 #[derive(Debug)]
 pub struct Budget {
     pub key: &'static str,
     pub label: &'static str,
+    pub measure: Measure,
     pub section: &'static str,
     pub field: &'static str,
     pub max: f64,
@@ -29,6 +30,7 @@ pub const BUDGETS: [Budget; 5] = [
     Budget {
         key: "bundle_gzip_total",
         label: "bundle, html+js+wasm+css gzip",
+        measure: Measure::BundleGzipTotal,
         section: "/bundle",
         field: "gzip_total_bytes",
         max: GZIP_BUDGET_BYTES as f64,
@@ -37,6 +39,7 @@ pub const BUDGETS: [Budget; 5] = [
     Budget {
         key: "cold_load_median",
         label: "cold load to the user's state, median",
+        measure: Measure::ColdLoadMedian,
         section: "/cold_load",
         field: "median_ms",
         max: 300.0,
@@ -45,6 +48,7 @@ pub const BUDGETS: [Budget; 5] = [
     Budget {
         key: "action_overhead_p95",
         label: "action overhead (minus request), p95",
+        measure: Measure::ActionOverheadP95,
         section: "/action",
         field: "overhead_p95_ms",
         max: 16.0,
@@ -53,6 +57,7 @@ pub const BUDGETS: [Budget; 5] = [
     Budget {
         key: "list_1000_rows_median",
         label: "1,000-row page, response to rows, median",
+        measure: Measure::List1000RowsMedian,
         section: "/list/rows_1000",
         field: "median_ms",
         max: 100.0,
@@ -61,6 +66,7 @@ pub const BUDGETS: [Budget; 5] = [
     Budget {
         key: "memory_growth",
         label: "memory growth, 500 navigations (JS+wasm)",
+        measure: Measure::MemoryGrowth,
         section: "/memory",
         field: "growth_bytes",
         max: (5 * MB) as f64,
@@ -104,79 +110,124 @@ pub fn verdict(budget: &Budget, measured: &Figure) -> Verdict {
     }
 }
 
-/// The figure `budget` is about, or why there is none: the nearest enclosing section
-/// with a `not_measured` or `skipped` reason.
-pub fn figure(results: &Value, budget: &Budget) -> Figure {
-    if let Some(v) = results
-        .pointer(budget.section)
-        .and_then(|s| s.get(budget.field))
-        .and_then(Value::as_f64)
-    {
-        return Figure::Value(v);
-    }
-    let mut pointer = budget.section;
-    loop {
-        if let Some(section) = results.pointer(pointer) {
-            if let Some(reason) = section.get("skipped").and_then(Value::as_str) {
-                return Figure::Skipped(reason.to_string());
+/// The budgeted figures of [`Results`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    BundleGzipTotal,
+    ColdLoadMedian,
+    ActionOverheadP95,
+    List1000RowsMedian,
+    MemoryGrowth,
+}
+
+impl Measure {
+    /// The figure, or why there is none (the nearest enclosing section's reason);
+    /// `None` when its section is missing.
+    fn find(self, results: &Results) -> Option<Figure> {
+        let value = |v: Option<f64>| v.map(Figure::Value);
+        match self {
+            Measure::BundleGzipTotal => Some(Figure::Value(results.bundle.gzip_total_bytes as f64)),
+            Measure::ColdLoadMedian => {
+                in_section(results.cold_load.as_ref(), |c| value(c.median_ms))
             }
-            if let Some(reason) = section.get("not_measured").and_then(Value::as_str) {
-                return Figure::NotMeasured(reason.to_string());
+            Measure::ActionOverheadP95 => {
+                in_section(results.action.as_ref(), |a| value(a.overhead_p95_ms))
+            }
+            Measure::List1000RowsMedian => in_section(results.list.as_ref(), |list| {
+                in_section(Some(&list.rows_1000), |rows| value(rows.median_ms))
+            }),
+            Measure::MemoryGrowth => in_section(results.memory.as_ref(), |m| {
+                value(m.growth_bytes).or_else(|| m.not_measured.clone().map(Figure::NotMeasured))
+            }),
+        }
+    }
+
+    /// Where the budget is written next to the figure (`<field>_budget`), when its
+    /// section was measured.
+    fn mark(self, results: &mut Results) -> Option<&mut Option<BudgetMark>> {
+        match self {
+            Measure::BundleGzipTotal => Some(&mut results.bundle.gzip_total_bytes_budget),
+            Measure::ColdLoadMedian => {
+                measured_mut(&mut results.cold_load).map(|c| &mut c.median_ms_budget)
+            }
+            Measure::ActionOverheadP95 => {
+                measured_mut(&mut results.action).map(|a| &mut a.overhead_p95_ms_budget)
+            }
+            Measure::List1000RowsMedian => measured_mut(&mut results.list)
+                .and_then(|list| list.rows_1000.measured_mut())
+                .map(|rows| &mut rows.median_ms_budget),
+            Measure::MemoryGrowth => {
+                measured_mut(&mut results.memory).map(|m| &mut m.growth_bytes_budget)
             }
         }
-        match pointer.rsplit_once('/') {
-            Some((parent, _)) if !parent.is_empty() => pointer = parent,
-            _ => break,
-        }
     }
-    Figure::NotMeasured(format!(
-        "{}/{} is missing from the results",
-        budget.section, budget.field
-    ))
+}
+
+fn in_section<T>(
+    section: Option<&Section<T>>,
+    read: impl FnOnce(&T) -> Option<Figure>,
+) -> Option<Figure> {
+    match section? {
+        Section::Measured(figures) => read(figures),
+        Section::NotMeasured { not_measured } => Some(Figure::NotMeasured(not_measured.clone())),
+        Section::Skipped { skipped } => Some(Figure::Skipped(skipped.clone())),
+    }
+}
+
+fn measured_mut<T>(section: &mut Option<Section<T>>) -> Option<&mut T> {
+    section.as_mut().and_then(Section::measured_mut)
+}
+
+/// The figure `budget` is about, or why there is none.
+pub fn figure(results: &Results, budget: &Budget) -> Figure {
+    budget.measure.find(results).unwrap_or_else(|| {
+        Figure::NotMeasured(format!(
+            "{}/{} is missing from the results",
+            budget.section, budget.field
+        ))
+    })
 }
 
 /// Writes each budget next to its figure (`<field>_budget`) and a summary under
 /// `budgets`; returns the verdicts in BUDGETS order.
-pub fn apply_budgets(results: &mut Value) -> Vec<(&'static Budget, Figure, Verdict)> {
+pub fn apply_budgets(results: &mut Results) -> Vec<(&'static Budget, Figure, Verdict)> {
     let mut rows = Vec::new();
     let mut summary = Vec::new();
     for budget in &BUDGETS {
         let found = figure(results, budget);
         let verdict = verdict(budget, &found);
         let (value, reason) = match &found {
-            Figure::Value(v) => (json!(v), Value::Null),
-            Figure::NotMeasured(r) | Figure::Skipped(r) => (Value::Null, json!(r)),
+            Figure::Value(v) => (Some(*v), None),
+            Figure::NotMeasured(r) | Figure::Skipped(r) => (None, Some(r.clone())),
         };
         let within = match verdict {
-            Verdict::Pass => json!(true),
-            Verdict::Fail => json!(false),
-            _ => Value::Null,
+            Verdict::Pass => Some(true),
+            Verdict::Fail => Some(false),
+            _ => None,
         };
         let unit = match budget.unit {
             Unit::Bytes => "bytes",
             Unit::Ms => "ms",
         };
-        if let Some(Value::Object(section)) = results.pointer_mut(budget.section) {
-            section.insert(
-                format!("{}_budget", budget.field),
-                json!({"max": budget.max, "within": within}),
-            );
+        if let Some(mark) = budget.measure.mark(results) {
+            *mark = Some(BudgetMark {
+                max: budget.max,
+                within,
+            });
         }
-        summary.push(json!({
-            "key": budget.key,
-            "figure": format!("{}/{}", budget.section, budget.field),
-            "what": budget.label,
-            "value": value,
-            "max": budget.max,
-            "unit": unit,
-            "result": verdict.word(),
-            "reason": reason,
-        }));
+        summary.push(BudgetSummary {
+            key: budget.key.into(),
+            figure: format!("{}/{}", budget.section, budget.field),
+            what: budget.label.into(),
+            value,
+            max: budget.max,
+            unit: unit.into(),
+            result: verdict.word().into(),
+            reason,
+        });
         rows.push((budget, found, verdict));
     }
-    if let Value::Object(map) = results {
-        map.insert("budgets".into(), Value::Array(summary));
-    }
+    results.budgets = summary;
     rows
 }
 

@@ -32,13 +32,11 @@ mod stats;
 
 use std::time::Instant;
 
-use serde_json::{json, Value};
-
 use crate::cmd::{human_duration, Ctx, Result};
-use browser::{browser_run, browser_sections, first_load, or_not_measured, SEED_USERS};
+use browser::{add_browser_sections, browser_info, browser_run, first_load, SEED_USERS};
 use budgets::{apply_budgets, budget_table, format_figure, Figure, Verdict};
 use profile::{size_profile, size_profile_table, TOP_ITEMS};
-use results::{details, results_json};
+use results::{details, measured, Results, Section};
 use sizes::{measure_dir, table};
 
 /// What `cargo xtask bench` was asked to do.
@@ -71,95 +69,94 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let mut results = results_json(&files, &versions, commit.as_deref(), now);
+    let mut results = Results::new(&files, &versions, commit.as_deref(), now);
     // Uncommitted changes were part of what was measured.
-    results["git_dirty"] = ctx
+    results.git_dirty = ctx
         .cmd("git")
         .args(["status", "--porcelain", "--untracked-files=no"])
         .probe()
-        .map_or(Value::Null, |s| json!(!s.trim().is_empty()));
+        .map(|s| !s.trim().is_empty());
 
     if options.size_profile_only {
         let reason = "--size-profile runs no browser";
-        for key in [
-            "sandbox",
-            "cold_load",
-            "first_load",
-            "action",
-            "list",
-            "memory",
-        ] {
-            results[key] = json!({ "skipped": reason });
-        }
+        results.sandbox = Some(Section::skipped(reason));
+        results.cold_load = Some(Section::skipped(reason));
+        results.first_load = Some(Section::skipped(reason));
+        results.action = Some(Section::skipped(reason));
+        results.list = Some(Section::skipped(reason));
+        results.memory = Some(Section::skipped(reason));
     } else {
         println!("==> browser benchmarks");
         match browser_run(ctx) {
             Ok((sandbox, run)) => {
-                results["sandbox"] = sandbox;
-                results["browser"] = json!({
-                    "version": run.get("browser"),
-                    "connection": run.get("connection"),
-                    "cpus": run.get("cpus"),
-                    "load_average_at_start": run.get("load_average_at_start"),
-                    "load_average_at_end": run.get("load_average_at_end"),
-                    "page_errors": run.get("page_errors"),
-                });
-                for (key, section) in browser_sections(&run) {
-                    results[key] = section;
-                }
-                results["first_load"] = or_not_measured(first_load(run.get("cold_load"), &files));
-                if let Some(errors) = run["page_errors"].as_array().filter(|e| !e.is_empty()) {
+                results.sandbox = Some(Section::Measured(sandbox));
+                let browser = browser_info(&run);
+                if let Some(errors) = browser.page_errors.as_ref().filter(|e| !e.is_empty()) {
                     println!(
-                        "bench: the page reported {} error(s), e.g. {}",
+                        "bench: the page reported {} error(s), e.g. {:?}",
                         errors.len(),
                         errors[0]
                     );
                 }
+                results.browser = Some(browser);
+                add_browser_sections(&mut results, &run);
+                results.first_load = Some(Section::from_result(first_load(
+                    run.get("cold_load"),
+                    &files,
+                )));
             }
             Err(e) => {
                 println!("bench: the browser benchmarks could not run: {e}");
                 let reason = format!("the browser benchmarks could not run: {e}");
-                results["sandbox"] = json!({ "not_measured": reason });
-                for key in ["cold_load", "first_load", "action", "list", "memory"] {
-                    results[key] = json!({ "not_measured": reason });
-                }
+                results.sandbox = Some(Section::not_measured(&reason));
+                results.cold_load = Some(Section::not_measured(&reason));
+                results.first_load = Some(Section::not_measured(&reason));
+                results.action = Some(Section::not_measured(&reason));
+                results.list = Some(Section::not_measured(&reason));
+                results.memory = Some(Section::not_measured(reason));
             }
         }
     }
 
     println!("==> size profile");
-    results["size_profile"] = match size_profile(ctx) {
-        Ok(profile) => profile,
+    results.size_profile = Some(match size_profile(ctx) {
+        Ok(profile) => Section::Measured(profile),
         Err(e) => {
             println!("bench: no size profile: {e}");
-            json!({ "not_measured": e })
+            Section::not_measured(e)
         }
-    };
+    });
 
     let rows = apply_budgets(&mut results);
-    results["bench_seconds"] = json!(started.elapsed().as_secs());
+    results.bench_seconds = Some(started.elapsed().as_secs());
     let dir = ctx.root.join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create bench/: {e}"))?;
     let path = dir.join("results.json");
-    let text = serde_json::to_string_pretty(&results).expect("JSON values serialize");
+    let text = serde_json::to_string_pretty(&results).expect("the results serialize");
     std::fs::write(&path, text + "\n")
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
 
-    if results["size_profile"].get("top_retained").is_some() {
+    if let Some(profile) = measured(&results.size_profile) {
         println!(
             "\nwasm size profile: top {TOP_ITEMS} items by retained size\n{}",
-            size_profile_table(&results["size_profile"])
+            size_profile_table(profile)
         );
     }
     println!("\nbench results\n{}", budget_table(&rows));
     print!("{}", details(&results));
-    if let Some(browser) = results["browser"]["version"].as_str() {
+    if let Some(browser) = results.browser.as_ref().and_then(|b| b.version.as_deref()) {
+        let sandbox = measured(&results.sandbox);
+        let load = results
+            .browser
+            .as_ref()
+            .and_then(|b| b.load_average_at_start.as_ref())
+            .and_then(|l| l.first());
         println!(
             "  ({browser}; sandbox {} with {SEED_USERS} users, seeded and started in {}s; \
              load average {} at start)",
-            results["sandbox"]["binary"].as_str().unwrap_or("?"),
-            results["sandbox"]["seed_and_start_seconds"],
-            results["browser"]["load_average_at_start"][0]
+            sandbox.map_or("?", |s| s.binary.as_str()),
+            sandbox.map_or_else(|| "?".to_string(), |s| s.seed_and_start_seconds.to_string()),
+            load.map_or_else(|| "?".to_string(), f64::to_string)
         );
     }
     println!(

@@ -5,8 +5,9 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
+use serde::Deserialize;
 
+use super::results::{CrateBytes, RetainedItem, SizeProfile};
 use super::sizes::kb;
 use super::stats::round1;
 use crate::cmd::{Ctx, Result};
@@ -36,25 +37,25 @@ pub struct WasmItem {
     pub retained: u64,
 }
 
+/// A row as twiggy writes it.
+#[derive(Deserialize)]
+struct TwiggyRow {
+    name: String,
+    shallow_size: u64,
+    retained_size: Option<u64>,
+}
+
 pub fn parse_twiggy(json_text: &str) -> Result<Vec<WasmItem>> {
-    let value: Value = serde_json::from_str(json_text)
-        .map_err(|e| format!("twiggy's JSON output is not valid JSON: {e}"))?;
-    let rows = value
-        .as_array()
-        .ok_or("twiggy's JSON output is not a list")?;
-    rows.iter()
-        .map(|row| {
-            let name = row["name"].as_str().ok_or("a twiggy row has no name")?;
-            let shallow = row["shallow_size"]
-                .as_u64()
-                .ok_or("a twiggy row has no size")?;
-            Ok(WasmItem {
-                name: strip_disambiguators(name),
-                shallow,
-                retained: row["retained_size"].as_u64().unwrap_or(shallow),
-            })
+    let rows: Vec<TwiggyRow> = serde_json::from_str(json_text)
+        .map_err(|e| format!("twiggy's JSON output is not a list of items: {e}"))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| WasmItem {
+            name: strip_disambiguators(&row.name),
+            shallow: row.shallow_size,
+            retained: row.retained_size.unwrap_or(row.shallow_size),
         })
-        .collect()
+        .collect())
 }
 
 /// `core[c5930c85a12de822]::fmt` -> `core::fmt`: rustc's crate disambiguators, which
@@ -125,7 +126,7 @@ pub fn crate_of(name: &str) -> String {
     "(other)".into()
 }
 
-pub fn size_profile_json(items: &[WasmItem], source: &str, tool: &str) -> Value {
+pub fn size_profile_of(items: &[WasmItem], source: &str, tool: &str) -> SizeProfile {
     let code: Vec<&WasmItem> = items
         .iter()
         .filter(|i| !is_debug_section(&i.name))
@@ -140,16 +141,14 @@ pub fn size_profile_json(items: &[WasmItem], source: &str, tool: &str) -> Value 
     };
     let mut by_retained = code.clone();
     by_retained.sort_by(|a, b| b.retained.cmp(&a.retained).then(a.name.cmp(&b.name)));
-    let top: Vec<Value> = by_retained
+    let top_retained = by_retained
         .iter()
         .take(TOP_ITEMS)
-        .map(|i| {
-            json!({
-                "name": i.name,
-                "retained_bytes": i.retained,
-                "retained_percent": percent(i.retained),
-                "shallow_bytes": i.shallow,
-            })
+        .map(|i| RetainedItem {
+            name: i.name.clone(),
+            retained_bytes: i.retained,
+            retained_percent: percent(i.retained),
+            shallow_bytes: i.shallow,
         })
         .collect();
     let mut crates: Vec<(String, u64)> = Vec::new();
@@ -161,53 +160,48 @@ pub fn size_profile_json(items: &[WasmItem], source: &str, tool: &str) -> Value 
         }
     }
     crates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    json!({
-        "what": "twiggy top --retained on the release wasm after wasm-bindgen and wasm-opt -Oz \
-                 with names kept (-g); sizes are uncompressed bytes of code and data, the name \
-                 sections left out; retained = what the item keeps alive (table[0]/elem[0]: \
-                 everything reachable through the indirect-call table, i.e. closures and \
-                 trait objects)",
-        "source": source,
-        "tool": tool,
-        "code_bytes": code_bytes,
-        "top_retained": top,
-        "by_crate_shallow": crates.iter().take(TOP_ITEMS).map(|(k, b)| json!({
-            "crate": k, "bytes": b, "percent": percent(*b),
-        })).collect::<Vec<_>>(),
-    })
+    SizeProfile {
+        what: "twiggy top --retained on the release wasm after wasm-bindgen and wasm-opt -Oz \
+               with names kept (-g); sizes are uncompressed bytes of code and data, the name \
+               sections left out; retained = what the item keeps alive (table[0]/elem[0]: \
+               everything reachable through the indirect-call table, i.e. closures and \
+               trait objects)"
+            .into(),
+        source: source.into(),
+        tool: tool.into(),
+        code_bytes,
+        top_retained,
+        by_crate_shallow: crates
+            .into_iter()
+            .take(TOP_ITEMS)
+            .map(|(krate, bytes)| CrateBytes {
+                percent: percent(bytes),
+                krate,
+                bytes,
+            })
+            .collect(),
+    }
 }
 
-pub fn size_profile_table(profile: &Value) -> String {
+pub fn size_profile_table(profile: &SizeProfile) -> String {
     let mut out = String::new();
-    let code = profile["code_bytes"].as_u64().unwrap_or(0);
     out.push_str(&format!(
         "  wasm code and data: {} uncompressed (names left out)\n",
-        kb(code)
+        kb(profile.code_bytes)
     ));
     out.push_str(&format!("  {:>10} {:>6}  item\n", "retained", "%"));
-    for item in profile["top_retained"].as_array().into_iter().flatten() {
-        let name = item["name"].as_str().unwrap_or("?");
+    for item in &profile.top_retained {
         out.push_str(&format!(
             "  {:>10} {:>5.1}%  {}\n",
-            kb(item["retained_bytes"].as_u64().unwrap_or(0)),
-            item["retained_percent"].as_f64().unwrap_or(0.0),
-            shorten(name, 110)
+            kb(item.retained_bytes),
+            item.retained_percent,
+            shorten(&item.name, 110)
         ));
     }
     out.push_str("  by crate (own code, shallow):");
-    for (k, krate) in profile["by_crate_shallow"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .take(8)
-        .enumerate()
-    {
+    for (k, krate) in profile.by_crate_shallow.iter().take(8).enumerate() {
         out.push_str(if k == 0 { " " } else { ", " });
-        out.push_str(&format!(
-            "{} {:.0}%",
-            krate["crate"].as_str().unwrap_or("?"),
-            krate["percent"].as_f64().unwrap_or(0.0)
-        ));
+        out.push_str(&format!("{} {:.0}%", krate.krate, krate.percent));
     }
     out.push('\n');
     out
@@ -222,7 +216,7 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-pub fn size_profile(ctx: &Ctx) -> Result<Value> {
+pub fn size_profile(ctx: &Ctx) -> Result<SizeProfile> {
     let raw = ctx
         .target_dir()
         .join("wasm32-unknown-unknown/release/lifecycle-console.wasm");
@@ -277,7 +271,7 @@ pub fn size_profile(ctx: &Ctx) -> Result<Value> {
         ctx.rel(&raw),
         WASM_OPT_ARGS.join(" ")
     );
-    Ok(size_profile_json(&items, &source, &tool))
+    Ok(size_profile_of(&items, &source, &tool))
 }
 
 /// tools/bin/twiggy, installed on first use.
@@ -348,14 +342,16 @@ mod tests {
         let items = parse_twiggy(json_text).unwrap();
         assert_eq!(items.len(), 6);
         assert_eq!(items[5].retained, 100, "retained defaults to shallow");
-        let profile = size_profile_json(&items, "raw.wasm", "twiggy 0.8.0");
+        let profile = size_profile_of(&items, "raw.wasm", "twiggy 0.8.0");
+        let table = size_profile_table(&profile);
+        // As written into results.json.
+        let profile = serde_json::to_value(&profile).unwrap();
         assert_eq!(profile["code_bytes"], 500);
         assert_eq!(profile["top_retained"][0]["name"], "table[0]");
         assert_eq!(profile["top_retained"][0]["retained_percent"], 60.0);
         assert_eq!(profile["top_retained"][1]["name"], "tachys::build::h1");
         assert_eq!(profile["by_crate_shallow"][0]["crate"], "tachys");
         assert_eq!(profile["by_crate_shallow"][0]["bytes"], 244);
-        let table = size_profile_table(&profile);
         assert!(table.contains("table[0]"), "{table}");
         assert!(!table.contains("function names"), "{table}");
         assert!(table.contains("tachys 49%"), "{table}");

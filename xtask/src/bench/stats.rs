@@ -1,7 +1,5 @@
 //! Medians and percentiles of the browser run's samples.
 
-use serde_json::{json, Value};
-
 /// The middle value (mean of the two middle ones for an even count).
 pub fn median(values: &[f64]) -> Option<f64> {
     let sorted = sorted(values);
@@ -35,8 +33,8 @@ pub fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
-pub fn opt1(value: Option<f64>) -> Value {
-    value.map_or(Value::Null, |v| json!(round1(v)))
+pub fn opt1(value: Option<f64>) -> Option<f64> {
+    value.map(round1)
 }
 
 #[cfg(test)]
