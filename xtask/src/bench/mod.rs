@@ -17,12 +17,13 @@
 //! guessed; `--check` counts it as a miss.
 //!
 //! The jobs, one module each: [`sizes`] measures dist/, [`browser`] runs the browser
-//! benchmarks and turns their samples into figures ([`stats`]), [`profile`] makes the
+//! benchmarks, [`figures`] turns their samples into figures ([`stats`]), [`profile`] makes the
 //! size profile, [`budgets`] holds the budgets and their verdicts, [`results`] is what
 //! results.json holds.
 
 mod browser;
 mod budgets;
+mod figures;
 #[cfg(test)]
 mod fixtures;
 mod profile;
@@ -33,8 +34,9 @@ mod stats;
 use std::time::Instant;
 
 use crate::cmd::{human_duration, Ctx, Result};
-use browser::{add_browser_sections, browser_info, browser_run, first_load, SEED_USERS};
+use browser::{browser_run, SEED_USERS};
 use budgets::{apply_budgets, budget_table, format_figure, Figure, Verdict};
+use figures::{add_browser_sections, browser_info, first_load};
 use profile::{size_profile, size_profile_table, TOP_ITEMS};
 use results::{details, measured, Results, Section};
 use sizes::{measure_dir, table};
@@ -101,7 +103,7 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
                 results.browser = Some(browser);
                 add_browser_sections(&mut results, &run);
                 results.first_load = Some(Section::from_result(first_load(
-                    run.get("cold_load"),
+                    run.cold_load.as_ref(),
                     &files,
                 )));
             }
