@@ -16,10 +16,10 @@
 //! A figure that cannot be measured is written as `{"not_measured": reason}`, never
 //! guessed; `--check` counts it as a miss.
 //!
-//! The jobs, one module each: [`sizes`] measures dist/, [`browser`] runs the browser
-//! benchmarks, [`figures`] turns their samples into figures ([`stats`]), [`profile`] makes the
-//! size profile, [`budgets`] holds the budgets and their verdicts, [`results`] is what
-//! results.json holds.
+//! The jobs, one module each: [`sizes`] measures dist/, [`browser`] runs the
+//! browser benchmarks, [`figures`] turns their samples into figures ([`stats`]),
+//! [`profile`] makes the size profile, [`budgets`] holds the budgets and their
+//! verdicts, and [`results`] is the shape of results.json, one type.
 
 mod browser;
 mod budgets;
@@ -146,15 +146,14 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
     }
     println!("\nbench results\n{}", budget_table(&rows));
     print!("{}", details(&results));
-    if let Some(browser) = results.browser.as_ref().and_then(|b| b.version.as_deref()) {
+    let browser = results.browser.as_ref();
+    if let Some(version) = browser.and_then(|b| b.version.as_deref()) {
         let sandbox = measured(&results.sandbox);
-        let load = results
-            .browser
-            .as_ref()
+        let load = browser
             .and_then(|b| b.load_average_at_start.as_ref())
             .and_then(|l| l.first());
         println!(
-            "  ({browser}; sandbox {} with {SEED_USERS} users, seeded and started in {}s; \
+            "  ({version}; sandbox {} with {SEED_USERS} users, seeded and started in {}s; \
              load average {} at start)",
             sandbox.map_or("?", |s| s.binary.as_str()),
             sandbox.map_or_else(|| "?".to_string(), |s| s.seed_and_start_seconds.to_string()),
