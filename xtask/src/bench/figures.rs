@@ -165,8 +165,8 @@ pub fn summarise_memory(section: Option<&MemoryRun>) -> Result<Memory> {
         .ok_or("the memory benchmark has fewer than two readings")?;
     let (first, last) = (&readings[0], &readings[readings.len() - 1]);
     let growth = |read: fn(&MemoryReading) -> Option<f64>| Some(read(last)? - read(first)?);
-    let js = growth(|r| r.js_heap_used_bytes).ok_or("no JS heap reading")?;
-    let wasm = growth(|r| r.wasm_memory_bytes);
+    let js = growth(MemoryReading::js_heap_used).ok_or("no JS heap reading")?;
+    let wasm = growth(MemoryReading::wasm_memory);
     Ok(Memory {
         what: section.method.clone(),
         navigations: last.navigations,

@@ -2,6 +2,7 @@
 //! budget table that explain its figures.
 
 use serde::{Deserialize, Serialize};
+use serde_json::Number;
 
 use super::budgets::{format_figure, Unit};
 use super::sizes::{budget_totals, kb, totals_for, FileSize};
@@ -292,15 +293,26 @@ pub struct Memory {
     pub readings: Vec<MemoryReading>,
 }
 
-/// One reading of e2e/bench/run.mjs's memory benchmark (null: not available).
+/// One reading of e2e/bench/run.mjs's memory benchmark (null: not available); the
+/// numbers are kept as the browser gave them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MemoryReading {
     pub navigations: Option<u64>,
-    pub js_heap_used_bytes: Option<f64>,
-    pub js_heap_total_bytes: Option<f64>,
-    pub wasm_memory_bytes: Option<f64>,
-    pub dom_nodes: Option<f64>,
-    pub js_event_listeners: Option<f64>,
+    pub js_heap_used_bytes: Option<Number>,
+    pub js_heap_total_bytes: Option<Number>,
+    pub wasm_memory_bytes: Option<Number>,
+    pub dom_nodes: Option<Number>,
+    pub js_event_listeners: Option<Number>,
+}
+
+impl MemoryReading {
+    pub fn js_heap_used(&self) -> Option<f64> {
+        self.js_heap_used_bytes.as_ref().and_then(Number::as_f64)
+    }
+
+    pub fn wasm_memory(&self) -> Option<f64> {
+        self.wasm_memory_bytes.as_ref().and_then(Number::as_f64)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -469,11 +481,11 @@ pub fn details(results: &Results) -> String {
             memory
                 .navigations
                 .map_or_else(|| "?".to_string(), |n| n.to_string()),
-            bytes(memory.start.js_heap_used_bytes),
-            bytes(memory.end.js_heap_used_bytes),
+            bytes(memory.start.js_heap_used()),
+            bytes(memory.end.js_heap_used()),
             bytes(Some(memory.js_heap_growth_bytes)),
-            bytes(memory.start.wasm_memory_bytes),
-            bytes(memory.end.wasm_memory_bytes),
+            bytes(memory.start.wasm_memory()),
+            bytes(memory.end.wasm_memory()),
             bytes(memory.wasm_memory_growth_bytes),
         ));
     }
@@ -518,22 +530,22 @@ mod tests {
         results.action = Some(Section::not_measured(
             "the action benchmark failed: timed out",
         ));
-        let reading = |navigations, js| MemoryReading {
+        let reading = |navigations, js: u64| MemoryReading {
             navigations: Some(navigations),
-            js_heap_used_bytes: Some(js),
+            js_heap_used_bytes: Some(js.into()),
             ..MemoryReading::default()
         };
         results.memory = Some(Section::Measured(Memory {
             what: None,
             navigations: Some(500),
-            start: reading(0, 1_000.0),
-            end: reading(500, 3_000.0),
+            start: reading(0, 1_000),
+            end: reading(500, 3_000),
             js_heap_growth_bytes: 2_000.0,
             wasm_memory_growth_bytes: None,
             growth_bytes: None,
             growth_bytes_budget: None,
             not_measured: Some("no wasm memory".into()),
-            readings: vec![reading(0, 1_000.0), reading(500, 3_000.0)],
+            readings: vec![reading(0, 1_000), reading(500, 3_000)],
         }));
         apply_budgets(&mut results);
         results.bench_seconds = Some(12);
