@@ -170,7 +170,7 @@ fn SignOutButton() -> impl IntoView {
     let sign_out = move |_| {
         let token = session.token();
         let end_session = session.sign_out();
-        if let (Some(token), false) = (token, api.provider().has_organizations()) {
+        if let (Some(token), false) = (token, !api.provider().capabilities().server_sign_out) {
             let api = api.clone();
             spawn_local(async move { api.weavr_logout(&token).await });
         }

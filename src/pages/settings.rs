@@ -141,7 +141,7 @@ fn AddConnectionForm() -> impl IntoView {
             Err(error) => Err(error),
         }));
     };
-    let is_zitadel = move || PROVIDERS[provider.get()].has_organizations();
+    let has_organizations = move || PROVIDERS[provider.get()].has_organizations();
     // The hint describes the field rather than naming it (aria-describedby).
     let text_field = move |id: &'static str,
                            label: &'static str,
@@ -181,7 +181,7 @@ fn AddConnectionForm() -> impl IntoView {
                 api_base_url,
                 tr!(signin.field_api_address_hint),
             )}
-            <Show when=is_zitadel>
+            <Show when=has_organizations>
                 {text_field("connection-organization", tr!(signin.field_default_organisation_id), organization_id, tr!(signin.field_default_organisation_id_hint))}
                 {text_field("connection-issuer", tr!(signin.field_oidc_issuer), issuer, tr!(signin.field_oidc_issuer_hint))}
                 {text_field("connection-client-id", tr!(signin.field_oidc_client_id), client_id, tr!(signin.field_oidc_client_id_hint))}

@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use crate::api::Api;
 use crate::auth::{oidc, safe_return_path, Session};
 use crate::config::Connection;
+use crate::providers::SignIn;
 use crate::site;
 use crate::tr;
 
@@ -19,8 +20,8 @@ pub fn SignInPage() -> impl IntoView {
     let connection = expect_context::<Connection>();
     let query = use_query_map();
     let next = Signal::derive(move || query.with(|q| safe_return_path(q.get("next").as_deref())));
-    let is_zitadel = connection.provider.has_organizations();
-    let with_oidc = is_zitadel && connection.oidc().is_some();
+    let sign_in = connection.provider.capabilities().sign_in;
+    let with_oidc = sign_in == SignIn::OidcOrAccessToken && connection.oidc().is_some();
     view! {
         <section class="card narrow">
             <h1>{tr!(signin.title, name = connection.name.clone())}</h1>
@@ -28,7 +29,7 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="notice" role="status">{tr!(signin.session_ended)}</p>
             </Show>
             {with_oidc.then(|| view! { <OidcSignIn next=next/> })}
-            {(!is_zitadel).then(|| view! { <WeavrPasswordSignIn next=next/> })}
+            {(sign_in == SignIn::PasswordOrAuthToken).then(|| view! { <WeavrPasswordSignIn next=next/> })}
             <TokenSignIn next=next/>
         </section>
     }
@@ -146,7 +147,7 @@ fn TokenSignIn(next: Signal<String>) -> impl IntoView {
     let session = expect_context::<Session>();
     let connection = expect_context::<Connection>();
     let navigate = use_navigate();
-    let (field, hint) = if connection.provider.has_organizations() {
+    let (field, hint) = if connection.provider.capabilities().sign_in == SignIn::OidcOrAccessToken {
         (
             tr!(signin.personal_access_token),
             tr!(signin.personal_access_token_hint),

@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
-use super::user_detail::REREAD_DELAYS;
+use super::confirmed::REREAD_DELAYS;
 use super::RequireSignIn;
 use crate::api::{new_intent, Api, Intent};
 use crate::components::{owner_label, ActionBar, ErrorAlert, StateBadge, TimestampView};
@@ -19,7 +19,7 @@ use crate::domain::{
     UserPage, UserQuery, FILTER_STATES, PAGE_SIZES,
 };
 use crate::http::ApiError;
-use crate::providers::weavr;
+use crate::providers::Search;
 use crate::site;
 use crate::tr;
 
@@ -144,8 +144,7 @@ fn load(api: Api, list: ListState, query: UserQuery) {
 #[component]
 fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
     let navigate = use_navigate();
-    let api = expect_context::<Api>();
-    let is_weavr = !api.provider().has_organizations();
+    let can = expect_context::<Api>().provider().capabilities();
     let go = StoredValue::new(move |next: UserQuery, replace: bool| {
         navigate(
             &users_url(&next),
@@ -181,17 +180,17 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
     };
     let states = FILTER_STATES
         .into_iter()
-        .filter(|s| !is_weavr || matches!(s.css_name(), "active" | "inactive"));
+        .filter(|s| can.filter_states.contains(&s.css_name()));
     let search_hint = move || {
-        let search = query.with(|q| q.search.clone());
-        (is_weavr && !search.is_empty() && !weavr::is_email(&search))
+        query
+            .with(|q| can.needs_search_hint(&q.search))
             .then(|| tr!(users.weavr_search_hint))
     };
 
     view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
-                <label for="users-search">{if is_weavr { tr!(users.search_by_email) } else { tr!(users.search_any_field) }}</label>
+                <label for="users-search">{match can.search { Search::ExactEmail => tr!(users.search_by_email), Search::AnyField => tr!(users.search_any_field) }}</label>
                 <input id="users-search" type="search" prop:value=move || typed.get() on:input=on_search/>
             </div>
             <div class="field">
@@ -215,7 +214,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            {(!is_weavr).then(|| view! {
+            {can.sorts.then(|| view! {
                 <div class="field">
                     <label for="users-sort">{tr!(users.sort_by)}</label>
                     <select id="users-sort" on:change=move |ev| {
@@ -244,7 +243,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                     let next = query.get_untracked().with_filters(|q| q.page_size = size);
                     go.with_value(|go| go(next, false));
                 }>
-                    {PAGE_SIZES.into_iter().filter(|s| !is_weavr || *s <= weavr::MAX_LIMIT).map(|size| view! {
+                    {PAGE_SIZES.into_iter().filter(|s| can.offers_page_size(*s)).map(|size| view! {
                         <option value=size.to_string() selected=move || query.with(|q| q.page_size == size)>{size.to_string()}</option>
                     }).collect_view()}
                 </select>
