@@ -9,7 +9,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR")?);
     let config = Config::new("en")?
         .add_locale("de")?
-        .add_namespaces(["common", "errors", "domain", "signin", "users", "user"])?
+        .add_namespaces([
+            "common", "errors", "domain", "signin", "settings", "users", "user",
+        ])?
         // Messages with values are also needed as plain strings (attributes,
         // titles, error texts), not only as views.
         .parse_options(ParseOptions::new().interpolate_display(true));

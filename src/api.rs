@@ -55,10 +55,20 @@ impl Api {
         }
     }
 
+    /// The connection's service, for what outlives a page (sign-out, menus).
+    pub fn current() -> Api {
+        leptos::prelude::expect_context()
+    }
+
+    /// The service, where one is provided.
+    pub fn try_current() -> Option<Api> {
+        leptos::prelude::use_context()
+    }
+
     /// The service for the current page: its requests are aborted when the
     /// page goes away.
     pub fn for_page() -> Api {
-        let api = leptos::prelude::expect_context::<Api>();
+        let api = Api::current();
         Api {
             scope: Some(RequestScope::for_page()),
             ..api

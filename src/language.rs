@@ -12,9 +12,9 @@ use std::cell::Cell;
 
 use leptos::prelude::*;
 
-use crate::app::Workspace;
 use crate::i18n::{I18nLocaleTrait, Locale};
 use crate::storage::{self, Store};
+use crate::workspace::Workspace;
 
 const LANGUAGE_KEY: &str = "lifecycle-console.language";
 
@@ -147,6 +147,7 @@ mod tests {
             namespace!("errors"),
             namespace!("domain"),
             namespace!("signin"),
+            namespace!("settings"),
             namespace!("users"),
             namespace!("user"),
         ];

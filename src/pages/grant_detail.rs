@@ -1,27 +1,34 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
 
 use super::confirmed::Confirmed;
 use super::user_detail::MadeAfterAll;
-use super::RequireSignIn;
 use crate::api::Api;
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
 use crate::domain::{Grant, GrantAction, GrantState};
+use crate::routes;
 use crate::site;
 use crate::tr;
 
-/// `/users/:id/grants/:grantId`
+/// `/users/:id/grants/:grant_id`
+#[derive(Params, Clone, Debug, PartialEq)]
+pub struct GrantParams {
+    pub id: Option<String>,
+    pub grant_id: Option<String>,
+}
+
+/// `/users/:id/grants/:grant_id`
 #[component]
 pub fn GrantDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let user_id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    let grant_id = Signal::derive(move || params.with(|p| p.get("grantId").unwrap_or_default()));
-    view! {
-        <RequireSignIn>
-            <GrantDetail user_id=user_id grant_id=grant_id/>
-        </RequireSignIn>
-    }
+    let params = use_params::<GrantParams>();
+    let param = move |pick: fn(&GrantParams) -> Option<String>| {
+        Signal::derive(move || params.with(|p| p.as_ref().ok().and_then(pick).unwrap_or_default()))
+    };
+    let user_id = param(|p| p.id.clone());
+    let grant_id = param(|p| p.grant_id.clone());
+    view! { <GrantDetail user_id=user_id grant_id=grant_id/> }
 }
 
 /// One grant: its project, roles and state, with deactivate, reactivate and remove.
@@ -55,13 +62,7 @@ pub fn GrantDetail(
         page.act(action, reason)
     });
     let retry_load = Callback::new(move |_| page.retry_read());
-    let here = move || {
-        format!(
-            "/users/{}/grants/{}",
-            user_id.get_untracked(),
-            grant_id.get_untracked()
-        )
-    };
+    let here = move || routes::grant(&user_id.get_untracked(), &grant_id.get_untracked());
     let state = move || {
         page.shown.with(|g| {
             g.as_ref()
@@ -81,7 +82,7 @@ pub fn GrantDetail(
 
     view! {
         <article class="grant-page">
-            <p><A href=move || site::href(&format!("/users/{}", user_id.get()))>{tr!(user.back_to_user)}</A></p>
+            <p><A href=move || site::href(&routes::user(&user_id.get()))>{tr!(user.back_to_user)}</A></p>
             {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
                 (false, None) => view! { <p class="muted" aria-live="polite">{tr!(user.loading_grant)}</p> }.into_any(),
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),

@@ -2,28 +2,38 @@ use leptos::prelude::*;
 
 use super::confirmed::Confirmed;
 use super::GrantList;
-use super::RequireSignIn;
 use crate::api::Api;
 use crate::auth::Connections;
 use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
 use crate::config::Connection;
 use crate::domain::{User, UserAction, UserState};
-use crate::http::{path_segment, ApiError};
+use crate::http::ApiError;
 use crate::layout::switch_connection;
+use crate::routes;
 use crate::storage;
 use crate::tr;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_params;
+use leptos_router::params::Params;
+
+/// `/users/:id`
+#[derive(Params, Clone, Debug, PartialEq)]
+pub struct UserParams {
+    pub id: Option<String>,
+}
 
 /// `/users/:id`
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let user_id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    view! {
-        <RequireSignIn>
-            <UserDetail user_id=user_id/>
-        </RequireSignIn>
-    }
+    let params = use_params::<UserParams>();
+    let user_id = Signal::derive(move || {
+        params.with(|p| {
+            p.as_ref()
+                .ok()
+                .and_then(|p| p.id.clone())
+                .unwrap_or_default()
+        })
+    });
+    view! { <UserDetail user_id=user_id/> }
 }
 
 /// The user page's state: the user as the server confirmed it, and its id.
@@ -71,7 +81,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     });
     let retry_action = Callback::new(move |_| user.retry_action());
     let retry_load = Callback::new(move |_| user.retry_read());
-    let here = move || format!("/users/{}", user_id.get_untracked());
+    let here = move || routes::user(&user_id.get_untracked());
     let details = Signal::derive(move || {
         user.shown
             .with(|u| u.as_ref().map(|u| u.details.clone()).unwrap_or_default())
@@ -131,7 +141,7 @@ pub fn MadeAfterAll(#[prop(into)] made: Signal<bool>) -> impl IntoView {
 /// The header and action bar of a loaded user.
 #[component]
 fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>) -> impl IntoView {
-    let lifecycle = expect_context::<Api>().lifecycle();
+    let lifecycle = Api::current().lifecycle();
     let field = move |f: fn(&User) -> String| {
         Signal::derive(move || {
             page.user
@@ -212,7 +222,7 @@ fn UnreadableUser(
     page: PageState,
     on_action: Callback<(UserAction, Option<String>)>,
 ) -> impl IntoView {
-    let lifecycle = expect_context::<Api>().lifecycle();
+    let lifecycle = Api::current().lifecycle();
     let id = page.user_id;
     let deleted = move || {
         page.user.last_change.with(|c| {
@@ -251,14 +261,14 @@ fn UnreadableUser(
 /// when this console has one: the id may be a v2 user.
 #[component]
 fn SameIdOnV2(user_id: String) -> impl IntoView {
-    let sibling = match (use_context::<Connections>(), use_context::<Connection>()) {
+    let sibling = match (Connections::try_current(), Connection::try_current()) {
         (Some(connections), Some(current)) => connections
             .zitadel_v2_sibling(&current.api_base_url)
             .and_then(|index| Some((index, connections.get_untracked(index)?.name))),
         _ => None,
     };
     sibling.map(|(index, name)| {
-        let path = format!("/users/{}", path_segment(&user_id));
+        let path = routes::user(&user_id);
         let open = move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
             switch_connection(index, &path);

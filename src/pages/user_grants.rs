@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use crate::api::Api;
 use crate::components::{ErrorAlert, StateBadge, TimestampView};
 use crate::domain::Grant;
+use crate::routes;
 use crate::site;
 use crate::tr;
 
@@ -55,7 +56,7 @@ fn GrantTable(grants: Vec<Grant>, total: u64) -> impl IntoView {
     let rows = grants
         .into_iter()
         .map(|grant| {
-            let href = site::href(&format!("/users/{}/grants/{}", grant.user_id, grant.id));
+            let href = site::href(&routes::grant(&grant.user_id, &grant.id));
             let state = grant.state.clone();
             let title = grant.title();
             let roles = if grant.roles.is_empty() {

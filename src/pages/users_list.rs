@@ -11,15 +11,15 @@ use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use super::confirmed::REREAD_DELAYS;
-use super::RequireSignIn;
 use crate::api::{new_intent, Api, Intent};
 use crate::components::{owner_label, ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
     plan_bulk, BulkOutcome, BulkReport, LifecycleAction, PageWindow, SortField, User, UserAction,
-    UserPage, UserQuery, FILTER_STATES, PAGE_SIZES,
+    UserPage, UserQuery, DEFAULT_PAGE_SIZE, FILTER_STATES, PAGE_SIZES,
 };
 use crate::http::ApiError;
 use crate::providers::Search;
+use crate::routes;
 use crate::site;
 use crate::tr;
 
@@ -31,11 +31,7 @@ const BULK_CONCURRENCY: usize = 4;
 /// `/users`
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    view! {
-        <RequireSignIn>
-            <UsersList/>
-        </RequireSignIn>
-    }
+    view! { <UsersList/> }
 }
 
 #[derive(Clone, Copy)]
@@ -55,7 +51,7 @@ struct ListState {
 /// an API that cannot list, the way to open a user by id.
 #[component]
 pub fn UsersList() -> impl IntoView {
-    if expect_context::<Api>().provider().can_list() {
+    if Api::current().provider().can_list() {
         view! { <ListedUsers/> }.into_any()
     } else {
         view! { <super::OpenUserById/> }.into_any()
@@ -102,7 +98,7 @@ fn ListedUsers() -> impl IntoView {
             <BulkResults list=list/>
             {move || match list.page.get() {
                 None => view! { <p class="muted" aria-live="polite">{tr!(users.loading)}</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry return_to="/users".to_string()/> }.into_any(),
+                Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry return_to=routes::USERS.to_string()/> }.into_any(),
                 Some(Ok(page)) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
                 Some(Ok(page)) => {
                     let rows = page.users.len();
@@ -144,10 +140,10 @@ fn load(api: Api, list: ListState, query: UserQuery) {
 #[component]
 fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
     let navigate = use_navigate();
-    let can = expect_context::<Api>().provider().capabilities();
+    let can = Api::current().provider().capabilities();
     let go = StoredValue::new(move |next: UserQuery, replace: bool| {
         navigate(
-            &users_url(&next),
+            &routes::users(&next),
             NavigateOptions {
                 replace,
                 ..Default::default()
@@ -239,7 +235,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
             <div class="field">
                 <label for="users-page-size">{tr!(users.per_page)}</label>
                 <select id="users-page-size" on:change=move |ev| {
-                    let size = event_target_value(&ev).parse().unwrap_or(50);
+                    let size = event_target_value(&ev).parse().unwrap_or(DEFAULT_PAGE_SIZE);
                     let next = query.get_untracked().with_filters(|q| q.page_size = size);
                     go.with_value(|go| go(next, false));
                 }>
@@ -251,19 +247,6 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
         </form>
         {move || search_hint().map(|hint| view! { <p class="notice">{hint}</p> })}
     }
-}
-
-/// The list's address for `query`.
-pub fn users_url(query: &UserQuery) -> String {
-    let params = query.to_params();
-    if params.is_empty() {
-        return "/users".to_string();
-    }
-    let encoded: Vec<String> = params
-        .iter()
-        .map(|(key, value)| format!("{key}={}", js_sys::encode_uri_component(value)))
-        .collect();
-    format!("/users?{}", encoded.join("&"))
 }
 
 #[component]
@@ -307,11 +290,12 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
         }
     };
     let rendered_with = list.selected.get_untracked();
+    // The base once for every row, not once a row.
     let base = site::base_path();
     let rows = users
         .into_iter()
         .map(|user| {
-            let href = format!("{base}/users/{}", user.id);
+            let href = format!("{base}{}", routes::user(&user.id));
             let selected = rendered_with.contains(&user.id);
             view! { <UserRow user=user href=href selected=selected/> }
         })
@@ -424,7 +408,7 @@ fn Pager(query: Memo<UserQuery>, rows: usize, total: u64) -> impl IntoView {
             w.has_next
         };
         allowed.then(|| {
-            users_url(&UserQuery {
+            routes::users(&UserQuery {
                 page: q.page.saturating_add_signed(delta).max(1),
                 ..q
             })
@@ -451,9 +435,9 @@ fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
     view! {
         <div class="empty">
             {move || if filtered() {
-                view! { <p>{tr!(users.no_match)} " " <A href=site::href("/users")>{tr!(users.clear_filters)}</A></p> }.into_any()
+                view! { <p>{tr!(users.no_match)} " " <A href=site::href(routes::USERS)>{tr!(users.clear_filters)}</A></p> }.into_any()
             } else if query.with(|q| q.page > 1) {
-                view! { <p>{tr!(users.past_last_page)} " " <A href=site::href("/users")>{tr!(users.go_to_first_page)}</A></p> }.into_any()
+                view! { <p>{tr!(users.past_last_page)} " " <A href=site::href(routes::USERS)>{tr!(users.go_to_first_page)}</A></p> }.into_any()
             } else {
                 view! { <p>{tr!(users.no_users_yet)}</p> }.into_any()
             }}
@@ -464,7 +448,7 @@ fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
 /// Bulk actions for the selected rows (destructive ones ask first).
 #[component]
 fn BulkBar(list: ListState, on_action: Callback<(UserAction, Option<String>)>) -> impl IntoView {
-    let lifecycle = expect_context::<Api>().lifecycle();
+    let lifecycle = Api::current().lifecycle();
     let actions: Vec<UserAction> = lifecycle
         .offered()
         .iter()
