@@ -37,12 +37,15 @@ pub fn UsersPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct ListState {
     query: Memo<UserQuery>,
-    /// The page as the server last returned it, with confirmed writes applied.
-    page: RwSignal<Option<Result<UserPage, ApiError>>>,
+    /// The page as the server last returned it for the query.
+    read: LocalResource<Result<UserPage, ApiError>>,
+    /// The page to show: the read with every write confirmed here applied.
+    page: Signal<Option<Result<UserPage, ApiError>>>,
+    /// Bumped when a bulk action confirms a row, so the page shows it.
+    confirmed: RwSignal<u32>,
+    /// While a read for a new query (or a re-read) runs.
     loading: RwSignal<bool>,
     selected: RwSignal<HashSet<String>>,
-    /// Counts loads, so an answer to a superseded query is dropped.
-    generation: StoredValue<u64>,
     bulk_busy: RwSignal<Option<UserAction>>,
     bulk_report: RwSignal<Option<BulkReport>>,
 }
@@ -63,29 +66,51 @@ fn ListedUsers() -> impl IntoView {
     let api = Api::for_page();
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserQuery::from_params(|key| p.get(key))));
+    // A plain read of the query's page; an answer to a superseded query is
+    // never shown.
+    let read = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let (api, query) = (api.clone(), query.get());
+            async move { api.list_users(&query).await }
+        }
+    });
+    let confirmed = RwSignal::new(0u32);
+    // A list read older than a write confirmed on any page does not
+    // overwrite it (the list projection lags).
+    let page = Signal::derive({
+        let api = api.clone();
+        move || {
+            confirmed.track();
+            read.get().map(|answer| {
+                answer.map(|page| UserPage {
+                    users: page
+                        .users
+                        .into_iter()
+                        .map(|user| api.user_as_confirmed(user))
+                        .collect(),
+                    ..page
+                })
+            })
+        }
+    });
     let list = ListState {
         query,
-        page: RwSignal::new(None),
+        read,
+        page,
+        confirmed,
         loading: RwSignal::new(true),
         selected: RwSignal::new(HashSet::new()),
-        generation: StoredValue::new(0),
         bulk_busy: RwSignal::new(None),
         bulk_report: RwSignal::new(None),
     };
 
-    Effect::new({
-        let api = api.clone();
-        move || {
-            let query = query.get();
-            list.selected.set(HashSet::new());
-            load(api.clone(), list, query);
-        }
+    Effect::new(move || {
+        query.track();
+        list.selected.set(HashSet::new());
     });
 
-    let retry = Callback::new({
-        let api = api.clone();
-        move |_| load(api.clone(), list, query.get_untracked())
-    });
+    let retry = Callback::new(move |_| read.refetch());
     let on_bulk = Callback::new(move |(action, reason): (UserAction, Option<String>)| {
         run_bulk(api.clone(), list, action, reason)
     });
@@ -96,44 +121,24 @@ fn ListedUsers() -> impl IntoView {
             <FilterBar query=query/>
             <BulkBar list=list on_action=on_bulk/>
             <BulkResults list=list/>
-            {move || match list.page.get() {
-                None => view! { <p class="muted" aria-live="polite">{tr!(users.loading)}</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry return_to=routes::USERS.to_string()/> }.into_any(),
-                Some(Ok(page)) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
-                Some(Ok(page)) => {
-                    let rows = page.users.len();
-                    view! {
-                        <UserTable list=list users=page.users/>
-                        <Pager query=query rows=rows total=page.total/>
-                    }.into_any()
-                }
-            }}
+            <Transition
+                fallback=|| view! { <p class="muted" aria-live="polite">{tr!(users.loading)}</p> }
+                set_pending=list.loading
+            >
+                {move || list.page.get().map(|answer| match answer {
+                    Err(error) => view! { <ErrorAlert error=error on_retry=retry return_to=routes::USERS.to_string()/> }.into_any(),
+                    Ok(page) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
+                    Ok(page) => {
+                        let rows = page.users.len();
+                        view! {
+                            <UserTable list=list users=page.users/>
+                            <Pager query=query rows=rows total=page.total/>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
         </article>
     }
-}
-
-fn load(api: Api, list: ListState, query: UserQuery) {
-    let generation = list.generation.get_value() + 1;
-    list.generation.set_value(generation);
-    list.loading.set(true);
-    spawn_local(async move {
-        let result = api.list_users(&query).await;
-        if list.generation.try_get_value() != Some(generation) {
-            return; // a newer query was asked for meanwhile, or the page is gone
-        }
-        // A list read older than a write confirmed on any page does not
-        // overwrite it (the list projection lags).
-        let result = result.map(|page| UserPage {
-            users: page
-                .users
-                .into_iter()
-                .map(|user| api.user_as_confirmed(user))
-                .collect(),
-            ..page
-        });
-        list.page.set(Some(result));
-        list.loading.set(false);
-    });
 }
 
 /// Search, state filter, sort and page size; each change goes into the URL.
@@ -557,7 +562,7 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
                     Ok(details) => {
                         let changed = user.after(action, details);
                         api.remember_confirmed_user(&changed);
-                        replace_row(list, changed);
+                        let _ = list.confirmed.try_update(|n| *n += 1);
                         BulkOutcome::Done
                     }
                     // Contracts: a state precondition on a bulk run means it was already so.
@@ -574,13 +579,13 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
             }
             *workers_left.borrow_mut() -= 1;
             if *workers_left.borrow() == 0 {
-                finish_bulk(api, list);
+                finish_bulk(list);
             }
         });
     }
 }
 
-fn finish_bulk(api: Api, list: ListState) {
+fn finish_bulk(list: ListState) {
     let failed = list
         .bulk_report
         .with_untracked(|r| r.as_ref().map(BulkReport::failed_ids).unwrap_or_default());
@@ -589,22 +594,13 @@ fn finish_bulk(api: Api, list: ListState) {
     // Reads lag writes: re-read a moment later; confirmed rows are kept.
     set_timeout(
         move || {
-            if let Some(query) = list.query.try_get_untracked() {
-                load(api, list, query);
+            // Unless the page is gone by then.
+            if list.query.try_get_untracked().is_some() {
+                list.read.refetch();
             }
         },
         REREAD_DELAYS[0],
     );
-}
-
-fn replace_row(list: ListState, changed: User) {
-    let _ = list.page.try_update(|page| {
-        if let Some(Ok(page)) = page {
-            if let Some(row) = page.users.iter_mut().find(|u| u.id == changed.id) {
-                *row = changed;
-            }
-        }
-    });
 }
 
 fn describe(error: &ApiError) -> String {
