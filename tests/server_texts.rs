@@ -23,10 +23,10 @@ fn open_user(id: &'static str, token: &str) -> Mounted {
 
 #[wasm_bindgen_test]
 async fn the_server_answers_in_the_consoles_language() {
-    language::apply(language::from_tag("de").unwrap());
+    language::apply(language::from_tag("de").unwrap(), None);
     let page = open_user(NOBODY, OWNER);
     wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
-    language::apply(language::from_tag("en").unwrap());
+    language::apply(language::from_tag("en").unwrap(), None);
     let alert = page.alert().unwrap();
     assert!(
         alert.contains("Benutzer konnte nicht gefunden werden"),

@@ -158,6 +158,15 @@ async function coldLoad(browser, connection, errors) {
       return { responseEnd: n.responseEnd, domContentLoaded: n.domContentLoadedEventEnd };
     });
     const resources = await resourcesIn(page);
+    // What the load transferred: the document and every request until the state showed.
+    const requests = await page.evaluate(() =>
+      [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({
+        path: new URL(e.name).pathname,
+        navigation: e.entryType === 'navigation',
+        transfer_bytes: e.transferSize,
+        body_bytes: e.encodedBodySize,
+      })),
+    );
     await context.close();
     const end = (test) => resources.find(test)?.responseEnd ?? null;
     const userRead = resources.find((r) => path(r.name) === `/v2/users/${COLD_USER}`);
@@ -172,6 +181,7 @@ async function coldLoad(browser, connection, errors) {
       config_end_ms: end((r) => path(r.name) === '/config.json'),
       user_request_start_ms: userRead?.startTime ?? null,
       user_request_end_ms: userRead?.responseEnd ?? null,
+      requests,
     };
     if (run >= COLD_WARMUP) samples.push(sample);
   }

@@ -1,6 +1,7 @@
 // The calls that find the organisations an admin may work in: auth v1
-// ListMyProjectOrgs (src/providers/zitadel_orgs.rs) and ListMyMemberships, and
-// org v2 ListOrganizations (SANDBOX-SPEC.md "Organisations").
+// ListMyMemberships and org v2 ListOrganizations, which the console calls
+// (src/providers/zitadel_orgs.rs), and ListMyProjectOrgs, which ZITADEL's own
+// console calls and the sandbox serves with ZITADEL's semantics.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,7 +24,6 @@ import {
   VIEWER_TOKEN,
   call,
   expectOk,
-  isRouteNotFound,
 } from "./zitadel.mjs";
 
 /** The body the console sends to all three (zitadel_orgs.rs `list_body`). */
@@ -33,20 +33,8 @@ for (const schema of [ListMyProjectOrgsRequestSchema, ListMyMembershipsRequestSc
   fromJson(schema, paging);
 }
 
-/**
- * Skips the test when the sandbox has no route for this path yet (the gateway's
- * routing 404, without a ZITADEL error id): the endpoint is agreed in SANDBOX-SPEC.md
- * and the test runs as soon as the sandbox answers it.
- */
-async function probe(path) {
-  const answer = await call("POST", path, { body: paging });
-  return isRouteNotFound(answer) ? `the sandbox has no ${path} yet (routing 404)` : false;
-}
-
 const MEMBERSHIPS = "/auth/v1/memberships/me/_search";
 const ORGANIZATIONS = "/v2/organizations/_search";
-const membershipsMissing = await probe(MEMBERSHIPS);
-const organizationsMissing = await probe(ORGANIZATIONS);
 
 test("ListMyProjectOrgs for the owner, an org manager and a viewer", async () => {
   for (const token of [OWNER_TOKEN, ACME_MANAGER_TOKEN, VIEWER_TOKEN]) {
@@ -55,7 +43,7 @@ test("ListMyProjectOrgs for the owner, an org manager and a viewer", async () =>
   }
 });
 
-test("ListMyMemberships for the owner and an org manager", { skip: membershipsMissing }, async () => {
+test("ListMyMemberships for the owner and an org manager", async () => {
   const owner = expectOk(
     await call("POST", MEMBERSHIPS, { token: OWNER_TOKEN, body: paging }),
     ListMyMembershipsResponseSchema,
@@ -73,7 +61,7 @@ test("ListMyMemberships for the owner and an org manager", { skip: membershipsMi
 
 // ZITADEL v4.13.1 `internal/api/grpc/org/v2/query.go`: ListOrganizations filters the
 // orgs by the caller's permission (SearchOrgs with checkPermission), no 403.
-test("ListOrganizations (org v2): all orgs for the owner, its own for an org manager", { skip: organizationsMissing }, async () => {
+test("ListOrganizations (org v2): all orgs for the owner, its own for an org manager", async () => {
   const all = expectOk(
     await call("POST", ORGANIZATIONS, { token: OWNER_TOKEN, body: paging }),
     ListOrganizationsResponseSchema,

@@ -1,11 +1,8 @@
 // zitadel.resources.user.v3alpha.ZITADELUsers, as the console calls it
 // (src/providers/zitadel_v3alpha.rs): GetUser, the state changes with the optional
 // `?organization.orgId=`, and SearchUsers.
-//
-// SANDBOX-SPEC.md moves v3alpha to schema users of their own (ZITADEL v4's
-// `schemauser` aggregate). A sandbox that implements the spec answers
-// `GET /debug/settings`; until then the schema-user cases are skipped and the
-// writes are checked on a v2 user, which today's sandbox lets v3alpha change.
+// v3alpha acts only on schema users of its own (ZITADEL v4's `schemauser`
+// aggregate, internal/command/user_v3.go), which the sandbox seeds.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,13 +11,12 @@ import {
   ActivateUserResponseSchema,
   DeactivateUserResponseSchema,
   DeleteUserResponseSchema,
-  GetUserResponseSchema,
   LockUserResponseSchema,
   SearchUsersResponseSchema,
   UnlockUserResponseSchema,
 } from "@zitadel/proto/zitadel/resources/user/v3alpha/user_service_pb";
 import { SearchFilterSchema } from "@zitadel/proto/zitadel/resources/user/v3alpha/query_pb";
-import { ACME_ORG_ID, call, expectError, expectOk, generatedUserId } from "./zitadel.mjs";
+import { ACME_ORG_ID, call, expectError, expectOk } from "./zitadel.mjs";
 
 const USERS = "/resources/v3alpha/users";
 const MINNIE = "226000000000000001"; // a v2 user, ACME
@@ -30,11 +26,6 @@ const SCARLETT = "326000000000000001"; // active
 const ROSE = "326000000000000002"; // inactive
 const RUBY = "326000000000000003"; // locked, active
 const AMBER = "326000000000000004"; // active, may be deleted
-
-const specSandbox = (await call("GET", "/debug/settings", { token: null })).status === 200;
-const noSchemaUsers = specSandbox
-  ? false
-  : "the sandbox has no v3alpha schema users yet (SANDBOX-SPEC.md; it answers no GET /debug/settings)";
 
 /** A v3alpha state change as the console sends it: no body, the org in the query. */
 function change(verb, id, org = ACME_ORG_ID) {
@@ -53,7 +44,7 @@ function expectChanged(answer, schema, id) {
   return details;
 }
 
-test("GetUser: 501 Unimplemented as in every ZITADEL release, or the user", async () => {
+test("GetUser: 501 Unimplemented, as in every ZITADEL release", async () => {
   // Every user the search lists, in each state and of both schemas.
   const search = expectOk(
     await call("POST", `${USERS}/_search?query.limit=1000`, { body: [] }),
@@ -62,11 +53,7 @@ test("GetUser: 501 Unimplemented as in every ZITADEL release, or the user", asyn
   const ids = [SCARLETT, MINNIE, ...search.result.map((user) => user.details.id)];
   for (const id of ids) {
     const answer = await call("GET", `${USERS}/${id}`);
-    if (specSandbox) {
-      expectError(answer, 501, 12);
-    } else if (id !== SCARLETT) {
-      assert.equal(expectOk(answer, GetUserResponseSchema).user.details.id, id);
-    }
+    expectError(answer, 501, 12);
   }
 });
 
@@ -84,7 +71,7 @@ test("SearchUsers with no filter, a username filter and paging", async () => {
   }
 });
 
-test("schema users: lock, unlock, deactivate, activate, delete and their refusals", { skip: noSchemaUsers }, async () => {
+test("schema users: lock, unlock, deactivate, activate, delete and their refusals", async () => {
   expectChanged(await change("lock", SCARLETT), LockUserResponseSchema, SCARLETT);
   assert.equal(expectError(await change("lock", SCARLETT), 404, 5), "COMMAND-G4LOrnjY7q");
   expectChanged(await change("unlock", SCARLETT), UnlockUserResponseSchema, SCARLETT);
@@ -105,18 +92,6 @@ test("schema users: lock, unlock, deactivate, activate, delete and their refusal
 
   // A v2 user is no schema user: v3alpha does not find it.
   assert.equal(expectError(await change("lock", MINNIE), 404, 5), "COMMAND-G4LOrnjY7q");
-});
-
-test("the writes on the users today's sandbox lets v3alpha change", { skip: specSandbox && "the sandbox has schema users: the case above covers the writes" }, async () => {
-  const user = generatedUserId(5);
-  expectChanged(await change("lock", user), LockUserResponseSchema, user);
-  expectError(await change("lock", user), 404, 5);
-  expectChanged(await change("unlock", user), UnlockUserResponseSchema, user);
-  expectChanged(await change("deactivate", user), DeactivateUserResponseSchema, user);
-  expectError(await change("deactivate", user), 404, 5);
-  expectChanged(await change("activate", user, null), ActivateUserResponseSchema, user);
-  expectChanged(await change("delete", user), DeleteUserResponseSchema, user);
-  expectError(await change("delete", user), 404, 5);
 });
 
 test("an unknown id: 404 Status", async () => {

@@ -151,8 +151,3 @@ export function expectError(answer, httpStatus, code) {
   assert.ok(status.message.includes(message), "the message repeats the detail's text");
   return id;
 }
-
-/** The gateway's 404 for a path no route matches: no ZITADEL error detail. */
-export function isRouteNotFound(answer) {
-  return answer.status === 404 && (answer.json.details ?? []).length === 0;
-}

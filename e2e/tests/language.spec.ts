@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import { OWNER_PAT, action, generated, signIn, subjectBadge } from './helpers';
 
 // English and German ship; the journeys elsewhere run in English (playwright.config.ts).
+// English is in the bundle, German is downloaded when chosen.
 
 test('the admin switches to German: texts, dates and <html lang> follow, actions work, the pick is kept', async ({ page }) => {
   const id = generated(39);
@@ -58,4 +59,32 @@ test.describe('a browser that prefers German', () => {
     await page.getByRole('button', { name: 'Mit dem Token anmelden', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Benutzer', level: 1 })).toBeVisible();
   });
+});
+
+test('a language is downloaded once: kept for reloads without the network, and a failed download leaves the console usable', async ({ page }) => {
+  const id = generated(40);
+  await page.goto(`/users/${id}`);
+  await signIn(page, 'Personal access token', OWNER_PAT);
+  await expect(subjectBadge(page)).toHaveText('Active');
+
+  // The German texts cannot be downloaded: the console stays in English and says why.
+  await page.route('**/locales/**', (route) => route.abort());
+  await page.getByLabel('Language').selectOption('de');
+  await expect(page.getByRole('alert').filter({ hasText: 'Deutsch could not be loaded' })).toBeVisible();
+  await expect(page.getByLabel('Language')).toHaveValue('en');
+  await expect(subjectBadge(page)).toHaveText('Active');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+
+  // Downloaded once, German needs the network no more: not on reload, not to switch back.
+  await page.unroute('**/locales/**');
+  await page.getByLabel('Language').selectOption('de');
+  await expect(subjectBadge(page)).toHaveText('Aktiv');
+  await page.route('**/locales/**', (route) => route.abort());
+  await page.reload();
+  await expect(subjectBadge(page)).toHaveText('Aktiv');
+  await page.getByLabel('Sprache').selectOption('en');
+  await expect(subjectBadge(page)).toHaveText('Active');
+  await page.getByLabel('Language').selectOption('de');
+  await expect(subjectBadge(page)).toHaveText('Aktiv');
+  await expect(page.getByRole('alert').filter({ hasText: 'could not be loaded' })).toHaveCount(0);
 });

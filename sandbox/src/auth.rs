@@ -6,8 +6,9 @@ use crate::db::Store;
 use crate::errors::{ApiError, GrpcCode};
 use crate::i18n::CallerLanguage;
 use crate::model::UserState;
-use crate::oidc::{self, store::IssuedToken};
-use crate::seed::INSTANCE_ID;
+use crate::model::INSTANCE_ID;
+use crate::oidc::client as oidc_client;
+use crate::oidc::store::{self as oidc_store, IssuedToken};
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
@@ -232,7 +233,7 @@ pub fn token_owner(conn: &Connection, token: &str) -> Result<TokenOwner, ApiErro
         .optional()?;
     let (user_id, issued) = match pat_user {
         Some(user_id) => (user_id, None),
-        None => match oidc::store::find_token(conn, token, Timestamp::now().millis())? {
+        None => match oidc_store::find_token(conn, token, Timestamp::now().millis())? {
             Some(issued) => (issued.user_id.clone(), Some(issued)),
             None => return Err(invalid_token()),
         },
@@ -278,19 +279,19 @@ pub fn caller_for_token(
         issued,
     } = token_owner(conn, token)?;
     let project_id = match &issued {
-        Some(_) => oidc::client::PROJECT_ID.to_string(),
+        Some(_) => oidc_client::PROJECT_ID.to_string(),
         None => String::new(),
     };
     if let Some(issued) = issued {
         let for_the_api = issued
             .scope
             .split(' ')
-            .any(|scope| scope == oidc::API_AUDIENCE_SCOPE);
+            .any(|scope| scope == oidc_client::API_AUDIENCE_SCOPE);
         if !for_the_api {
             return Err(invalid_token());
         }
         // The provider has one client, so its origins are the allowed ones.
-        if origin.is_some_and(|origin| !oidc::client::is_allowed_origin(origin)) {
+        if origin.is_some_and(|origin| !oidc_client::is_allowed_origin(origin)) {
             return Err(origin_not_allowed());
         }
     }

@@ -99,7 +99,7 @@ pub fn sandbox() -> CorsLayer {
 /// Middleware: answers preflights and decorates answers with the policy of the path.
 pub async fn apply(request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let layer = if weavr::is_weavr_path(path) {
+    let layer = if crate::paths::is_weavr_path(path) {
         weavr()
     } else if path.starts_with("/debug/") {
         sandbox()

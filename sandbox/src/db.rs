@@ -5,7 +5,7 @@
 //! * `events`: the source of truth, one row per change of an aggregate (the v3alpha
 //!   schema users live only here: no projection reads them, as on ZITADEL);
 //! * `users`, `user_grants`, `weavr_users`: projections of the events (current state),
-//!   written in the same transaction as each event (see `events::record`);
+//!   written in the same transaction as each event (see `journal::record`);
 //! * `orgs`, `projects`, `personal_access_tokens`, `memberships`, `user_passwords`:
 //!   fixed reference data from the seed;
 //! * `oidc_codes`, `oidc_tokens`: the sign-ins of the OpenID Connect provider (`oidc`),

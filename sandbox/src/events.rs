@@ -1,10 +1,9 @@
-//! The event store. Every change is an event; `record` appends it and updates the
-//! projection in the caller's transaction, so the two never disagree.
+//! The event store: an append-only log. Every change is an event; `journal::record`
+//! appends it and applies it to the projections. This module knows no projection.
 
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::model::{Human, Machine};
-use crate::projection;
 use chrono::Duration;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -92,9 +91,9 @@ pub struct Event {
     pub payload: serde_json::Value,
 }
 
-/// Appends `new` to the event store and applies it to the projection. Run it inside a
-/// transaction together with the checks that allowed it.
-pub fn record(conn: &Connection, new: NewEvent) -> Result<Event, ApiError> {
+/// Appends `new` to the event store. Changes go through `journal::record`, which also
+/// applies the event to the projections.
+pub fn append(conn: &Connection, new: NewEvent) -> Result<Event, ApiError> {
     let last: Option<(i64, String)> = conn
         .prepare_cached(
             "SELECT sequence, created_at FROM events
@@ -146,7 +145,6 @@ pub fn record(conn: &Connection, new: NewEvent) -> Result<Event, ApiError> {
         reason: new.reason.map(str::to_string),
         payload: new.payload,
     };
-    projection::apply(conn, &event)?;
     Ok(event)
 }
 

@@ -5,8 +5,9 @@ use crate::auth::{
     Caller, PERMISSION_USER_DELETE, PERMISSION_USER_SELF_DELETE, PERMISSION_USER_WRITE,
 };
 use crate::errors::{ApiError, GrpcCode};
-use crate::events::{self, event_type, Event, NewEvent, AGGREGATE_USER};
+use crate::events::{event_type, Event, NewEvent, AGGREGATE_USER};
 use crate::grants;
+use crate::journal;
 use crate::model::{User, UserState};
 use crate::users;
 use rusqlite::{Connection, TransactionBehavior};
@@ -167,7 +168,7 @@ pub fn write_user_event(
     event_type: &'static str,
     reason: Option<&str>,
 ) -> Result<Event, ApiError> {
-    let event = events::record(
+    let event = journal::record(
         conn,
         NewEvent {
             aggregate_type: AGGREGATE_USER,

@@ -1,6 +1,6 @@
 use clap::Parser;
 use sandbox::faults::FaultSpec;
-use sandbox::grants::GrantBehaviour;
+use sandbox::model::GrantBehaviour;
 use sandbox::server::{self, Config};
 use sandbox::state::{Settings, DEFAULT_WEAVR_API_KEY};
 use sandbox::switches::{ZitadelVersion, DEFAULT_LIST_LAG, DEFAULT_ZITADEL_VERSION};

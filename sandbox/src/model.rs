@@ -5,6 +5,13 @@
 use crate::clock::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// The one instance. The seed creates it; authorisation checks memberships on it.
+pub const INSTANCE_ID: &str = "69629000000000001";
+/// The instance's name: ZITADEL's default for the first instance (`cmd/setup/steps.yaml`).
+pub const INSTANCE_NAME: &str = "ZITADEL";
+/// The organisation the console works in by default.
+pub const ACME_ORG_ID: &str = "69629023906488334";
+
 /// `zitadel.user.v2.UserState`. A user that has been removed leaves the projection, so
 /// `Deleted` only shows up in search filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,5 +202,25 @@ pub struct User {
 impl User {
     pub fn login_name(&self) -> String {
         format!("{}@{}", self.username, self.org_domain)
+    }
+}
+
+/// How a repeated `_deactivate`/`_reactivate` is answered; ZITADEL changed this between
+/// versions and the app must cope with both (contract §7.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GrantBehaviour {
+    /// Older servers (v2.x): a repeat is 400 `COMMAND-1S9gx` / `COMMAND-1ML0v`.
+    Legacy,
+    /// Newest servers (v4 line): a repeat is 200 with the details unchanged.
+    Idempotent,
+}
+
+impl GrantBehaviour {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            GrantBehaviour::Legacy => "legacy",
+            GrantBehaviour::Idempotent => "idempotent",
+        }
     }
 }

@@ -7,17 +7,18 @@
 //! the orgs the caller may not read (`org.read`, `orgsCheckPermission`) without lowering
 //! the count: an org manager gets their own org while `totalResult` counts all.
 
+use crate::api_kit::v2::{Details, ListDetails};
 use crate::api_kit::{parse_body, TEXT_METHODS};
 use crate::auth::{self, Caller, PERMISSION_ORG_READ};
 use crate::clock::Timestamp;
 use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
 use crate::events;
+use crate::model::ACME_ORG_ID;
 use crate::orgs::{read_org, Org, SELECT_ORG};
 use crate::query::{
     as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
-use crate::seed::ACME_ORG_ID;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -27,7 +28,7 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::{Extension, Router};
 use rusqlite::Connection;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
 
 pub fn routes(store: Store) -> Router<AppState> {
@@ -49,25 +50,6 @@ const SORTING_COLUMNS: [(&str, &str); 3] = [
     ("ORGANIZATION_FIELD_NAME_CREATION_DATE", "o.created_at"),
 ];
 
-fn u64_as_string<S: Serializer>(n: &u64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&n.to_string())
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
-
-/// `zitadel.object.v2.Details`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Details {
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    sequence: u64,
-    change_date: String,
-    resource_owner: String,
-    creation_date: String,
-}
-
 /// `zitadel.org.v2.Organization`, fields in proto order.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,26 +69,15 @@ impl From<&Org> for OrganizationJson {
             id: org.id.clone(),
             details: Details {
                 sequence: 1,
-                change_date: org.created.to_wire(),
+                change_date: Some(org.created.to_wire()),
                 resource_owner: org.id.clone(),
-                creation_date: org.created.to_wire(),
+                creation_date: Some(org.created.to_wire()),
             },
             state: ORG_STATES[1],
             name: org.name.clone(),
             primary_domain: org.primary_domain.clone(),
         }
     }
-}
-
-/// `zitadel.object.v2.ListDetails`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ListDetails {
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    total_result: u64,
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    processed_sequence: u64,
-    timestamp: String,
 }
 
 /// `ListOrganizationsResponse`: the handler never sets `sortingColumn`.
@@ -194,11 +165,11 @@ impl OrgSearch {
             .map(OrganizationJson::from)
             .collect();
         Ok(ListOrganizationsResponse {
-            details: ListDetails {
-                total_result: total as u64,
-                processed_sequence: events::last_event_id(conn)? as u64,
-                timestamp: Timestamp::now().to_wire(),
-            },
+            details: ListDetails::new(
+                total as u64,
+                events::last_event_id(conn)? as u64,
+                Timestamp::now(),
+            ),
             result,
         })
     }

@@ -8,15 +8,16 @@ use crate::events::{
     AGGREGATE_WEAVR_USER,
 };
 use crate::model::{UserState, UserType};
-use crate::{grants, weavr};
+use crate::user_grants;
+use crate::weavr::store as weavr_store;
 use rusqlite::{params, Connection};
 
 /// Applies one event to the projection of its aggregate.
 pub fn apply(conn: &Connection, event: &Event) -> Result<(), ApiError> {
     match event.aggregate_type.as_str() {
         AGGREGATE_USER => apply_user(conn, event),
-        AGGREGATE_USER_GRANT => grants::apply(conn, event),
-        AGGREGATE_WEAVR_USER => weavr::store::apply(conn, event),
+        AGGREGATE_USER_GRANT => user_grants::apply(conn, event),
+        AGGREGATE_WEAVR_USER => weavr_store::apply(conn, event),
         _ => Ok(()),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::db::Store;
 use crate::errors::ApiError;
+pub use crate::paths::is_api_path;
 use crate::state::{AppState, Settings};
 use crate::static_files::SpaFiles;
 use crate::{
@@ -15,31 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::path::PathBuf;
-
-/// Paths that belong to the API (ZITADEL's, Weavr's, the sandbox's own). They never
-/// fall back to the app's `index.html`: an unknown API path is a 404. Kept specific so
-/// that app routes such as `/auth/callback` still work.
-const API_PREFIXES: [&str; 15] = [
-    "/v1/",
-    "/v2/",
-    "/v2beta/",
-    "/resources/v3alpha/",
-    "/management/v1/",
-    "/admin/v1/",
-    "/auth/v1/",
-    "/system/v1/",
-    "/zitadel.",
-    "/oauth/v2/",
-    "/oidc/v1/",
-    "/.well-known/",
-    "/debug/",
-    weavr::UPSTREAM_PREFIX,
-    weavr::PROXY_PREFIX,
-];
-
-pub fn is_api_path(path: &str) -> bool {
-    API_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
-}
 
 /// Builds the application with the default settings. `serve_dir` is the built app to
 /// serve, if any.

@@ -4,57 +4,27 @@
 
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
-use crate::events::{self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER};
-use crate::model::{AccessTokenType, Gender, Human, Machine};
-use crate::{oidc, random, weavr};
+use crate::events::event_type;
+use crate::model::{AccessTokenType, Gender};
+use crate::oidc::crypto;
+use crate::{random, weavr};
 use chrono::Duration;
 use rusqlite::{params, Connection};
 
+mod directory;
 mod generated;
 mod grants;
+mod people;
 mod schema_users;
 pub use generated::generated_user_id;
 pub use grants::{grant_ids, project_ids, SeedGrant, SeedProject, GRANTS, PROJECTS};
 pub use schema_users::SCHEMA_ID as USER_SCHEMA_ID;
 
-pub const INSTANCE_ID: &str = "69629000000000001";
-/// The instance's name: ZITADEL's default for the first instance (`cmd/setup/steps.yaml`).
-pub const INSTANCE_NAME: &str = "ZITADEL";
-pub const ACME_ORG_ID: &str = "69629023906488334";
-pub const GLOBEX_ORG_ID: &str = "69629023906488335";
-
-pub struct SeedOrg {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub domain: &'static str,
-}
-
-pub const ACME: SeedOrg = SeedOrg {
-    id: ACME_ORG_ID,
-    name: "ACME",
-    domain: "acme.example.com",
+pub use crate::model::{ACME_ORG_ID, INSTANCE_ID, INSTANCE_NAME};
+pub use directory::{ids, schema_user_ids, SeedOrg, ACME, GLOBEX, GLOBEX_ORG_ID};
+use people::{
+    add_user, added_event, person, service, Profile, SeedUser, ACTIVE, INACTIVE, INITIAL, LOCKED,
 };
-pub const GLOBEX: SeedOrg = SeedOrg {
-    id: GLOBEX_ORG_ID,
-    name: "Globex",
-    domain: "globex.example.com",
-};
-
-/// Ids of the seeded schema users of the v3alpha user resource (`crate::schema_users`):
-/// v2 and management v1 never see them.
-pub mod schema_user_ids {
-    /// Active, ACME.
-    pub const SCARLETT: &str = "326000000000000001";
-    /// Inactive, ACME.
-    pub const ROSE: &str = "326000000000000002";
-    /// Locked (and active), ACME.
-    pub const RUBY: &str = "326000000000000003";
-    /// Active, ACME; tests may delete it.
-    pub const AMBER: &str = "326000000000000004";
-    /// Active, Globex.
-    pub const JADE: &str = "326000000000000005";
-}
-
 /// Personal access tokens. Sandbox-only values: they are printed at start and are
 /// valid nowhere else.
 pub const OWNER_TOKEN: &str = "sandbox-owner-pat";
@@ -62,28 +32,6 @@ pub const ACME_MANAGER_TOKEN: &str = "sandbox-acme-manager-pat";
 pub const VIEWER_TOKEN: &str = "sandbox-viewer-pat";
 /// Org user manager of Globex only: no role in ACME nor on the instance.
 pub const GLOBEX_MANAGER_TOKEN: &str = "sandbox-globex-manager-pat";
-
-/// Ids of the seeded users.
-pub mod ids {
-    pub const MINNIE: &str = "226000000000000001";
-    pub const MICKEY: &str = "226000000000000002";
-    pub const DONALD: &str = "226000000000000003";
-    pub const DAISY: &str = "226000000000000004";
-    pub const GOOFY: &str = "226000000000000005";
-    pub const BUILD_BOT: &str = "226000000000000006";
-    pub const PLUTO: &str = "226000000000000007";
-    pub const SCROOGE: &str = "226000000000000008";
-    pub const HUEY: &str = "226000000000000009";
-    pub const DEWEY: &str = "226000000000000010";
-    pub const LOUIE: &str = "226000000000000011";
-    pub const MARKUP_TEST: &str = "226000000000000012";
-    pub const CONSOLE_ADMIN: &str = "226000000000000100";
-    pub const ACME_USER_MANAGER: &str = "226000000000000101";
-    pub const AUDITOR: &str = "226000000000000102";
-    pub const ADA_ADMIN: &str = "226000000000000103";
-    pub const MAX_MANAGER: &str = "226000000000000104";
-    pub const GLOBEX_USER_MANAGER: &str = "226000000000000105";
-}
 
 /// People who sign in through the OIDC provider (`oidc`), "Sign in with ZITADEL".
 /// Sandbox-only passwords, printed at start like the tokens.
@@ -167,60 +115,6 @@ pub const TOKENS: [SeedToken; 4] = [
         scope: "org Globex",
     },
 ];
-
-enum Profile {
-    Person {
-        given: &'static str,
-        family: &'static str,
-        display: Option<&'static str>,
-        gender: Gender,
-        /// Empty: not set; ZITADEL then still writes `nickName: ""`.
-        nick: &'static str,
-        /// Empty: none chosen; ZITADEL then writes `preferredLanguage: "und"`.
-        language: &'static str,
-        /// Empty: none; ZITADEL then writes `phone: {}`. A seeded phone is verified.
-        phone: &'static str,
-    },
-    Service {
-        name: &'static str,
-        description: &'static str,
-        access_token_type: AccessTokenType,
-    },
-}
-
-struct SeedUser {
-    id: &'static str,
-    username: &'static str,
-    org: &'static SeedOrg,
-    profile: Profile,
-    /// Events after the user was added; they decide the current state.
-    history: &'static [&'static str],
-}
-
-const ACTIVE: &[&str] = &[];
-const INACTIVE: &[&str] = &[event_type::DEACTIVATED];
-const LOCKED: &[&str] = &[event_type::LOCKED];
-const INITIAL: &[&str] = &[event_type::INIT_CODE_ADDED];
-
-const fn person(given: &'static str, family: &'static str, gender: Gender) -> Profile {
-    Profile::Person {
-        given,
-        family,
-        display: None,
-        gender,
-        nick: "",
-        language: "en",
-        phone: "",
-    }
-}
-
-const fn service(name: &'static str, description: &'static str) -> Profile {
-    Profile::Service {
-        name,
-        description,
-        access_token_type: AccessTokenType::Bearer,
-    }
-}
 
 const USERS: [SeedUser; 18] = [
     SeedUser {
@@ -438,7 +332,7 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
             params![
                 person.user_id,
                 salt,
-                oidc::crypto::password_hash(&salt, person.password)
+                crypto::password_hash(&salt, person.password)
             ],
         )?;
         conn.execute(
@@ -457,91 +351,6 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
     schema_users::seed(conn, now)?;
     weavr::seed::seed(conn, now)?;
     generated::seed(conn, extra_users, now)
-}
-
-fn added_event(
-    username: &str,
-    org: &SeedOrg,
-    profile: &Profile,
-) -> (&'static str, serde_json::Value) {
-    let payload = match profile {
-        Profile::Person {
-            given,
-            family,
-            display,
-            gender,
-            nick,
-            language,
-            phone,
-        } => serde_json::to_value(HumanAdded {
-            username: username.to_string(),
-            human: Human {
-                given_name: given.to_string(),
-                family_name: family.to_string(),
-                display_name: display.map_or_else(|| format!("{given} {family}"), str::to_string),
-                nick_name: nick.to_string(),
-                preferred_language: language.to_string(),
-                gender: *gender,
-                phone: phone.to_string(),
-                phone_verified: !phone.is_empty(),
-                // A user named by an email address has that address.
-                email: if username.contains('@') {
-                    username.to_string()
-                } else {
-                    format!("{username}@{}", org.domain)
-                },
-                email_verified: true,
-            },
-        }),
-        Profile::Service {
-            name,
-            description,
-            access_token_type,
-        } => serde_json::to_value(MachineAdded {
-            username: username.to_string(),
-            machine: Machine {
-                name: name.to_string(),
-                description: description.to_string(),
-                access_token_type: *access_token_type,
-                has_secret: false,
-            },
-        }),
-    };
-    let event_type = match profile {
-        Profile::Person { .. } => event_type::HUMAN_ADDED,
-        Profile::Service { .. } => event_type::MACHINE_ADDED,
-    };
-    // Serialising plain structs of strings cannot fail.
-    (event_type, payload.unwrap_or_default())
-}
-
-/// Writes the "added" event and then each event of `history`, `step` apart.
-fn add_user(
-    conn: &Connection,
-    user_id: &str,
-    org_id: &str,
-    (added_type, payload): (&'static str, serde_json::Value),
-    added_at: Timestamp,
-    history: &[&'static str],
-    step: Duration,
-) -> Result<(), ApiError> {
-    let event = |event_type, payload, at| NewEvent {
-        aggregate_type: AGGREGATE_USER,
-        aggregate_id: user_id,
-        resource_owner: org_id,
-        event_type,
-        actor: events::SYSTEM_ACTOR,
-        reason: None,
-        payload,
-        at: Some(at),
-    };
-    events::record(conn, event(added_type, payload, added_at))?;
-    let mut at = added_at;
-    for event_type in history {
-        at = at.plus(step);
-        events::record(conn, event(event_type, serde_json::json!({}), at))?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -165,8 +165,8 @@ fn print_banner(port: u16, store: &Store, settings: &Settings) -> std::io::Resul
         "user grants: --grant-behaviour {} (repeats answered {})",
         settings.grant_behaviour.name(),
         match settings.grant_behaviour {
-            crate::grants::GrantBehaviour::Idempotent => "200, nothing written",
-            crate::grants::GrantBehaviour::Legacy => "400 COMMAND-1S9gx / COMMAND-1ML0v",
+            crate::model::GrantBehaviour::Idempotent => "200, nothing written",
+            crate::model::GrantBehaviour::Legacy => "400 COMMAND-1S9gx / COMMAND-1ML0v",
         }
     )?;
     writeln!(

@@ -2,9 +2,9 @@
 //! runtime switches, the faults armed through `/debug/faults` and the Weavr idempotency records.
 
 use crate::db::Store;
-use crate::faults::{ArmedFaults, FaultSpec};
-use crate::grants::GrantBehaviour;
-use crate::oidc;
+use crate::faults::spec::{ArmedFaults, FaultSpec};
+use crate::model::GrantBehaviour;
+use crate::oidc::client::DEFAULT_TOKEN_LIFETIME;
 use crate::switches::{
     LiveSwitches, Switches, ZitadelVersion, DEFAULT_LIST_LAG, DEFAULT_ZITADEL_VERSION,
 };
@@ -56,7 +56,7 @@ impl Default for Settings {
             grant_behaviour: GrantBehaviour::Idempotent,
             weavr_api_key: DEFAULT_WEAVR_API_KEY.to_string(),
             fault: None,
-            oidc_token_lifetime: oidc::DEFAULT_TOKEN_LIFETIME,
+            oidc_token_lifetime: DEFAULT_TOKEN_LIFETIME,
             user_schema_feature: true,
             list_lag: DEFAULT_LIST_LAG,
             overcount_totals: false,

@@ -2,7 +2,7 @@
 //! settings, switchable at runtime through `POST /debug/settings` (for browser tests)
 //! and set at start by command-line flags. A start resets them to the flags' values.
 
-use crate::grants::GrantBehaviour;
+use crate::model::GrantBehaviour;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;

@@ -311,46 +311,6 @@ fn utf8_lossy(mut bytes: Vec<u8>) -> String {
         .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
 }
 
-/// Sends a request the `oauth2` crate built (the OIDC token endpoint) through
-/// the same fetch, timeout and error mapping as every other call.
-pub async fn send_oauth(
-    request: oauth2::HttpRequest,
-    timeout: Duration,
-) -> Result<oauth2::HttpResponse, ApiError> {
-    let (parts, body) = request.into_parts();
-    let method = match parts.method {
-        oauth2::http::Method::GET => Method::Get,
-        oauth2::http::Method::DELETE => Method::Delete,
-        _ => Method::Post,
-    };
-    let form = "application/x-www-form-urlencoded";
-    let api_request = ApiRequest {
-        method,
-        // An absolute URL: the client's empty base leaves it as it is.
-        path: parts.uri.to_string(),
-        body: (!body.is_empty()).then(|| String::from_utf8_lossy(&body).into_owned()),
-        content_type: if parts.headers.get("content-type").is_some_and(|v| v == form) {
-            form
-        } else {
-            JSON
-        },
-        headers: Vec::new(),
-    };
-    let answer = HttpClient::new("", timeout)
-        .send(&api_request, None, None)
-        .await?;
-    let mut response = oauth2::http::Response::builder().status(answer.status);
-    if let Some(content_type) = &answer.content_type {
-        response = response.header("content-type", content_type.as_str());
-    }
-    response
-        .body(answer.body.into_bytes())
-        .map_err(|e| ApiError::UnreadableAnswer {
-            status: answer.status,
-            detail: e.to_string(),
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,7 @@ use crate::sandbox::{free_port, Sandbox};
 use crate::setup::Versions;
 
 /// The budget for index.html + JS + wasm + CSS, gzip. 1 KB = 1024 bytes.
-pub const GZIP_BUDGET_BYTES: u64 = 250 * 1024;
+pub const GZIP_BUDGET_BYTES: u64 = 340 * 1024;
 
 /// The kinds of file whose sizes count towards the budget, in table order.
 pub const KINDS: [&str; 4] = ["html", "js", "wasm", "css"];
@@ -641,6 +641,51 @@ pub fn summarise_memory(section: Option<&Value>) -> Result<Value> {
     Ok(out)
 }
 
+/// What a cold load of a user page transfers (signed in, empty cache), from the
+/// first measured cold load's Resource Timing: each file of dist/ it requested at
+/// its gzip size (as a static host with gzip serves it; the document is
+/// index.html), and the API answers at the bytes they came with.
+pub fn first_load(cold_load: Option<&Value>, files: &[FileSize]) -> Result<Value> {
+    let samples = samples_of(cold_load, "cold load")?;
+    let requests = samples[0]
+        .get("requests")
+        .and_then(Value::as_array)
+        .ok_or("the cold load samples do not list their requests")?;
+    let mut from_dist = Vec::new();
+    let mut api_bytes = 0;
+    let mut api_requests = 0;
+    for request in requests {
+        let navigation = request["navigation"].as_bool().unwrap_or(false);
+        let path = request["path"].as_str().unwrap_or_default();
+        let dist_path = if navigation {
+            "index.html"
+        } else {
+            path.trim_start_matches('/')
+        };
+        match files.iter().find(|f| f.path == dist_path) {
+            Some(file) => from_dist.push(file),
+            None => {
+                api_requests += 1;
+                api_bytes += request["body_bytes"].as_u64().unwrap_or(0);
+            }
+        }
+    }
+    if !from_dist.iter().any(|f| f.kind == "wasm") {
+        return Err("the cold load requested no .wasm file of dist/".into());
+    }
+    let static_gzip: u64 = from_dist.iter().map(|f| f.gzip).sum();
+    Ok(json!({
+        "what": "a cold load of the user page (signed in, empty cache): the files of dist/ \
+                 it requested at their gzip size, and its API answers as transferred",
+        "url_path": cold_load.and_then(|c| c.get("url_path")),
+        "files": from_dist.iter().map(|f| json!({"path": f.path, "gzip_bytes": f.gzip})).collect::<Vec<_>>(),
+        "files_gzip_bytes": static_gzip,
+        "api_requests": api_requests,
+        "api_bytes": api_bytes,
+        "total_bytes": static_gzip + api_bytes,
+    }))
+}
+
 /// The browser run's file turned into the results' sections.
 pub fn browser_sections(run: &Value) -> serde_json::Map<String, Value> {
     let mut out = serde_json::Map::new();
@@ -1074,6 +1119,21 @@ fn details(results: &Value) -> String {
             ms(&t["state_shown_ms"]),
         ));
     }
+    let first = &results["first_load"];
+    if let Some(total) = first["total_bytes"].as_u64() {
+        let bytes = |v: &Value| kb(v.as_u64().unwrap_or(0));
+        out.push_str(&format!(
+            "  first load (signed in, empty cache, {}): {} = {} gzip of {} files of dist/ + {} \
+             in {} API answers; the whole bundle is {} gzip\n",
+            first["url_path"].as_str().unwrap_or("?"),
+            kb(total),
+            bytes(&first["files_gzip_bytes"]),
+            first["files"].as_array().map_or(0, Vec::len),
+            bytes(&first["api_bytes"]),
+            first["api_requests"],
+            bytes(&results["bundle"]["gzip_total_bytes"]),
+        ));
+    }
     let action = &results["action"];
     if action.get("overhead_p95_ms").is_some() {
         out.push_str(&format!(
@@ -1152,7 +1212,14 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
 
     if options.size_profile_only {
         let reason = "--size-profile runs no browser";
-        for key in ["sandbox", "cold_load", "action", "list", "memory"] {
+        for key in [
+            "sandbox",
+            "cold_load",
+            "first_load",
+            "action",
+            "list",
+            "memory",
+        ] {
             results[key] = json!({ "skipped": reason });
         }
     } else {
@@ -1171,6 +1238,7 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
                 for (key, section) in browser_sections(&run) {
                     results[key] = section;
                 }
+                results["first_load"] = or_not_measured(first_load(run.get("cold_load"), &files));
                 if let Some(errors) = run["page_errors"].as_array().filter(|e| !e.is_empty()) {
                     println!(
                         "bench: the page reported {} error(s), e.g. {}",
@@ -1183,7 +1251,7 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
                 println!("bench: the browser benchmarks could not run: {e}");
                 let reason = format!("the browser benchmarks could not run: {e}");
                 results["sandbox"] = json!({ "not_measured": reason });
-                for key in ["cold_load", "action", "list", "memory"] {
+                for key in ["cold_load", "first_load", "action", "list", "memory"] {
                     results[key] = json!({ "not_measured": reason });
                 }
             }
@@ -1266,6 +1334,47 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_first_load_counts_what_the_cold_load_requested() {
+        let files = vec![
+            file("index.html", 1300, 700),
+            file("app-0123456789abcdef.js", 50_000, 9_000),
+            file("app-0123456789abcdef_bg.wasm", 900_000, 300_000),
+            file("main-0123456789abcdef.css", 8_000, 2_300),
+            file("config.json", 600, 300),
+            file("locales/de/common.json", 2_000, 900),
+        ];
+        let cold = json!({"url_path": "/users/7", "samples": [{"ms": 200.0, "requests": [
+            {"path": "/users/7", "navigation": true, "transfer_bytes": 1600, "body_bytes": 1300},
+            {"path": "/app-0123456789abcdef.js", "navigation": false, "body_bytes": 50_000},
+            {"path": "/app-0123456789abcdef_bg.wasm", "navigation": false, "body_bytes": 900_000},
+            {"path": "/main-0123456789abcdef.css", "navigation": false, "body_bytes": 8_000},
+            {"path": "/config.json", "navigation": false, "body_bytes": 600},
+            {"path": "/v2/users/7", "navigation": false, "body_bytes": 1_500},
+            {"path": "/management/v1/users/7/grants/_search", "navigation": false, "body_bytes": 500},
+        ]}]});
+        let first = first_load(Some(&cold), &files).unwrap();
+        // The German catalogue was not requested, so it does not count.
+        assert_eq!(
+            first["files_gzip_bytes"],
+            700 + 9_000 + 300_000 + 2_300 + 300
+        );
+        assert_eq!(first["files"].as_array().unwrap().len(), 5);
+        assert_eq!(first["api_requests"], 2);
+        assert_eq!(first["api_bytes"], 2_000);
+        assert_eq!(
+            first["total_bytes"],
+            700 + 9_000 + 300_000 + 2_300 + 300 + 2_000
+        );
+        assert_eq!(first["url_path"], "/users/7");
+
+        let without_requests = json!({"samples": [{"ms": 200.0}]});
+        assert!(first_load(Some(&without_requests), &files).is_err());
+        let no_wasm = json!({"samples": [{"ms": 1.0, "requests": [{"path": "/config.json"}]}]});
+        assert!(first_load(Some(&no_wasm), &files).is_err());
+        assert!(first_load(None, &files).is_err());
+    }
+
     fn versions() -> Versions {
         Versions {
             trunk: "0.21.14".into(),
@@ -1316,17 +1425,17 @@ mod tests {
     fn results_json_has_totals_and_the_gzip_budget_next_to_it() {
         let files = [
             file("index.html", 1000, 400),
-            file("app_bg.wasm", 900_000, 300_000),
+            file("app_bg.wasm", 900_000, 360_000),
         ];
         let mut json = results_json(&files, &versions(), Some("abc"), 42);
-        assert_eq!(json["bundle"]["gzip_total_bytes"], 300_400);
+        assert_eq!(json["bundle"]["gzip_total_bytes"], 360_400);
         assert_eq!(json["bundle"]["by_kind"]["wasm"]["raw_bytes"], 900_000);
         assert_eq!(json["tools"]["wasm_bindgen"], "0.2.130");
         assert_eq!(json["git_commit"], "abc");
         let rows = apply_budgets(&mut json);
         assert_eq!(rows[0].2, Verdict::Fail);
         assert_eq!(json["bundle"]["gzip_total_bytes_budget"]["within"], false);
-        assert_eq!(json["bundle"]["gzip_total_bytes_budget"]["max"], 256_000.0);
+        assert_eq!(json["bundle"]["gzip_total_bytes_budget"]["max"], 348_160.0);
         assert_eq!(json["budgets"][0]["result"], "FAIL");
         // Nothing else was measured: said so, never a number.
         assert!(rows[1..].iter().all(|(_, _, v)| *v == Verdict::NotMeasured));

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use crate::cmd::{human_duration, Ctx, Result};
 use crate::dist;
-use crate::sandbox::{free_port, http_get_status, Sandbox};
-use crate::suites::{run_playwright, EXTRA_USERS, SANDBOX_EXIT_AFTER_SECS, SANDBOX_STARTUP};
+use crate::sandbox::{free_port, http_get_status, Sandbox, SandboxArgs};
+use crate::suites::{fresh_sandbox, run_playwright, SANDBOX_STARTUP};
 
 pub const NGINX: &str = "/usr/sbin/nginx";
 /// The sub-path build the journeys also go through.
@@ -61,19 +61,11 @@ pub fn run(ctx: &Ctx, detail: &mut String, bundle_built: bool) -> Result {
     let mut sandbox = Sandbox::start(
         ctx,
         &ctx.target_dir().join("debug/sandbox"),
-        &[
-            "--port".into(),
-            sandbox_port.to_string(),
-            "--db".into(),
-            dir.join("hosting.sqlite").display().to_string(),
-            "--reset".into(),
-            "--seed".into(),
-            EXTRA_USERS.to_string(),
-            "--exit-after".into(),
-            SANDBOX_EXIT_AFTER_SECS.into(),
-            "--weavr-api-key".into(),
-            api_key.clone(),
-        ],
+        &SandboxArgs {
+            extra: vec!["--weavr-api-key".into(), api_key.clone()],
+            ..fresh_sandbox(sandbox_port, dir.join("hosting.sqlite"))
+        }
+        .to_args(),
         sandbox_port,
         &dir.join("sandbox.log"),
     )?;

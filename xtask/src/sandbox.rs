@@ -25,6 +25,65 @@ pub fn free_port(preferred: Option<u16>) -> Result<u16> {
         .map_err(|e| format!("cannot find a free port on 127.0.0.1: {e}"))
 }
 
+/// The sandbox's command line, written in one place (see `sandbox --help` for the
+/// flags); `None` and `false` leave a flag out, so the sandbox's default applies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxArgs {
+    pub port: u16,
+    pub db: PathBuf,
+    /// `--reset`: delete the database first, so the run starts from the seed.
+    pub reset: bool,
+    /// `--seed N`: generated users on top of the fixed seed.
+    pub seed: Option<u32>,
+    /// `--exit-after`: the sandbox stops by itself, should xtask be killed outright.
+    pub exit_after: Option<Duration>,
+    /// `--serve DIR`: also serve the built app.
+    pub serve: Option<PathBuf>,
+    /// Any other flags, passed as they are after the ones above.
+    pub extra: Vec<String>,
+}
+
+impl SandboxArgs {
+    /// `--port` and `--db` only.
+    pub fn new(port: u16, db: impl Into<PathBuf>) -> Self {
+        SandboxArgs {
+            port,
+            db: db.into(),
+            reset: false,
+            seed: None,
+            exit_after: None,
+            serve: None,
+            extra: Vec::new(),
+        }
+    }
+
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = vec![
+            "--port".to_string(),
+            self.port.to_string(),
+            "--db".to_string(),
+            self.db.display().to_string(),
+        ];
+        if self.reset {
+            args.push("--reset".into());
+        }
+        if let Some(users) = self.seed {
+            args.push("--seed".into());
+            args.push(users.to_string());
+        }
+        if let Some(after) = self.exit_after {
+            args.push("--exit-after".into());
+            args.push(after.as_secs().to_string());
+        }
+        if let Some(dir) = &self.serve {
+            args.push("--serve".into());
+            args.push(dir.display().to_string());
+        }
+        args.extend(self.extra.iter().cloned());
+        args
+    }
+}
+
 /// A running sandbox; dropping it stops it.
 pub struct Sandbox {
     child: Child,
@@ -208,6 +267,40 @@ fn tail(path: &Path, lines: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sandbox_args_hold_only_the_flags_that_are_set() {
+        assert_eq!(
+            SandboxArgs::new(18081, "/t/wasm.sqlite").to_args(),
+            ["--port", "18081", "--db", "/t/wasm.sqlite"]
+        );
+        let full = SandboxArgs {
+            reset: true,
+            seed: Some(60),
+            exit_after: Some(Duration::from_secs(1800)),
+            serve: Some(PathBuf::from("/t/dist")),
+            extra: vec!["--weavr-api-key".into(), "k".into()],
+            ..SandboxArgs::new(0, "/t/e2e.sqlite")
+        };
+        assert_eq!(
+            full.to_args(),
+            [
+                "--port",
+                "0",
+                "--db",
+                "/t/e2e.sqlite",
+                "--reset",
+                "--seed",
+                "60",
+                "--exit-after",
+                "1800",
+                "--serve",
+                "/t/dist",
+                "--weavr-api-key",
+                "k"
+            ]
+        );
+    }
 
     #[test]
     fn parses_http_status_lines() {

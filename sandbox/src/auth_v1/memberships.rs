@@ -4,14 +4,14 @@
 //! instance or org, for any authenticated caller.
 
 use crate::api_kit::parse_body;
+use crate::api_kit::v1::{ListDetails, ObjectDetails};
 use crate::auth::Caller;
 use crate::clock::Timestamp;
 use crate::db::Store;
 use crate::errors::{json_response, ApiError, GrpcCode};
 use crate::events;
-use crate::management_v1::wire::{ListDetails, ObjectDetails};
+use crate::model::{INSTANCE_ID, INSTANCE_NAME};
 use crate::query::{as_array, as_object, as_str, field, Paging};
-use crate::seed::{INSTANCE_ID, INSTANCE_NAME};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;

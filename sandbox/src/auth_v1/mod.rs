@@ -4,13 +4,13 @@
 
 mod memberships;
 
+use crate::api_kit::v1::{ListDetails, ListOrgsResponse, OrgJson};
 use crate::api_kit::{parse_body, TEXT_METHODS};
 use crate::auth::{self, Caller};
 use crate::clock::Timestamp;
 use crate::db::Store;
 use crate::errors::{json_response, ApiError};
 use crate::events;
-use crate::management_v1::wire::{ListDetails, ListOrgsResponse, OrgJson};
 use crate::orgs::{read_org, SELECT_ORG};
 use crate::query::{
     as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,

@@ -4,11 +4,11 @@
 use super::wire::{ListDetails, ListUserGrantsResponse, UserGrantJson};
 use crate::api_kit::TEXT_METHODS;
 use crate::errors::ApiError;
-use crate::grants::{read_grant, SELECT_GRANT};
 use crate::lag::ViewPosition;
 use crate::query::{
     as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
+use crate::user_grants::{read_grant, SELECT_GRANT};
 use rusqlite::Connection;
 use serde_json::Value;
 

@@ -18,6 +18,7 @@ use crate::grants::{self, GrantAction, GrantChange};
 use crate::lag;
 use crate::orgs;
 use crate::state::AppState;
+use crate::user_grants;
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -157,7 +158,7 @@ async fn get_grant(
         .call(move |conn| {
             let org_id = org_context(conn, &caller, header.as_deref(), PERMISSION_USER_GRANT_READ)?;
             // The query matches the grant id, the user id and the organization.
-            grants::find_grant(conn, &path.grant_id, &org_id)?
+            user_grants::find_grant(conn, &path.grant_id, &org_id)?
                 .filter(|grant| grant.user_id == path.user_id)
                 .ok_or_else(|| {
                     ApiError::zitadel(GrpcCode::NotFound, "QUERY-wIPkA", "User grant not found")

@@ -3,6 +3,19 @@
 //! it accepts loopback URIs on any port; the console may live under a sub-path, so
 //! only the end of the redirect path is fixed.
 
+use std::time::Duration;
+
+/// The scope that puts ZITADEL's own project in a token's audience; ZITADEL's APIs
+/// accept OIDC access tokens only with it (contract §9).
+pub const API_AUDIENCE_SCOPE: &str = "urn:zitadel:iam:org:project:id:zitadel:aud";
+
+/// The scopes the provider knows. Others are accepted and ignored.
+pub const SCOPES: [&str; 4] = ["openid", "profile", "email", API_AUDIENCE_SCOPE];
+
+/// How long access and ID tokens live unless `--oidc-token-lifetime` says otherwise:
+/// ZITADEL's default (`AccessTokenLifetime: 12h`).
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+
 /// The console's client id.
 pub const CLIENT_ID: &str = "lifecycle-console";
 

@@ -1,7 +1,8 @@
 //! `--seed N`: generated users with deterministic ids, names, states, orgs and
 //! creation times, for paging, search and the benchmark.
 
-use super::{add_user, added_event, person, ACME, ACTIVE, GLOBEX, INACTIVE, INITIAL, LOCKED};
+use super::directory::{ACME, GLOBEX};
+use super::people::{add_user, added_event, person, ACTIVE, INACTIVE, INITIAL, LOCKED};
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::event_type;

@@ -1,11 +1,12 @@
 //! The seeded projects and user grants: reference data (projects) and grants brought
 //! into their states through real events.
 
-use super::{ids, SeedOrg, ACME, GLOBEX};
+use super::directory::{ids, SeedOrg, ACME, GLOBEX};
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{self, event_type, NewEvent, AGGREGATE_USER_GRANT};
-use crate::grants::GrantAdded;
+use crate::journal;
+use crate::user_grants::GrantAdded;
 use chrono::Duration;
 use rusqlite::Connection;
 
@@ -148,10 +149,10 @@ pub(super) fn seed(conn: &Connection, start: Timestamp) -> Result<(), ApiError> 
             role_keys: grant.role_keys.iter().map(|r| r.to_string()).collect(),
         };
         let payload = serde_json::to_value(&added).unwrap_or_default();
-        events::record(conn, event(event_type::GRANT_ADDED, payload, added_at))?;
+        journal::record(conn, event(event_type::GRANT_ADDED, payload, added_at))?;
         if !grant.active {
             let at = added_at.plus(Duration::days(1));
-            events::record(
+            journal::record(
                 conn,
                 event(event_type::GRANT_DEACTIVATED, serde_json::json!({}), at),
             )?;

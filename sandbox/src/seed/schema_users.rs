@@ -2,11 +2,12 @@
 //! through `schemauser.created` events with a user schema of the sandbox, then brought
 //! into their states by the same events ZITADEL writes.
 
-use super::schema_user_ids as ids;
-use super::{SeedOrg, ACME, GLOBEX};
+use super::directory::schema_user_ids as ids;
+use super::directory::{SeedOrg, ACME, GLOBEX};
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{self, NewEvent};
+use crate::journal;
 use crate::schema_users::{event_type, AGGREGATE_SCHEMA_USER};
 use chrono::Duration;
 use rusqlite::Connection;
@@ -83,10 +84,10 @@ pub fn seed(conn: &Connection, now: Timestamp) -> Result<(), ApiError> {
             "data": {"username": user.username, "givenName": user.given_name},
             "email": format!("{}@{}", user.username, user.org.domain),
         });
-        events::record(conn, event(event_type::CREATED, created, at))?;
+        journal::record(conn, event(event_type::CREATED, created, at))?;
         for event_type in user.history {
             at = at.plus(Duration::hours(5));
-            events::record(conn, event(event_type, serde_json::json!({}), at))?;
+            journal::record(conn, event(event_type, serde_json::json!({}), at))?;
         }
     }
     Ok(())

@@ -5,8 +5,8 @@
 
 use super::idempotency::Begin;
 use super::store::{self, TokenHolder};
-use super::{add_request_ref, wire, Product};
-use crate::faults::DeferredLatency;
+use super::wire::{self, add_request_ref, Product};
+use crate::faults::spec::DeferredLatency;
 use crate::random;
 use crate::state::AppState;
 use axum::extract::Request;

@@ -1,9 +1,10 @@
 //! The Weavr operations: list, get, activate, deactivate, login and logout.
 
-use super::seed::{ADMIN_EMAIL, ADMIN_ID, ADMIN_PASSWORD, IDENTITY_ID};
-use super::store::{self, ActiveChange, ListFilter, TokenHolder};
+use super::account::{ADMIN_EMAIL, ADMIN_ID, ADMIN_PASSWORD, IDENTITY_ID};
+use super::commands::{self, ActiveChange};
+use super::store::{self, ListFilter, TokenHolder};
+use super::wire::Product;
 use super::wire::{self, InvalidField, UserJson, UsersResponse};
-use super::Product;
 use crate::db::Store;
 use crate::query::{query_pairs, query_value};
 use crate::random;
@@ -145,7 +146,7 @@ pub async fn set_active(
     Path(user_id): Path<String>,
 ) -> Response {
     let change = store
-        .call(move |conn| store::set_active(conn, &holder.user_id, product, &user_id, active))
+        .call(move |conn| commands::set_active(conn, &holder.user_id, product, &user_id, active))
         .await;
     match change {
         Ok(ActiveChange::Written(_) | ActiveChange::Unchanged) => {

@@ -8,6 +8,8 @@
 //!   deploy/nginx.conf does in production). It drops any client `api-key`, adds the
 //!   server's, and passes the allowed paths on, in-process. The app only calls these.
 
+pub mod account;
+pub mod commands;
 pub mod gate;
 pub mod handlers;
 pub mod idempotency;
@@ -15,7 +17,10 @@ pub mod seed;
 pub mod store;
 pub mod wire;
 
-use crate::faults::DeferredLatency;
+pub use crate::paths::{is_weavr_path, PROXY_PREFIX, UPSTREAM_PREFIX};
+pub use wire::{add_request_ref, Product, REQUEST_REF_HEADER};
+
+use crate::faults::spec::DeferredLatency;
 use crate::state::AppState;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri};
@@ -24,53 +29,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 use tower::ServiceExt;
-
-/// Where the Weavr API lives in the sandbox, and where its proxy lives.
-pub const UPSTREAM_PREFIX: &str = "/weavr-upstream/";
-pub const PROXY_PREFIX: &str = "/weavr/";
-
-/// The response header Weavr puts on (nearly) every answer.
-pub const REQUEST_REF_HEADER: &str = "request-ref";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Product {
-    Multi,
-    PaymentRun,
-}
-
-impl Product {
-    /// The name in paths and in the database.
-    pub fn key(self) -> &'static str {
-        match self {
-            Product::Multi => "multi",
-            Product::PaymentRun => "payment-run",
-        }
-    }
-
-    /// Base path of the product's API in the sandbox.
-    pub fn upstream_base(self) -> &'static str {
-        match self {
-            Product::Multi => "/weavr-upstream/multi",
-            Product::PaymentRun => "/weavr-upstream/payment-run/v1",
-        }
-    }
-}
-
-pub fn is_weavr_path(path: &str) -> bool {
-    path.starts_with(UPSTREAM_PREFIX) || path.starts_with(PROXY_PREFIX)
-}
-
-/// Adds a `request-ref` unless the answer has one or is a 409 (none declared there).
-pub fn add_request_ref(response: &mut Response, request_ref: &str) {
-    if response.status() == StatusCode::CONFLICT
-        || response.headers().contains_key(REQUEST_REF_HEADER)
-    {
-        return;
-    }
-    if let Ok(value) = HeaderValue::from_str(request_ref) {
-        response.headers_mut().insert(REQUEST_REF_HEADER, value);
-    }
-}
 
 /// The Weavr API (`/weavr-upstream/…`) of both products.
 pub fn upstream_routes(state: AppState) -> Router<AppState> {

@@ -3,22 +3,16 @@
 //! so the products never see each other's changes), and fixed tokens.
 
 use super::store::{self, UserAdded};
+use super::wire::Product;
 use super::wire::{AddedBy, IdentityRef, Mobile, Profile};
-use super::Product;
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
-use crate::events::{self, event_type, NewEvent, AGGREGATE_WEAVR_USER, SYSTEM_ACTOR};
+use crate::events::{event_type, NewEvent, AGGREGATE_WEAVR_USER, SYSTEM_ACTOR};
+use crate::journal;
 use chrono::Duration;
 use rusqlite::Connection;
 
-/// The corporate identity (Multi) and buyer (Payment Run) the users belong to.
-pub const IDENTITY_ID: &str = "110747174434373120";
-/// The root / admin credentials, which are not an authorised user (not under /users).
-pub const ADMIN_ID: &str = "110747174434373001";
-pub const ADMIN_NAME: &str = "Root Admin";
-pub const ADMIN_EMAIL: &str = "root@example.com";
-/// The password value `login_with_password` accepts for the admin.
-pub const ADMIN_PASSWORD: &str = "sandbox-password";
+pub use super::account::{ADMIN_EMAIL, ADMIN_ID, ADMIN_NAME, ADMIN_PASSWORD, IDENTITY_ID};
 
 /// Fixed tokens, valid on both products; sandbox-only values, printed at start.
 pub const ADMIN_TOKEN: &str = "sandbox-weavr-admin-token";
@@ -157,11 +151,11 @@ pub fn seed(conn: &Connection, now: Timestamp) -> Result<(), ApiError> {
             };
             let payload = serde_json::to_value(&added)
                 .map_err(|err| ApiError::internal(format!("seed payload: {err}")))?;
-            events::record(conn, event(event_type::WEAVR_USER_ADDED, payload, added_at))?;
+            journal::record(conn, event(event_type::WEAVR_USER_ADDED, payload, added_at))?;
             if !user.active {
                 let at = added_at.plus(Duration::days(1));
                 let payload = serde_json::json!({});
-                events::record(conn, event(event_type::WEAVR_USER_DEACTIVATED, payload, at))?;
+                journal::record(conn, event(event_type::WEAVR_USER_DEACTIVATED, payload, at))?;
             }
         }
     }

@@ -6,6 +6,45 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    Multi,
+    PaymentRun,
+}
+
+impl Product {
+    /// The name in paths and in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            Product::Multi => "multi",
+            Product::PaymentRun => "payment-run",
+        }
+    }
+
+    /// Base path of the product's API in the sandbox.
+    pub fn upstream_base(self) -> &'static str {
+        match self {
+            Product::Multi => "/weavr-upstream/multi",
+            Product::PaymentRun => "/weavr-upstream/payment-run/v1",
+        }
+    }
+}
+
+/// The response header Weavr puts on (nearly) every answer.
+pub const REQUEST_REF_HEADER: &str = "request-ref";
+
+/// Adds a `request-ref` unless the answer has one or is a 409 (none declared there).
+pub fn add_request_ref(response: &mut Response, request_ref: &str) {
+    if response.status() == StatusCode::CONFLICT
+        || response.headers().contains_key(REQUEST_REF_HEADER)
+    {
+        return;
+    }
+    if let Ok(value) = HeaderValue::from_str(request_ref) {
+        response.headers_mut().insert(REQUEST_REF_HEADER, value);
+    }
+}
+
 /// Multi's `IdentityId`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityRef {

@@ -13,58 +13,12 @@
 //! `GENDER_UNSPECIFIED`), `email` and `phone` (`{}` when none). `machineToPb`
 //! (`convert/machine.go`) sets plain fields only, so a machine keeps omitting defaults.
 
-use crate::clock::Timestamp;
-use crate::events::Event;
+pub use crate::api_kit::v2::{Details, ListDetails};
 use crate::model::{Human, Machine, User, UserKind};
-use serde::{Serialize, Serializer};
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
+use serde::Serialize;
 
 fn is_false(b: &bool) -> bool {
     !*b
-}
-
-fn u64_as_string<S: Serializer>(n: &u64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&n.to_string())
-}
-
-/// `zitadel.object.v2.Details`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Details {
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    pub sequence: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change_date: Option<String>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub resource_owner: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_date: Option<String>,
-}
-
-impl Details {
-    /// On reads: the last event the projection processed, plus the creation time.
-    pub fn of_user(user: &User) -> Self {
-        Details {
-            sequence: user.sequence,
-            change_date: Some(user.changed.to_wire()),
-            resource_owner: user.org_id.clone(),
-            creation_date: Some(user.created.to_wire()),
-        }
-    }
-
-    /// After a command: the event it wrote (ZITADEL's `DomainToDetailsPb`, which has no
-    /// creation date).
-    pub fn of_event(event: &Event) -> Self {
-        Details {
-            sequence: event.sequence,
-            change_date: Some(event.created_at.to_wire()),
-            resource_owner: event.resource_owner.clone(),
-            creation_date: None,
-        }
-    }
 }
 
 /// Response of the state-change RPCs: `{"details": …}`.
@@ -234,17 +188,6 @@ impl From<&Machine> for MachineJson {
     }
 }
 
-/// `zitadel.object.v2.ListDetails`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListDetails {
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    pub total_result: u64,
-    #[serde(serialize_with = "u64_as_string", skip_serializing_if = "is_zero")]
-    pub processed_sequence: u64,
-    pub timestamp: String,
-}
-
 /// Response of `ListUsers`. ZITADEL's handler never sets its `sortingColumn`
 /// (`internal/api/grpc/user/v2/user_query.go` at v4.13.1), so it is never sent.
 #[derive(Debug, Serialize)]
@@ -253,16 +196,6 @@ pub struct ListUsersResponse {
     pub details: ListDetails,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub result: Vec<UserJson>,
-}
-
-impl ListDetails {
-    pub fn new(total_result: u64, processed_sequence: u64, timestamp: Timestamp) -> Self {
-        ListDetails {
-            total_result,
-            processed_sequence,
-            timestamp: timestamp.to_wire(),
-        }
-    }
 }
 
 #[cfg(test)]

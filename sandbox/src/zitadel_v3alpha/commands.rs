@@ -6,7 +6,8 @@
 
 use crate::auth::{Caller, PERMISSION_USER_DELETE, PERMISSION_USER_WRITE};
 use crate::errors::{ApiError, GrpcCode};
-use crate::events::{self, Event, NewEvent};
+use crate::events::{Event, NewEvent};
+use crate::journal;
 use crate::schema_users::{event_type, ModelState, SchemaUserModel, AGGREGATE_SCHEMA_USER};
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -100,7 +101,7 @@ pub fn change_user_state(
         return Err(action.not_found_error());
     }
     action.check_permission(caller, &user)?;
-    let event = events::record(
+    let event = journal::record(
         &tx,
         NewEvent {
             aggregate_type: AGGREGATE_SCHEMA_USER,

@@ -1,10 +1,14 @@
 //! What the ZITADEL API surfaces share: request bodies, path ids and the text methods
 //! of search queries (grpc-gateway conventions, contract §1).
 
+pub mod v1;
+pub mod v2;
+
 use crate::errors::{ApiError, GrpcCode};
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use serde::Serializer;
 
 /// The `{user_id}` path segment. A malformed one is answered in the API's error shape.
 pub struct UserId(pub String);
@@ -53,4 +57,14 @@ pub fn parse_body(body: &[u8]) -> Result<serde_json::Value, ApiError> {
         Ok(_) => Err(ApiError::invalid_body("expected a JSON object")),
         Err(err) => Err(ApiError::invalid_body(&err.to_string())),
     }
+}
+
+/// grpc-gateway leaves default values out: a zero count is not sent.
+pub fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// grpc-gateway writes 64-bit integers as strings.
+pub fn u64_as_string<S: Serializer>(n: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&n.to_string())
 }
