@@ -34,8 +34,8 @@ pub struct Api {
 /// One administrator's intent to change a user, kept across retries of the
 /// same click so the server can recognise a repeat (Weavr `idempotency-ref`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Intent {
-    pub action: UserAction,
+pub struct Intent<A = UserAction> {
+    pub action: A,
     pub reference: String,
     /// Why, as the admin wrote it in the confirmation.
     pub reason: Option<String>,
@@ -55,10 +55,20 @@ impl Api {
         }
     }
 
+    /// The connection's service, for what outlives a page (sign-out, menus).
+    pub fn current() -> Api {
+        leptos::prelude::expect_context()
+    }
+
+    /// The service, where one is provided.
+    pub fn try_current() -> Option<Api> {
+        leptos::prelude::use_context()
+    }
+
     /// The service for the current page: its requests are aborted when the
     /// page goes away.
     pub fn for_page() -> Api {
-        let api = leptos::prelude::expect_context::<Api>();
+        let api = Api::current();
         Api {
             scope: Some(RequestScope::for_page()),
             ..api
@@ -312,16 +322,16 @@ fn not_offered(provider: ProviderApi, action: UserAction) -> ApiError {
     })
 }
 
-impl Intent {
+impl<A: PartialEq> Intent<A> {
     /// The intent for a click on `action`: the unsettled one when it is a
     /// retry of the same action, so its reference (and reason) is reused;
     /// else a new one.
     pub fn for_click(
-        unsettled: Option<Intent>,
-        action: UserAction,
+        unsettled: Option<Intent<A>>,
+        action: A,
         reason: Option<String>,
-        fresh: impl FnOnce(UserAction) -> Intent,
-    ) -> Intent {
+        fresh: impl FnOnce(A) -> Intent<A>,
+    ) -> Intent<A> {
         match unsettled {
             Some(intent) if intent.action == action => intent,
             _ => Intent {
@@ -335,7 +345,7 @@ impl Intent {
 /// A fresh reference for a new intent: a random UUID v4 from the browser's
 /// cryptographic generator (works on plain-http deployments too, unlike
 /// `crypto.randomUUID`).
-pub fn new_intent(action: UserAction) -> Intent {
+pub fn new_intent<A>(action: A) -> Intent<A> {
     let mut bytes = [0u8; 16];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())

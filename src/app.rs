@@ -1,19 +1,20 @@
 //! Router, layout and the context every page relies on.
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::api::Api;
 use crate::auth::{self, Connections, Session};
 use crate::config::{AppConfig, ConfigError, Connection};
 use crate::layout::TopBar;
 use crate::pages::{
-    AuthCallbackPage, GrantDetailPage, NotFoundPage, SettingsPage, SignInPage, UserDetailPage,
-    UsersPage,
+    AuthCallbackPage, GrantDetailPage, NotFoundPage, SettingsPage, SignInPage, SignedIn,
+    UserDetailPage, UsersPage,
 };
+use crate::routes;
 use crate::site;
 use crate::tr;
+use crate::workspace::{provide_connection, Workspace};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -23,16 +24,6 @@ pub fn App() -> impl IntoView {
         Some(Ok(config)) => view! { <Console config=config/> }.into_any(),
         Some(Err(error)) => view! { <ConfigErrorPage error=error/> }.into_any(),
     }
-}
-
-/// Which connection, and which of its organisations, the tab works in.
-/// Changing either rebuilds everything below, so no page keeps data of the
-/// other one.
-#[derive(Clone, Copy, Debug)]
-pub struct Workspace {
-    pub active: RwSignal<usize>,
-    /// Bumped when the admin switches organisation.
-    pub revision: RwSignal<u32>,
 }
 
 /// The console for a loaded configuration, on the connection the tab chose.
@@ -63,22 +54,24 @@ pub fn Console(config: AppConfig) -> impl IntoView {
 #[component]
 fn Connected(connection: Connection) -> impl IntoView {
     let session = Session::from_tab(&connection.name);
-    provide_context(session);
-    provide_context(Api::new(&connection, session));
-    provide_context(connection);
+    provide_connection(connection, session);
 
     view! {
         <Router base=site::base_path()>
             <TopBar/>
             <main>
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/users"/> }/>
-                    <Route path=path!("/users") view=UsersPage/>
+                    <Route path=path!("/") view=|| view! { <Redirect path=routes::USERS/> }/>
                     <Route path=path!("/sign-in") view=SignInPage/>
                     <Route path=path!("/auth/callback") view=AuthCallbackPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
-                    <Route path=path!("/users/:id") view=UserDetailPage/>
-                    <Route path=path!("/users/:id/grants/:grantId") view=GrantDetailPage/>
+                    // Every page of users needs a session: signed out, it sends
+                    // the admin to sign in and back.
+                    <ParentRoute path=path!("/users") view=SignedIn>
+                        <Route path=path!("") view=UsersPage/>
+                        <Route path=path!(":id") view=UserDetailPage/>
+                        <Route path=path!(":id/grants/:grant_id") view=GrantDetailPage/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

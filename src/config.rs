@@ -60,6 +60,16 @@ impl OidcClient {
 }
 
 impl Connection {
+    /// The connection the page works in.
+    pub fn current() -> Connection {
+        leptos::prelude::expect_context()
+    }
+
+    /// The connection, where one is provided.
+    pub fn try_current() -> Option<Connection> {
+        leptos::prelude::use_context()
+    }
+
     /// Its OIDC client, when it has both an issuer and a client id.
     pub fn oidc(&self) -> Option<OidcClient> {
         match (&self.issuer, &self.client_id) {

@@ -19,8 +19,8 @@ use std::fmt::Display;
 
 use leptos::prelude::*;
 
-use crate::app::Workspace;
 use crate::storage::{self, Store};
+use crate::workspace::Workspace;
 
 const LANGUAGE_KEY: &str = "lifecycle-console.language";
 

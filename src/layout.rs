@@ -6,22 +6,23 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::Api;
-use crate::app::Workspace;
 use crate::auth::{self, Connections, Session};
 use crate::config::Connection;
 use crate::language::LanguageSwitch;
+use crate::routes;
 use crate::site;
 use crate::theme::Theme;
 use crate::tr;
+use crate::workspace::Workspace;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let connection = expect_context::<Connection>();
-    let session = expect_context::<Session>();
+    let connection = Connection::current();
+    let session = Session::current();
     let has_organizations = connection.provider.has_organizations();
     view! {
         <header class="top-bar">
-            <A href=site::href("/users") attr:class="brand">{tr!(common.brand)}</A>
+            <A href=site::href(routes::USERS) attr:class="brand">{tr!(common.brand)}</A>
             <div class="where">
                 <ConnectionPicker/>
                 {has_organizations.then(|| view! { <OrganizationPicker/> })}
@@ -42,13 +43,13 @@ pub fn TopBar() -> impl IntoView {
 /// an id of one provider means nothing to another.
 #[component]
 fn ConnectionPicker() -> impl IntoView {
-    let connections = expect_context::<Connections>();
-    let current = expect_context::<Connection>();
+    let connections = Connections::current();
+    let current = Connection::current();
     let switch = move |ev: leptos::ev::Event| {
         let Ok(index) = event_target_value(&ev).parse::<usize>() else {
             return;
         };
-        switch_connection(index, "/users");
+        switch_connection(index, routes::USERS);
     };
     let options = move || {
         connections
@@ -73,7 +74,7 @@ fn ConnectionPicker() -> impl IntoView {
 /// site's base): everything below the choice is rebuilt for it.
 pub fn switch_connection(index: usize, path: &str) {
     let (Some(connections), Some(workspace)) =
-        (use_context::<Connections>(), use_context::<Workspace>())
+        (Connections::try_current(), Workspace::try_current())
     else {
         return;
     };
@@ -92,10 +93,10 @@ pub fn switch_connection(index: usize, path: &str) {
 /// until that list arrives, or when it cannot, it shows the active id.
 #[component]
 fn OrganizationPicker() -> impl IntoView {
-    let session = expect_context::<Session>();
+    let session = Session::current();
     let api = Api::for_page();
-    let workspace = expect_context::<Workspace>();
-    let connection = expect_context::<Connection>();
+    let workspace = Workspace::current();
+    let connection = Connection::current();
     let active = connection.organization_id.clone();
     let organizations = LocalResource::new(move || {
         let api = api.clone();
@@ -165,12 +166,12 @@ fn OrganizationPicker() -> impl IntoView {
 /// logout, or ZITADEL's end-session page for an OIDC sign-in.
 #[component]
 fn SignOutButton() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let api = expect_context::<Api>();
+    let session = Session::current();
+    let api = Api::current();
     let sign_out = move |_| {
         let token = session.token();
         let end_session = session.sign_out();
-        if let (Some(token), false) = (token, api.provider().has_organizations()) {
+        if let (Some(token), false) = (token, !api.provider().capabilities().server_sign_out) {
             let api = api.clone();
             spawn_local(async move { api.weavr_logout(&token).await });
         }

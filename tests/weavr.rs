@@ -128,3 +128,42 @@ async fn a_retried_deactivate_reuses_its_idempotency_ref() {
         Some(false)
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_change_made_although_its_answer_timed_out_is_shown_as_made() {
+    let id = "110747174434373674"; // Alan Turing, inactive
+    let mut connection = multi();
+    connection.timeout_seconds = Some(0.5);
+    let page = open_user(connection, WEAVR_ADMIN, id);
+    wait_until(&page, "the user", |p| p.badge() == "Inactive").await;
+
+    // The server makes the change after the console has stopped waiting.
+    let path = format!("/weavr/multi/users/{id}/activate");
+    arm_fault("POST", &path, "latency=1500", 1).await;
+    page.action("Reactivate").click();
+    wait_until(&page, "the timeout", |p| {
+        p.alert()
+            .is_some_and(|a| a.contains("may or may not have been made"))
+    })
+    .await;
+    assert_eq!(
+        page.badge(),
+        "Inactive",
+        "no state the server did not confirm"
+    );
+
+    // A later read shows the change: the page says it was made, and the
+    // error with its retry is gone (a retry would only be refused).
+    wait_until(&page, "the change seen made", |p| {
+        p.query("[data-testid=made-after-all]").is_some()
+    })
+    .await;
+    assert_eq!(page.badge(), "Active");
+    assert_eq!(page.alert(), None, "the unknown outcome is withdrawn");
+    let article = page.query("article").expect("the user page");
+    assert!(
+        button_in(&article, "Try again").is_none(),
+        "no retry is offered"
+    );
+    assert_eq!(weavr_active("/weavr/multi/users", id).await, Some(true));
+}

@@ -26,6 +26,16 @@ pub struct Connections {
 }
 
 impl Connections {
+    /// The configured connections (provided by the app's `Console`).
+    pub fn current() -> Connections {
+        leptos::prelude::expect_context()
+    }
+
+    /// The connections, where they are provided (not in a test that mounts a page alone).
+    pub fn try_current() -> Option<Connections> {
+        leptos::prelude::use_context()
+    }
+
     /// The configured connections and those added in this browser. An
     /// added one whose name a configured one took is left out.
     pub fn new(configured: Vec<Connection>) -> Connections {

@@ -34,6 +34,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session of the connection the page works in.
+    pub fn current() -> Session {
+        leptos::prelude::expect_context()
+    }
+
     /// The session of this browser tab for `connection_name`, as kept in sessionStorage.
     pub fn from_tab(connection_name: &str) -> Session {
         let token = read_session_item(&token_key(connection_name));

@@ -24,6 +24,8 @@ pub fn ConfirmDialog<A: LifecycleAction>(
         }
     });
 
+    // Opened only for actions that ask first.
+    let confirmation = action.confirmation(&subject).unwrap_or_default();
     let typed = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let needs_typing = action.needs_typed_confirmation();
@@ -72,8 +74,8 @@ pub fn ConfirmDialog<A: LifecycleAction>(
                     on_confirm.run((!given.is_empty()).then_some(given));
                 }
             }>
-                <h2 id="confirm-title">{action.confirm_title(&subject)}</h2>
-                <p id="confirm-consequence">{action.consequence()}</p>
+                <h2 id="confirm-title">{confirmation.title}</h2>
+                <p id="confirm-consequence">{confirmation.consequence}</p>
                 {typing_field}
                 <label class="field">
                     <span>{tr!(user.reason_label)}</span>

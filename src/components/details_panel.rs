@@ -37,7 +37,7 @@ pub fn DetailsPanel(#[prop(into)] details: Signal<Details>) -> impl IntoView {
 /// (the id is shown beside it either way).
 pub fn owner_label(owner: &Owner) -> String {
     let name = (owner.kind == OwnerKind::Organization)
-        .then(|| use_context::<Api>().and_then(|api| api.organization_name(&owner.id)))
+        .then(|| Api::try_current().and_then(|api| api.organization_name(&owner.id)))
         .flatten();
     match name {
         Some(name) => format!("{} {name}", owner.kind.label()),

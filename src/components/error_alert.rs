@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::routes;
 use crate::site;
 
 use crate::http::ApiError;
@@ -19,8 +20,8 @@ pub fn ErrorAlert(
     return_to: Option<String>,
 ) -> impl IntoView {
     let sign_in = matches!(error, ApiError::Unauthenticated(_)).then(|| {
-        let next = js_sys::encode_uri_component(return_to.as_deref().unwrap_or("/"));
-        view! { <A href=site::href(&format!("/sign-in?next={next}")) attr:class="button">{tr!(errors.sign_in_again)}</A> }
+        let next = return_to.as_deref().unwrap_or("/");
+        view! { <A href=site::href(&routes::sign_in(next)) attr:class="button">{tr!(errors.sign_in_again)}</A> }
     });
     let retry = on_retry
         .filter(|_| error.is_retryable())

@@ -10,11 +10,24 @@ pub trait LifecycleAction: Copy + Eq + Send + Sync + std::fmt::Debug + 'static {
     fn needs_typed_confirmation(self) -> bool {
         false
     }
-    /// What the confirmation dialog says will happen.
-    fn consequence(self) -> &'static str;
-    /// The confirmation dialog's question about `subject`: one text per
-    /// action, because languages put the verb in different places.
-    fn confirm_title(self, subject: &str) -> String;
+    /// The confirmation dialog of an action that asks first, `None` for the
+    /// others (their dialog never opens, so they have no texts for one).
+    fn confirmation(self, subject: &str) -> Option<Confirmation>;
+}
+
+/// What the confirmation dialog asks and says will happen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Confirmation {
+    /// The question about the subject: one text per action, because
+    /// languages put the verb in different places.
+    pub title: String,
+    pub consequence: &'static str,
+}
+
+impl Confirmation {
+    pub(crate) fn new(title: String, consequence: &'static str) -> Option<Confirmation> {
+        Some(Confirmation { title, consequence })
+    }
 }
 
 /// A lifecycle change an administrator can ask for on a user.
@@ -70,24 +83,21 @@ impl LifecycleAction for UserAction {
         self == UserAction::Delete
     }
 
-    fn consequence(self) -> &'static str {
+    fn confirmation(self, subject: &str) -> Option<Confirmation> {
         match self {
-            UserAction::Deactivate => tr!(domain.user_deactivate_consequence),
-            UserAction::Lock => tr!(domain.user_lock_consequence),
-            UserAction::Delete => tr!(domain.user_delete_consequence),
-            UserAction::Reactivate | UserAction::Unlock => {
-                tr!(domain.user_sign_in_again_consequence)
-            }
-        }
-    }
-
-    fn confirm_title(self, subject: &str) -> String {
-        match self {
-            UserAction::Deactivate => tr!(domain.confirm_deactivate, subject),
-            UserAction::Reactivate => tr!(domain.confirm_reactivate, subject),
-            UserAction::Lock => tr!(domain.confirm_lock, subject),
-            UserAction::Unlock => tr!(domain.confirm_unlock, subject),
-            UserAction::Delete => tr!(domain.confirm_delete, subject),
+            UserAction::Deactivate => Confirmation::new(
+                tr!(domain.confirm_deactivate, subject),
+                tr!(domain.user_deactivate_consequence),
+            ),
+            UserAction::Lock => Confirmation::new(
+                tr!(domain.confirm_lock, subject),
+                tr!(domain.user_lock_consequence),
+            ),
+            UserAction::Delete => Confirmation::new(
+                tr!(domain.confirm_delete, subject),
+                tr!(domain.user_delete_consequence),
+            ),
+            UserAction::Reactivate | UserAction::Unlock => None,
         }
     }
 }
@@ -113,6 +123,13 @@ mod tests {
             .filter(|a| a.needs_confirmation())
             .collect();
         assert_eq!(confirmed, vec![Deactivate, Lock, Delete]);
+        for action in UserAction::ALL {
+            assert_eq!(
+                action.confirmation("Minnie").is_some(),
+                action.needs_confirmation(),
+                "{action:?}: a dialog exactly for the actions that ask"
+            );
+        }
         assert!(Delete.needs_typed_confirmation());
         assert!(!Deactivate.needs_typed_confirmation());
     }

@@ -1,4 +1,4 @@
-use super::{Details, LifecycleAction, Versioned};
+use super::{Confirmation, Details, LifecycleAction, Versioned};
 use crate::tr;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,19 +135,17 @@ impl LifecycleAction for GrantAction {
         matches!(self, GrantAction::Deactivate | GrantAction::Remove)
     }
 
-    fn consequence(self) -> &'static str {
+    fn confirmation(self, subject: &str) -> Option<Confirmation> {
         match self {
-            GrantAction::Deactivate => tr!(domain.grant_deactivate_consequence),
-            GrantAction::Reactivate => tr!(domain.grant_reactivate_consequence),
-            GrantAction::Remove => tr!(domain.grant_remove_consequence),
-        }
-    }
-
-    fn confirm_title(self, subject: &str) -> String {
-        match self {
-            GrantAction::Deactivate => tr!(domain.confirm_deactivate, subject),
-            GrantAction::Reactivate => tr!(domain.confirm_reactivate, subject),
-            GrantAction::Remove => tr!(domain.confirm_remove, subject),
+            GrantAction::Deactivate => Confirmation::new(
+                tr!(domain.confirm_deactivate, subject),
+                tr!(domain.grant_deactivate_consequence),
+            ),
+            GrantAction::Remove => Confirmation::new(
+                tr!(domain.confirm_remove, subject),
+                tr!(domain.grant_remove_consequence),
+            ),
+            GrantAction::Reactivate => None,
         }
     }
 }

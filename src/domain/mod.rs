@@ -12,7 +12,7 @@ mod state;
 mod timestamp;
 mod user;
 
-pub use action::{LifecycleAction, UserAction};
+pub use action::{Confirmation, LifecycleAction, UserAction};
 pub use confirmed::ConfirmedWrites;
 pub use details::{reconcile, Details, Owner, OwnerKind, Versioned};
 pub use grant::{Grant, GrantAction, GrantState};

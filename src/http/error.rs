@@ -190,6 +190,15 @@ impl ApiError {
         )
     }
 
+    /// Whether a write that ended so may or may not have been made: the
+    /// server may have acted before its answer was lost or garbled.
+    pub fn leaves_outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Timeout | ApiError::Network | ApiError::UnreadableAnswer { .. }
+        )
+    }
+
     /// Whether trying the same request again can help.
     pub fn is_retryable(&self) -> bool {
         // Weavr's "a request with this idempotency-ref is still running".

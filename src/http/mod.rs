@@ -1,5 +1,7 @@
-//! The one place that calls `fetch`: base URL, auth header, timeout, and the
-//! mapping of transport failures. Providers describe requests as plain data
+//! Every call to a provider's API and to the OIDC token endpoint goes through
+//! here: base URL, auth header, timeout, and the mapping of transport
+//! failures (only `config.rs` fetches on its own: the static config.json,
+//! before any connection exists). Providers describe requests as plain data
 //! ([`ApiRequest`]) and read plain answers ([`ApiResponse`]), so they can be
 //! tested without a browser.
 

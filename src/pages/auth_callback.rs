@@ -15,8 +15,8 @@ use crate::tr;
 /// admin goes on to the page they wanted.
 #[component]
 pub fn AuthCallbackPage() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let connection = expect_context::<Connection>();
+    let session = Session::current();
+    let connection = Connection::current();
     let navigate = use_navigate();
     let callback = use_query_map().with_untracked(|q| Callback {
         code: q.get("code"),

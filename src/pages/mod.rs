@@ -1,6 +1,7 @@
 //! One file per route (and the user page's grants section).
 
 mod auth_callback;
+mod confirmed;
 mod grant_detail;
 mod not_found;
 mod open_by_id;
@@ -15,7 +16,7 @@ pub use grant_detail::{GrantDetail, GrantDetailPage};
 pub use not_found::NotFoundPage;
 pub use open_by_id::OpenUserById;
 pub use settings::SettingsPage;
-pub use sign_in::{RequireSignIn, SignInPage};
+pub use sign_in::{SignInPage, SignedIn};
 pub use user_detail::{UserDetail, UserDetailPage};
 pub use user_grants::GrantList;
-pub use users_list::{users_url, UsersList, UsersPage};
+pub use users_list::{UsersList, UsersPage};

@@ -6,14 +6,14 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::Api;
-use crate::http::path_segment;
+use crate::routes;
 use crate::site;
 use crate::storage;
 use crate::tr;
 
 #[component]
 pub fn OpenUserById() -> impl IntoView {
-    let api = expect_context::<Api>();
+    let api = Api::current();
     let why = api.provider().why_no_list().unwrap_or_default();
     let recent = storage::recent_user_ids(api.connection_name());
     let typed = RwSignal::new(String::new());
@@ -22,7 +22,7 @@ pub fn OpenUserById() -> impl IntoView {
         ev.prevent_default();
         let id = typed.get_untracked().trim().to_string();
         if !id.is_empty() {
-            navigate(&format!("/users/{}", path_segment(&id)), Default::default());
+            navigate(&routes::user(&id), Default::default());
         }
     };
     let base = site::base_path();
@@ -46,7 +46,7 @@ pub fn OpenUserById() -> impl IntoView {
                     <h2>{tr!(users.opened_recently)}</h2>
                     <ul>
                         {recent.into_iter().map(|id| {
-                            let href = format!("{base}/users/{}", path_segment(&id));
+                            let href = format!("{base}{}", routes::user(&id));
                             view! { <li><A href=href><code>{id}</code></A></li> }
                         }).collect_view()}
                     </ul>

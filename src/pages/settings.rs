@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::app::Workspace;
 use crate::auth::{self, Connections};
 use crate::config::Connection;
 use crate::providers::ProviderApi;
 use crate::tr;
+use crate::workspace::Workspace;
 
 /// `/settings`: the connections, and a form to add one. Added connections
 /// are kept in this browser's localStorage; they hold no secret.
@@ -21,8 +21,8 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn ConnectionTable() -> impl IntoView {
-    let connections = expect_context::<Connections>();
-    let workspace = expect_context::<Workspace>();
+    let connections = Connections::current();
+    let workspace = Workspace::current();
     let problem = RwSignal::new(None::<String>);
     let remove = move |index: usize| {
         let active = workspace.active.get_untracked();
@@ -44,20 +44,20 @@ fn ConnectionTable() -> impl IntoView {
             .enumerate()
             .map(|(index, c)| {
                 let sign_in = match &c.issuer {
-                    Some(issuer) => tr!(signin.sign_in_oidc_or_token, issuer),
-                    None => tr!(signin.sign_in_token).to_string(),
+                    Some(issuer) => tr!(settings.sign_in_oidc_or_token, issuer),
+                    None => tr!(settings.sign_in_token).to_string(),
                 };
                 let api = if c.api_base_url.is_empty() {
-                    tr!(signin.this_site).to_string()
+                    tr!(settings.this_site).to_string()
                 } else {
                     c.api_base_url.clone()
                 };
                 let name = c.name.clone();
                 let source = if connections.is_added(index) {
                     view! {
-                        {tr!(signin.added_in_this_browser)} " "
+                        {tr!(settings.added_in_this_browser)} " "
                         <button type="button" class="link" on:click=move |_| remove(index)
-                            aria-label=tr!(signin.remove_connection, name)>{tr!(signin.remove)}</button>
+                            aria-label=tr!(settings.remove_connection, name)>{tr!(settings.remove)}</button>
                     }
                     .into_any()
                 } else {
@@ -77,17 +77,17 @@ fn ConnectionTable() -> impl IntoView {
             .collect_view()
     };
     view! {
-        <h2>{tr!(signin.connections)}</h2>
+        <h2>{tr!(settings.connections)}</h2>
         <div class="table-scroll">
             <table class="connections">
                 <thead>
                     <tr>
-                        <th scope="col">{tr!(signin.column_name)}</th>
-                        <th scope="col">{tr!(signin.column_api)}</th>
-                        <th scope="col">{tr!(signin.column_address)}</th>
-                        <th scope="col">{tr!(signin.column_default_organisation)}</th>
-                        <th scope="col">{tr!(signin.column_sign_in)}</th>
-                        <th scope="col">{tr!(signin.column_from)}</th>
+                        <th scope="col">{tr!(settings.column_name)}</th>
+                        <th scope="col">{tr!(settings.column_api)}</th>
+                        <th scope="col">{tr!(settings.column_address)}</th>
+                        <th scope="col">{tr!(settings.column_default_organisation)}</th>
+                        <th scope="col">{tr!(settings.column_sign_in)}</th>
+                        <th scope="col">{tr!(settings.column_from)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -107,7 +107,7 @@ const PROVIDERS: [ProviderApi; 4] = [
 /// Adds a connection after the same checks as config.json's.
 #[component]
 fn AddConnectionForm() -> impl IntoView {
-    let connections = expect_context::<Connections>();
+    let connections = Connections::current();
     let name = RwSignal::new(String::new());
     let provider = RwSignal::new(0_usize);
     let api_base_url = RwSignal::new(String::new());
@@ -136,12 +136,12 @@ fn AddConnectionForm() -> impl IntoView {
                 for field in [name, api_base_url, organization_id, issuer, client_id] {
                     field.set(String::new());
                 }
-                Ok(tr!(signin.connection_added, name = added))
+                Ok(tr!(settings.connection_added, name = added))
             }
             Err(error) => Err(error),
         }));
     };
-    let is_zitadel = move || PROVIDERS[provider.get()].has_organizations();
+    let has_organizations = move || PROVIDERS[provider.get()].has_organizations();
     // The hint describes the field rather than naming it (aria-describedby).
     let text_field = move |id: &'static str,
                            label: &'static str,
@@ -159,12 +159,12 @@ fn AddConnectionForm() -> impl IntoView {
         }
     };
     view! {
-        <h2>{tr!(signin.add_a_connection)}</h2>
-        <p class="muted">{tr!(signin.add_connection_intro)}</p>
+        <h2>{tr!(settings.add_a_connection)}</h2>
+        <p class="muted">{tr!(settings.add_connection_intro)}</p>
         <form on:submit=on_submit class="settings-form">
-            {text_field("connection-name", tr!(signin.field_name), name, tr!(signin.field_name_hint))}
+            {text_field("connection-name", tr!(settings.field_name), name, tr!(settings.field_name_hint))}
             <label class="field">
-                <span>{tr!(signin.field_api)}</span>
+                <span>{tr!(settings.field_api)}</span>
                 <select on:change=move |ev| {
                     provider.set(event_target_value(&ev).parse().unwrap_or(0));
                 }>
@@ -177,20 +177,20 @@ fn AddConnectionForm() -> impl IntoView {
             </label>
             {text_field(
                 "connection-api",
-                tr!(signin.field_api_address),
+                tr!(settings.field_api_address),
                 api_base_url,
-                tr!(signin.field_api_address_hint),
+                tr!(settings.field_api_address_hint),
             )}
-            <Show when=is_zitadel>
-                {text_field("connection-organization", tr!(signin.field_default_organisation_id), organization_id, tr!(signin.field_default_organisation_id_hint))}
-                {text_field("connection-issuer", tr!(signin.field_oidc_issuer), issuer, tr!(signin.field_oidc_issuer_hint))}
-                {text_field("connection-client-id", tr!(signin.field_oidc_client_id), client_id, tr!(signin.field_oidc_client_id_hint))}
+            <Show when=has_organizations>
+                {text_field("connection-organization", tr!(settings.field_default_organisation_id), organization_id, tr!(settings.field_default_organisation_id_hint))}
+                {text_field("connection-issuer", tr!(settings.field_oidc_issuer), issuer, tr!(settings.field_oidc_issuer_hint))}
+                {text_field("connection-client-id", tr!(settings.field_oidc_client_id), client_id, tr!(settings.field_oidc_client_id_hint))}
             </Show>
             {move || outcome.get().map(|result| match result {
                 Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
                 Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
             })}
-            <button type="submit" class="primary">{tr!(signin.add_connection)}</button>
+            <button type="submit" class="primary">{tr!(settings.add_connection)}</button>
         </form>
     }
 }

@@ -1,11 +1,13 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
+use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use crate::api::Api;
 use crate::auth::{oidc, safe_return_path, Session};
 use crate::config::Connection;
+use crate::providers::SignIn;
+use crate::routes;
 use crate::site;
 use crate::tr;
 
@@ -15,12 +17,12 @@ use crate::tr;
 /// deployment's proxy, or an auth token.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let connection = expect_context::<Connection>();
+    let session = Session::current();
+    let connection = Connection::current();
     let query = use_query_map();
     let next = Signal::derive(move || query.with(|q| safe_return_path(q.get("next").as_deref())));
-    let is_zitadel = connection.provider.has_organizations();
-    let with_oidc = is_zitadel && connection.oidc().is_some();
+    let sign_in = connection.provider.capabilities().sign_in;
+    let with_oidc = sign_in == SignIn::OidcOrAccessToken && connection.oidc().is_some();
     view! {
         <section class="card narrow">
             <h1>{tr!(signin.title, name = connection.name.clone())}</h1>
@@ -28,7 +30,7 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="notice" role="status">{tr!(signin.session_ended)}</p>
             </Show>
             {with_oidc.then(|| view! { <OidcSignIn next=next/> })}
-            {(!is_zitadel).then(|| view! { <WeavrPasswordSignIn next=next/> })}
+            {(sign_in == SignIn::PasswordOrAuthToken).then(|| view! { <WeavrPasswordSignIn next=next/> })}
             <TokenSignIn next=next/>
         </section>
     }
@@ -38,7 +40,7 @@ pub fn SignInPage() -> impl IntoView {
 /// `/auth/callback`.
 #[component]
 fn OidcSignIn(next: Signal<String>) -> impl IntoView {
-    let connection = expect_context::<Connection>();
+    let connection = Connection::current();
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let start = move |_| {
@@ -86,7 +88,7 @@ fn OidcSignIn(next: Signal<String>) -> impl IntoView {
 /// the api-key: the browser never holds it.
 #[component]
 fn WeavrPasswordSignIn(next: Signal<String>) -> impl IntoView {
-    let session = expect_context::<Session>();
+    let session = Session::current();
     let api = Api::for_page();
     let navigate = use_navigate();
     let email = RwSignal::new(String::new());
@@ -143,10 +145,10 @@ fn WeavrPasswordSignIn(next: Signal<String>) -> impl IntoView {
 /// Weavr auth token.
 #[component]
 fn TokenSignIn(next: Signal<String>) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let connection = expect_context::<Connection>();
+    let session = Session::current();
+    let connection = Connection::current();
     let navigate = use_navigate();
-    let (field, hint) = if connection.provider.has_organizations() {
+    let (field, hint) = if connection.provider.capabilities().sign_in == SignIn::OidcOrAccessToken {
         (
             tr!(signin.personal_access_token),
             tr!(signin.personal_access_token_hint),
@@ -195,15 +197,15 @@ fn TokenSignIn(next: Signal<String>) -> impl IntoView {
     }
 }
 
-/// Shows its children to a signed-in admin; sends anyone else to sign in
-/// first, and back here afterwards.
+/// The layout of every page that needs a session: the page for a signed-in
+/// admin; anyone else is sent to sign in first, and back here afterwards.
 #[component]
-pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
-    let session = expect_context::<Session>();
+pub fn SignedIn() -> impl IntoView {
+    let session = Session::current();
     let location = use_location();
     move || {
         if session.is_signed_in() {
-            children().into_any()
+            view! { <Outlet/> }.into_any()
         } else {
             // The router's `search` has no leading '?'; its pathname has the base.
             let (path, search) = (
@@ -216,8 +218,7 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
             } else {
                 format!("{path}?{search}")
             };
-            let next = js_sys::encode_uri_component(&here);
-            view! { <Redirect path=format!("/sign-in?next={next}")/> }.into_any()
+            view! { <Redirect path=routes::sign_in(&here)/> }.into_any()
         }
     }
 }

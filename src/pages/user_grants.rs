@@ -1,11 +1,10 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::Api;
 use crate::components::{ErrorAlert, StateBadge, TimestampView};
 use crate::domain::Grant;
-use crate::http::ApiError;
+use crate::routes;
 use crate::site;
 use crate::tr;
 
@@ -14,34 +13,23 @@ use crate::tr;
 pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     let api = Api::for_page();
     let organization = api.organization_id().map(str::to_string);
-    let grants = RwSignal::new(None::<Result<(Vec<Grant>, u64), ApiError>>);
-    let load = move || {
+    // A plain read: the list is re-read whenever the user changes; a list
+    // read older than a write confirmed on the grant's page does not
+    // overwrite it (the list projection lags).
+    let grants = LocalResource::new(move || {
         let api = api.clone();
-        let id = user_id.get_untracked();
-        spawn_local(async move {
-            // A list read older than a write confirmed on the grant's page
-            // does not overwrite it (the list projection lags).
-            let result = api.list_grants(&id).await.map(|(list, total)| {
+        let id = user_id.get();
+        async move {
+            api.list_grants(&id).await.map(|(list, total)| {
                 let list = list
                     .into_iter()
                     .map(|grant| api.grant_as_confirmed(grant))
-                    .collect();
+                    .collect::<Vec<_>>();
                 (list, total)
-            });
-            if user_id.try_get_untracked().as_deref() == Some(id.as_str()) {
-                grants.set(Some(result));
-            }
-        });
-    };
-    Effect::new({
-        let load = load.clone();
-        move || {
-            user_id.track();
-            grants.set(None);
-            load();
+            })
         }
     });
-    let retry = Callback::new(move |_| load());
+    let retry = Callback::new(move |_| grants.refetch());
     let scope = match organization {
         Some(organization) => tr!(user.grants_scope_organization, organization),
         None => tr!(user.grants_scope_own_organization).to_string(),
@@ -51,12 +39,13 @@ pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         <section class="grants" aria-labelledby="grants-heading">
             <h2 id="grants-heading">{tr!(user.grants_heading)}</h2>
             <p class="muted">{scope}</p>
-            {move || match grants.get() {
-                None => view! { <p class="muted">{tr!(user.loading_grants)}</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry/> }.into_any(),
-                Some(Ok((list, _))) if list.is_empty() => view! { <p>{tr!(user.no_grants)}</p> }.into_any(),
-                Some(Ok((list, total))) => view! { <GrantTable grants=list total=total/> }.into_any(),
-            }}
+            <Transition fallback=|| view! { <p class="muted">{tr!(user.loading_grants)}</p> }>
+                {move || grants.get().map(|answer| match answer {
+                    Err(error) => view! { <ErrorAlert error=error on_retry=retry/> }.into_any(),
+                    Ok((list, _)) if list.is_empty() => view! { <p>{tr!(user.no_grants)}</p> }.into_any(),
+                    Ok((list, total)) => view! { <GrantTable grants=list total=total/> }.into_any(),
+                })}
+            </Transition>
         </section>
     }
 }
@@ -67,7 +56,7 @@ fn GrantTable(grants: Vec<Grant>, total: u64) -> impl IntoView {
     let rows = grants
         .into_iter()
         .map(|grant| {
-            let href = site::href(&format!("/users/{}/grants/{}", grant.user_id, grant.id));
+            let href = site::href(&routes::grant(&grant.user_id, &grant.id));
             let state = grant.state.clone();
             let title = grant.title();
             let roles = if grant.roles.is_empty() {

@@ -10,16 +10,16 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
-use super::user_detail::REREAD_DELAYS;
-use super::RequireSignIn;
+use super::confirmed::REREAD_DELAYS;
 use crate::api::{new_intent, Api, Intent};
 use crate::components::{owner_label, ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
     plan_bulk, BulkOutcome, BulkReport, LifecycleAction, PageWindow, SortField, User, UserAction,
-    UserPage, UserQuery, FILTER_STATES, PAGE_SIZES,
+    UserPage, UserQuery, DEFAULT_PAGE_SIZE, FILTER_STATES, PAGE_SIZES,
 };
 use crate::http::ApiError;
-use crate::providers::weavr;
+use crate::providers::Search;
+use crate::routes;
 use crate::site;
 use crate::tr;
 
@@ -31,22 +31,21 @@ const BULK_CONCURRENCY: usize = 4;
 /// `/users`
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    view! {
-        <RequireSignIn>
-            <UsersList/>
-        </RequireSignIn>
-    }
+    view! { <UsersList/> }
 }
 
 #[derive(Clone, Copy)]
 struct ListState {
     query: Memo<UserQuery>,
-    /// The page as the server last returned it, with confirmed writes applied.
-    page: RwSignal<Option<Result<UserPage, ApiError>>>,
+    /// The page as the server last returned it for the query.
+    read: LocalResource<Result<UserPage, ApiError>>,
+    /// The page to show: the read with every write confirmed here applied.
+    page: Signal<Option<Result<UserPage, ApiError>>>,
+    /// Bumped when a bulk action confirms a row, so the page shows it.
+    confirmed: RwSignal<u32>,
+    /// While a read for a new query (or a re-read) runs.
     loading: RwSignal<bool>,
     selected: RwSignal<HashSet<String>>,
-    /// Counts loads, so an answer to a superseded query is dropped.
-    generation: StoredValue<u64>,
     bulk_busy: RwSignal<Option<UserAction>>,
     bulk_report: RwSignal<Option<BulkReport>>,
 }
@@ -55,7 +54,7 @@ struct ListState {
 /// an API that cannot list, the way to open a user by id.
 #[component]
 pub fn UsersList() -> impl IntoView {
-    if expect_context::<Api>().provider().can_list() {
+    if Api::current().provider().can_list() {
         view! { <ListedUsers/> }.into_any()
     } else {
         view! { <super::OpenUserById/> }.into_any()
@@ -67,29 +66,51 @@ fn ListedUsers() -> impl IntoView {
     let api = Api::for_page();
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserQuery::from_params(|key| p.get(key))));
+    // A plain read of the query's page; an answer to a superseded query is
+    // never shown.
+    let read = LocalResource::new({
+        let api = api.clone();
+        move || {
+            let (api, query) = (api.clone(), query.get());
+            async move { api.list_users(&query).await }
+        }
+    });
+    let confirmed = RwSignal::new(0u32);
+    // A list read older than a write confirmed on any page does not
+    // overwrite it (the list projection lags).
+    let page = Signal::derive({
+        let api = api.clone();
+        move || {
+            confirmed.track();
+            read.get().map(|answer| {
+                answer.map(|page| UserPage {
+                    users: page
+                        .users
+                        .into_iter()
+                        .map(|user| api.user_as_confirmed(user))
+                        .collect(),
+                    ..page
+                })
+            })
+        }
+    });
     let list = ListState {
         query,
-        page: RwSignal::new(None),
+        read,
+        page,
+        confirmed,
         loading: RwSignal::new(true),
         selected: RwSignal::new(HashSet::new()),
-        generation: StoredValue::new(0),
         bulk_busy: RwSignal::new(None),
         bulk_report: RwSignal::new(None),
     };
 
-    Effect::new({
-        let api = api.clone();
-        move || {
-            let query = query.get();
-            list.selected.set(HashSet::new());
-            load(api.clone(), list, query);
-        }
+    Effect::new(move || {
+        query.track();
+        list.selected.set(HashSet::new());
     });
 
-    let retry = Callback::new({
-        let api = api.clone();
-        move |_| load(api.clone(), list, query.get_untracked())
-    });
+    let retry = Callback::new(move |_| read.refetch());
     let on_bulk = Callback::new(move |(action, reason): (UserAction, Option<String>)| {
         run_bulk(api.clone(), list, action, reason)
     });
@@ -100,55 +121,34 @@ fn ListedUsers() -> impl IntoView {
             <FilterBar query=query/>
             <BulkBar list=list on_action=on_bulk/>
             <BulkResults list=list/>
-            {move || match list.page.get() {
-                None => view! { <p class="muted" aria-live="polite">{tr!(users.loading)}</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorAlert error=error on_retry=retry return_to="/users".to_string()/> }.into_any(),
-                Some(Ok(page)) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
-                Some(Ok(page)) => {
-                    let rows = page.users.len();
-                    view! {
-                        <UserTable list=list users=page.users/>
-                        <Pager query=query rows=rows total=page.total/>
-                    }.into_any()
-                }
-            }}
+            <Transition
+                fallback=|| view! { <p class="muted" aria-live="polite">{tr!(users.loading)}</p> }
+                set_pending=list.loading
+            >
+                {move || list.page.get().map(|answer| match answer {
+                    Err(error) => view! { <ErrorAlert error=error on_retry=retry return_to=routes::USERS.to_string()/> }.into_any(),
+                    Ok(page) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
+                    Ok(page) => {
+                        let rows = page.users.len();
+                        view! {
+                            <UserTable list=list users=page.users/>
+                            <Pager query=query rows=rows total=page.total/>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
         </article>
     }
-}
-
-fn load(api: Api, list: ListState, query: UserQuery) {
-    let generation = list.generation.get_value() + 1;
-    list.generation.set_value(generation);
-    list.loading.set(true);
-    spawn_local(async move {
-        let result = api.list_users(&query).await;
-        if list.generation.try_get_value() != Some(generation) {
-            return; // a newer query was asked for meanwhile, or the page is gone
-        }
-        // A list read older than a write confirmed on any page does not
-        // overwrite it (the list projection lags).
-        let result = result.map(|page| UserPage {
-            users: page
-                .users
-                .into_iter()
-                .map(|user| api.user_as_confirmed(user))
-                .collect(),
-            ..page
-        });
-        list.page.set(Some(result));
-        list.loading.set(false);
-    });
 }
 
 /// Search, state filter, sort and page size; each change goes into the URL.
 #[component]
 fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
     let navigate = use_navigate();
-    let api = expect_context::<Api>();
-    let is_weavr = !api.provider().has_organizations();
+    let can = Api::current().provider().capabilities();
     let go = StoredValue::new(move |next: UserQuery, replace: bool| {
         navigate(
-            &users_url(&next),
+            &routes::users(&next),
             NavigateOptions {
                 replace,
                 ..Default::default()
@@ -181,17 +181,17 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
     };
     let states = FILTER_STATES
         .into_iter()
-        .filter(|s| !is_weavr || matches!(s.css_name(), "active" | "inactive"));
+        .filter(|s| can.filter_states.contains(&s.css_name()));
     let search_hint = move || {
-        let search = query.with(|q| q.search.clone());
-        (is_weavr && !search.is_empty() && !weavr::is_email(&search))
+        query
+            .with(|q| can.needs_search_hint(&q.search))
             .then(|| tr!(users.weavr_search_hint))
     };
 
     view! {
         <form class="filters" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
-                <label for="users-search">{if is_weavr { tr!(users.search_by_email) } else { tr!(users.search_any_field) }}</label>
+                <label for="users-search">{match can.search { Search::ExactEmail => tr!(users.search_by_email), Search::AnyField => tr!(users.search_any_field) }}</label>
                 <input id="users-search" type="search" prop:value=move || typed.get() on:input=on_search/>
             </div>
             <div class="field">
@@ -215,7 +215,7 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            {(!is_weavr).then(|| view! {
+            {can.sorts.then(|| view! {
                 <div class="field">
                     <label for="users-sort">{tr!(users.sort_by)}</label>
                     <select id="users-sort" on:change=move |ev| {
@@ -240,11 +240,11 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
             <div class="field">
                 <label for="users-page-size">{tr!(users.per_page)}</label>
                 <select id="users-page-size" on:change=move |ev| {
-                    let size = event_target_value(&ev).parse().unwrap_or(50);
+                    let size = event_target_value(&ev).parse().unwrap_or(DEFAULT_PAGE_SIZE);
                     let next = query.get_untracked().with_filters(|q| q.page_size = size);
                     go.with_value(|go| go(next, false));
                 }>
-                    {PAGE_SIZES.into_iter().filter(|s| !is_weavr || *s <= weavr::MAX_LIMIT).map(|size| view! {
+                    {PAGE_SIZES.into_iter().filter(|s| can.offers_page_size(*s)).map(|size| view! {
                         <option value=size.to_string() selected=move || query.with(|q| q.page_size == size)>{size.to_string()}</option>
                     }).collect_view()}
                 </select>
@@ -252,19 +252,6 @@ fn FilterBar(query: Memo<UserQuery>) -> impl IntoView {
         </form>
         {move || search_hint().map(|hint| view! { <p class="notice">{hint}</p> })}
     }
-}
-
-/// The list's address for `query`.
-pub fn users_url(query: &UserQuery) -> String {
-    let params = query.to_params();
-    if params.is_empty() {
-        return "/users".to_string();
-    }
-    let encoded: Vec<String> = params
-        .iter()
-        .map(|(key, value)| format!("{key}={}", js_sys::encode_uri_component(value)))
-        .collect();
-    format!("/users?{}", encoded.join("&"))
 }
 
 #[component]
@@ -308,11 +295,12 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
         }
     };
     let rendered_with = list.selected.get_untracked();
+    // The base once for every row, not once a row.
     let base = site::base_path();
     let rows = users
         .into_iter()
         .map(|user| {
-            let href = format!("{base}/users/{}", user.id);
+            let href = format!("{base}{}", routes::user(&user.id));
             let selected = rendered_with.contains(&user.id);
             view! { <UserRow user=user href=href selected=selected/> }
         })
@@ -425,7 +413,7 @@ fn Pager(query: Memo<UserQuery>, rows: usize, total: u64) -> impl IntoView {
             w.has_next
         };
         allowed.then(|| {
-            users_url(&UserQuery {
+            routes::users(&UserQuery {
                 page: q.page.saturating_add_signed(delta).max(1),
                 ..q
             })
@@ -452,9 +440,9 @@ fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
     view! {
         <div class="empty">
             {move || if filtered() {
-                view! { <p>{tr!(users.no_match)} " " <A href=site::href("/users")>{tr!(users.clear_filters)}</A></p> }.into_any()
+                view! { <p>{tr!(users.no_match)} " " <A href=site::href(routes::USERS)>{tr!(users.clear_filters)}</A></p> }.into_any()
             } else if query.with(|q| q.page > 1) {
-                view! { <p>{tr!(users.past_last_page)} " " <A href=site::href("/users")>{tr!(users.go_to_first_page)}</A></p> }.into_any()
+                view! { <p>{tr!(users.past_last_page)} " " <A href=site::href(routes::USERS)>{tr!(users.go_to_first_page)}</A></p> }.into_any()
             } else {
                 view! { <p>{tr!(users.no_users_yet)}</p> }.into_any()
             }}
@@ -465,7 +453,7 @@ fn EmptyList(query: Memo<UserQuery>) -> impl IntoView {
 /// Bulk actions for the selected rows (destructive ones ask first).
 #[component]
 fn BulkBar(list: ListState, on_action: Callback<(UserAction, Option<String>)>) -> impl IntoView {
-    let lifecycle = expect_context::<Api>().lifecycle();
+    let lifecycle = Api::current().lifecycle();
     let actions: Vec<UserAction> = lifecycle
         .offered()
         .iter()
@@ -574,7 +562,7 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
                     Ok(details) => {
                         let changed = user.after(action, details);
                         api.remember_confirmed_user(&changed);
-                        replace_row(list, changed);
+                        let _ = list.confirmed.try_update(|n| *n += 1);
                         BulkOutcome::Done
                     }
                     // Contracts: a state precondition on a bulk run means it was already so.
@@ -591,13 +579,13 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
             }
             *workers_left.borrow_mut() -= 1;
             if *workers_left.borrow() == 0 {
-                finish_bulk(api, list);
+                finish_bulk(list);
             }
         });
     }
 }
 
-fn finish_bulk(api: Api, list: ListState) {
+fn finish_bulk(list: ListState) {
     let failed = list
         .bulk_report
         .with_untracked(|r| r.as_ref().map(BulkReport::failed_ids).unwrap_or_default());
@@ -606,22 +594,13 @@ fn finish_bulk(api: Api, list: ListState) {
     // Reads lag writes: re-read a moment later; confirmed rows are kept.
     set_timeout(
         move || {
-            if let Some(query) = list.query.try_get_untracked() {
-                load(api, list, query);
+            // Unless the page is gone by then.
+            if list.query.try_get_untracked().is_some() {
+                list.read.refetch();
             }
         },
         REREAD_DELAYS[0],
     );
-}
-
-fn replace_row(list: ListState, changed: User) {
-    let _ = list.page.try_update(|page| {
-        if let Some(Ok(page)) = page {
-            if let Some(row) = page.users.iter_mut().find(|u| u.id == changed.id) {
-                *row = changed;
-            }
-        }
-    });
 }
 
 fn describe(error: &ApiError) -> String {

@@ -46,36 +46,153 @@ impl ProviderApi {
         }
     }
 
+    /// What this API can do, for pages to follow rather than asking
+    /// which provider it is.
+    pub fn capabilities(self) -> Capabilities {
+        match self {
+            ProviderApi::ZitadelV2 => ZITADEL_V2,
+            ProviderApi::ZitadelV3Alpha => ZITADEL_V3ALPHA,
+            ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => WEAVR,
+        }
+    }
+
     /// ZITADEL v2 users have grants (management v1); v3alpha's schema users
     /// are no users of management v1; Weavr users have roles only.
     pub fn has_grants(self) -> bool {
-        matches!(self, ProviderApi::ZitadelV2)
+        self.capabilities().has_grants
     }
 
     /// ZITADEL: the connection works within an organisation (the picker,
     /// `x-zitadel-orgid`, `organization.orgId`).
     pub fn has_organizations(self) -> bool {
-        matches!(self, ProviderApi::ZitadelV2 | ProviderApi::ZitadelV3Alpha)
+        self.capabilities().has_organizations
     }
 
-    /// Whether the API lists users. v3alpha's SearchUsers answers `{}` on
-    /// every release (`internal/api/grpc/resources/user/v3alpha/query.go`),
-    /// and no other API lists its schema users: such a connection opens
-    /// users by id.
+    /// Whether the API lists users; see [`Capabilities::lists_users`].
     pub fn can_list(self) -> bool {
-        !matches!(self, ProviderApi::ZitadelV3Alpha)
+        self.capabilities().lists_users
     }
 
-    /// Whether the API is known to read one user's state. v3alpha's GetUser
-    /// answers 501 on every release: the user page still asks once and uses
-    /// an answer should a server give one, and otherwise shows only what the
-    /// state changes confirm.
+    /// Whether the API is known to read one user's state; see
+    /// [`Capabilities::reads_user`].
     pub fn can_read_user(self) -> bool {
-        !matches!(self, ProviderApi::ZitadelV3Alpha)
+        self.capabilities().reads_user
     }
 
     /// Why the users page has no list, for an API that cannot list.
     pub fn why_no_list(self) -> Option<&'static str> {
         (!self.can_list()).then(|| tr!(users.no_list_v3alpha))
+    }
+}
+
+/// What the user list's search field searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// Names, login names and emails, by substring (ZITADEL).
+    AnyField,
+    /// One exact email address (Weavr filters by nothing else).
+    ExactEmail,
+}
+
+/// How the admin signs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignIn {
+    /// OIDC when the connection configures it, else a personal access token.
+    OidcOrAccessToken,
+    /// Email and password through the deployment's proxy, or an auth token.
+    PasswordOrAuthToken,
+}
+
+/// One description per provider API: what it can do, which pages follow.
+/// Adding a provider adds one of these and its module; pages stay as they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Whether the API lists users. v3alpha's SearchUsers answers `{}` on
+    /// every release (`internal/api/grpc/resources/user/v3alpha/query.go`),
+    /// and no other API lists its schema users: such a connection opens
+    /// users by id.
+    pub lists_users: bool,
+    /// Whether the API is known to read one user's state. v3alpha's GetUser
+    /// answers 501 on every release: the user page still asks once and uses
+    /// an answer should a server give one, and otherwise shows only what the
+    /// state changes confirm (it acts by id).
+    pub reads_user: bool,
+    pub has_grants: bool,
+    pub has_organizations: bool,
+    pub search: Search,
+    /// The states the list can filter by, by their `css_name`.
+    pub filter_states: &'static [&'static str],
+    /// Whether the list can be sorted.
+    pub sorts: bool,
+    /// The largest page the API returns, when it has a limit.
+    pub max_page_size: Option<u32>,
+    pub sign_in: SignIn,
+    /// Whether signing out also ends the session on the server (Weavr's
+    /// logout; ZITADEL's OIDC end-session page is the session's own).
+    pub server_sign_out: bool,
+}
+
+impl Capabilities {
+    /// Whether a search for `text` cannot be sent as typed, so the page
+    /// says what the API searches instead.
+    pub fn needs_search_hint(&self, text: &str) -> bool {
+        self.search == Search::ExactEmail && !text.is_empty() && !weavr::is_email(text)
+    }
+
+    /// Whether the list offers `size` rows per page.
+    pub fn offers_page_size(&self, size: u32) -> bool {
+        self.max_page_size.is_none_or(|max| size <= max)
+    }
+}
+
+const ZITADEL_V2: Capabilities = Capabilities {
+    lists_users: true,
+    reads_user: true,
+    has_grants: true,
+    has_organizations: true,
+    search: Search::AnyField,
+    filter_states: &["active", "inactive", "locked", "initial"],
+    sorts: true,
+    max_page_size: None,
+    sign_in: SignIn::OidcOrAccessToken,
+    server_sign_out: false,
+};
+
+const ZITADEL_V3ALPHA: Capabilities = Capabilities {
+    lists_users: false,
+    reads_user: false,
+    has_grants: false,
+    ..ZITADEL_V2
+};
+
+const WEAVR: Capabilities = Capabilities {
+    lists_users: true,
+    reads_user: true,
+    has_grants: false,
+    has_organizations: false,
+    search: Search::ExactEmail,
+    filter_states: &["active", "inactive"],
+    sorts: false,
+    max_page_size: Some(weavr::MAX_LIMIT),
+    sign_in: SignIn::PasswordOrAuthToken,
+    server_sign_out: true,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_follow_the_description_not_the_provider_name() {
+        let weavr = ProviderApi::WeavrMulti.capabilities();
+        assert!(weavr.needs_search_hint("ada"));
+        assert!(!weavr.needs_search_hint("ada@example.com"));
+        assert!(!weavr.offers_page_size(1000));
+        let v2 = ProviderApi::ZitadelV2.capabilities();
+        assert!(!v2.needs_search_hint("ada"));
+        assert!(v2.offers_page_size(1000));
+        let v3 = ProviderApi::ZitadelV3Alpha.capabilities();
+        assert!(!v3.lists_users && !v3.reads_user && !v3.has_grants && v3.has_organizations);
+        assert_eq!(ProviderApi::WeavrPaymentRun.capabilities(), weavr);
     }
 }

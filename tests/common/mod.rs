@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
-use lifecycle_console::api::Api;
 use lifecycle_console::auth::Session;
 use lifecycle_console::config::Connection;
 use lifecycle_console::providers::ProviderApi;
+use lifecycle_console::workspace::provide_connection;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlButtonElement, HtmlElement};
 
@@ -83,8 +83,7 @@ pub fn mount_as(
     let handle = leptos::mount::mount_to(container.clone(), move || {
         let session = Session::in_memory(Some(token));
         *handed.lock().unwrap() = Some(session);
-        provide_context(session);
-        provide_context(Api::new(&connection, session));
+        provide_connection(connection, session);
         view! { <Router>{page()}</Router> }.into_any()
     });
     let session = session.lock().unwrap().expect("mounted");

@@ -1,0 +1,40 @@
+//! Every in-app address, built in one place: links, redirects and `next`
+//! targets. Paths are within the app; `site::href` adds the base path.
+
+use crate::domain::UserQuery;
+use crate::http::path_segment;
+
+/// The user list with the default query.
+pub const USERS: &str = "/users";
+
+/// The user list for `query`.
+pub fn users(query: &UserQuery) -> String {
+    let params = query.to_params();
+    if params.is_empty() {
+        return USERS.to_string();
+    }
+    let encoded: Vec<String> = params
+        .iter()
+        .map(|(key, value)| format!("{key}={}", encode(value)))
+        .collect();
+    format!("{USERS}?{}", encoded.join("&"))
+}
+
+/// One user's page.
+pub fn user(id: &str) -> String {
+    format!("{USERS}/{}", path_segment(id))
+}
+
+/// One grant's page.
+pub fn grant(user_id: &str, grant_id: &str) -> String {
+    format!("{}/grants/{}", user(user_id), path_segment(grant_id))
+}
+
+/// The sign-in page, returning to `next` (an in-app path) afterwards.
+pub fn sign_in(next: &str) -> String {
+    format!("/sign-in?next={}", encode(next))
+}
+
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
