@@ -226,6 +226,28 @@ impl Paging {
     }
 }
 
+/// The `queries` of a v1 or v2 list request, each made a condition by `one`, joined
+/// so that all must match; with no queries, the condition every row meets (`1`).
+pub fn all_queries(
+    request: &Map<String, Value>,
+    params: &mut SqlParams,
+    mut one: impl FnMut(&Value, &mut SqlParams) -> Result<String, ApiError>,
+) -> Result<String, ApiError> {
+    let queries = match field(request, "queries") {
+        Some(value) => as_array(value, "queries")?.as_slice(),
+        None => &[],
+    };
+    let parts = queries
+        .iter()
+        .map(|query| one(query, params))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(if parts.is_empty() {
+        "1".to_string()
+    } else {
+        parts.join(" AND ")
+    })
+}
+
 /// A text query or filter, `{<text_key>: "…", "method": <text method>}`, as a
 /// condition on `column`. A missing text or method is the default (`""` and
 /// EQUALS), as grpc-gateway reads omitted fields.

@@ -6,7 +6,7 @@ use crate::api_kit::TEXT_METHODS;
 use crate::errors::ApiError;
 use crate::lag::ViewPosition;
 use crate::query::{
-    as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
+    all_queries, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
 use crate::user_grants::{read_grant, SELECT_GRANT};
 use rusqlite::Connection;
@@ -49,19 +49,7 @@ impl GrantSearch {
         let request = as_object(body, "request")?;
         let Paging { offset, limit, asc } = Paging::parse(request)?;
         let mut params = SqlParams::default();
-        let queries = match field(request, "queries") {
-            Some(value) => as_array(value, "queries")?.as_slice(),
-            None => &[],
-        };
-        let parts = queries
-            .iter()
-            .map(|q| grant_query(q, &mut params))
-            .collect::<Result<Vec<_>, _>>()?;
-        let condition = if parts.is_empty() {
-            "1".to_string()
-        } else {
-            parts.join(" AND ")
-        };
+        let condition = all_queries(request, &mut params, grant_query)?;
         Ok(GrantSearch {
             offset,
             limit,
