@@ -13,6 +13,16 @@ use serde_json::json;
 const UNKNOWN_ID: &str = "999999999999999999";
 const BASE: &str = "/resources/v3alpha/users";
 
+/// Every state change, with the error id of its NotFound answer on a user that is not
+/// (or no longer) a schema user.
+const EVERY_ACTION_NOT_FOUND: [(&str, &str); 5] = [
+    ("lock", "COMMAND-G4LOrnjY7q"),
+    ("unlock", "COMMAND-gpBv46Lh9m"),
+    ("deactivate", "COMMAND-Ob6lR5iFTe"),
+    ("activate", "COMMAND-rQjbBr4J3j"),
+    ("delete", "COMMAND-syHyCsGmvM"),
+];
+
 async fn v3_act_as(
     sandbox: &TestSandbox,
     token: &str,
@@ -153,13 +163,7 @@ async fn state_changes_follow_the_v3_write_model() {
     .await;
     // Amber: deleted, then nothing works on her.
     assert_eq!(v3_act(&sandbox, schema::AMBER, "delete").await.status, 200);
-    for (action, id) in [
-        ("lock", "COMMAND-G4LOrnjY7q"),
-        ("unlock", "COMMAND-gpBv46Lh9m"),
-        ("deactivate", "COMMAND-Ob6lR5iFTe"),
-        ("activate", "COMMAND-rQjbBr4J3j"),
-        ("delete", "COMMAND-syHyCsGmvM"),
-    ] {
+    for (action, id) in EVERY_ACTION_NOT_FOUND {
         assert_not_found(&v3_act(&sandbox, schema::AMBER, action).await, id);
     }
 }
@@ -168,13 +172,7 @@ async fn state_changes_follow_the_v3_write_model() {
 async fn v2_users_and_unknown_ids_are_not_schema_users() {
     let sandbox = TestSandbox::new();
     for user in [ids::MINNIE, ids::DONALD, ids::DAISY, UNKNOWN_ID] {
-        for (action, id) in [
-            ("lock", "COMMAND-G4LOrnjY7q"),
-            ("unlock", "COMMAND-gpBv46Lh9m"),
-            ("deactivate", "COMMAND-Ob6lR5iFTe"),
-            ("activate", "COMMAND-rQjbBr4J3j"),
-            ("delete", "COMMAND-syHyCsGmvM"),
-        ] {
+        for (action, id) in EVERY_ACTION_NOT_FOUND {
             assert_not_found(&v3_act(&sandbox, user, action).await, id);
         }
     }
