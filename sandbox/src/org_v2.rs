@@ -133,14 +133,11 @@ impl OrgSearch {
         let total = self
             .params
             .count(conn, &format!("SELECT COUNT(*) FROM orgs o {where_clause}"))?;
-        let direction = if self.paging.asc { "ASC" } else { "DESC" };
-        let limit = self.params.param(self.paging.limit as i64);
-        let offset = self
-            .params
-            .param(self.paging.offset.min(i64::MAX as u64) as i64);
+        let direction = self.paging.direction();
+        let page = self.paging.limit_offset(&mut self.params);
         let sql = format!(
             "{SELECT_ORG} {where_clause} ORDER BY {} {direction}, o.id {direction}
-             LIMIT {limit} OFFSET {offset}",
+             {page}",
             SORTING_COLUMNS[self.sorting].1
         );
         let orgs = self.params.rows(conn, &sql, read_org)?;

@@ -175,6 +175,47 @@ mod tests {
         assert_eq!(as_uint(&Value::from(20), "offset"), Ok(20));
         assert!(as_uint(&Value::from(-1), "offset").is_err());
     }
+
+    #[test]
+    fn a_page_is_limit_then_offset_as_parameters() {
+        let mut params = SqlParams::default();
+        params.param("org".to_string());
+        let paging = Paging {
+            offset: u64::MAX,
+            limit: 10,
+            asc: false,
+        };
+        assert_eq!(paging.limit_offset(&mut params), "LIMIT ?2 OFFSET ?3");
+        assert_eq!(
+            params.values[1..],
+            [SqlValue::Integer(10), SqlValue::Integer(i64::MAX)]
+        );
+        assert_eq!(paging.direction(), "DESC");
+        assert_eq!(
+            Paging {
+                asc: true,
+                ..paging
+            }
+            .direction(),
+            "ASC"
+        );
+    }
+
+    #[test]
+    fn no_queries_match_every_row_and_several_must_all_match() {
+        let mut params = SqlParams::default();
+        let request = serde_json::json!({"queries": [{"a": 1}, {"b": 2}]});
+        let request = request.as_object().unwrap();
+        let condition = all_queries(request, &mut params, |query, params| {
+            Ok(format!("x = {}", params.param(query.to_string())))
+        });
+        assert_eq!(condition, Ok("x = ?1 AND x = ?2".to_string()));
+        let empty = serde_json::Map::new();
+        assert_eq!(
+            all_queries(&empty, &mut params, |_, _| Ok("never".into())),
+            Ok("1".to_string())
+        );
+    }
 }
 
 /// The paging of a v1 or v2 list request, `query {offset, limit, asc}`, as
@@ -223,6 +264,23 @@ impl Paging {
             limit
         };
         Ok(Paging { offset, limit, asc })
+    }
+
+    /// The order `asc` asks for, as SQL.
+    pub fn direction(&self) -> &'static str {
+        if self.asc {
+            "ASC"
+        } else {
+            "DESC"
+        }
+    }
+
+    /// `LIMIT … OFFSET …` for this page, its numbers as parameters in `params`
+    /// (SQLite's integers are signed: a larger number is the largest signed one).
+    pub fn limit_offset(&self, params: &mut SqlParams) -> String {
+        let limit = params.param(self.limit.min(i64::MAX as u64) as i64);
+        let offset = params.param(self.offset.min(i64::MAX as u64) as i64);
+        format!("LIMIT {limit} OFFSET {offset}")
     }
 }
 

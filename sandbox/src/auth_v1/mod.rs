@@ -108,13 +108,10 @@ impl OrgSearch {
         } else {
             "ASC"
         };
-        let limit = self.params.param(self.paging.limit as i64);
-        let offset = self
-            .params
-            .param(self.paging.offset.min(i64::MAX as u64) as i64);
+        let page = self.paging.limit_offset(&mut self.params);
         let sql = format!(
             "{SELECT_ORG} {where_clause}
-             ORDER BY fold(o.name) {direction}, o.id {direction} LIMIT {limit} OFFSET {offset}"
+             ORDER BY fold(o.name) {direction}, o.id {direction} {page}"
         );
         let orgs = self.params.rows(conn, &sql, read_org)?;
         Ok(ListOrgsResponse {
