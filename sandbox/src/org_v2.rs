@@ -17,7 +17,7 @@ use crate::events;
 use crate::model::ACME_ORG_ID;
 use crate::orgs::{read_org, Org, SELECT_ORG};
 use crate::query::{
-    as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
+    all_queries, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -115,22 +115,11 @@ impl OrgSearch {
             None => 0,
         };
         let mut params = SqlParams::default();
-        let queries = match field(request, "queries") {
-            Some(value) => as_array(value, "queries")?.as_slice(),
-            None => &[],
-        };
-        let parts = queries
-            .iter()
-            .map(|query| search_query(query, &mut params))
-            .collect::<Result<Vec<_>, _>>()?;
+        let condition = all_queries(request, &mut params, search_query)?;
         Ok(OrgSearch {
             paging,
             sorting,
-            condition: if parts.is_empty() {
-                "1".to_string()
-            } else {
-                parts.join(" AND ")
-            },
+            condition,
             params,
         })
     }
@@ -144,14 +133,11 @@ impl OrgSearch {
         let total = self
             .params
             .count(conn, &format!("SELECT COUNT(*) FROM orgs o {where_clause}"))?;
-        let direction = if self.paging.asc { "ASC" } else { "DESC" };
-        let limit = self.params.param(self.paging.limit as i64);
-        let offset = self
-            .params
-            .param(self.paging.offset.min(i64::MAX as u64) as i64);
+        let direction = self.paging.direction();
+        let page = self.paging.limit_offset(&mut self.params);
         let sql = format!(
             "{SELECT_ORG} {where_clause} ORDER BY {} {direction}, o.id {direction}
-             LIMIT {limit} OFFSET {offset}",
+             {page}",
             SORTING_COLUMNS[self.sorting].1
         );
         let orgs = self.params.rows(conn, &sql, read_org)?;

@@ -175,6 +175,47 @@ mod tests {
         assert_eq!(as_uint(&Value::from(20), "offset"), Ok(20));
         assert!(as_uint(&Value::from(-1), "offset").is_err());
     }
+
+    #[test]
+    fn a_page_is_limit_then_offset_as_parameters() {
+        let mut params = SqlParams::default();
+        params.param("org".to_string());
+        let paging = Paging {
+            offset: u64::MAX,
+            limit: 10,
+            asc: false,
+        };
+        assert_eq!(paging.limit_offset(&mut params), "LIMIT ?2 OFFSET ?3");
+        assert_eq!(
+            params.values[1..],
+            [SqlValue::Integer(10), SqlValue::Integer(i64::MAX)]
+        );
+        assert_eq!(paging.direction(), "DESC");
+        assert_eq!(
+            Paging {
+                asc: true,
+                ..paging
+            }
+            .direction(),
+            "ASC"
+        );
+    }
+
+    #[test]
+    fn no_queries_match_every_row_and_several_must_all_match() {
+        let mut params = SqlParams::default();
+        let request = serde_json::json!({"queries": [{"a": 1}, {"b": 2}]});
+        let request = request.as_object().unwrap();
+        let condition = all_queries(request, &mut params, |query, params| {
+            Ok(format!("x = {}", params.param(query.to_string())))
+        });
+        assert_eq!(condition, Ok("x = ?1 AND x = ?2".to_string()));
+        let empty = serde_json::Map::new();
+        assert_eq!(
+            all_queries(&empty, &mut params, |_, _| Ok("never".into())),
+            Ok("1".to_string())
+        );
+    }
 }
 
 /// The paging of a v1 or v2 list request, `query {offset, limit, asc}`, as
@@ -224,6 +265,45 @@ impl Paging {
         };
         Ok(Paging { offset, limit, asc })
     }
+
+    /// The order `asc` asks for, as SQL.
+    pub fn direction(&self) -> &'static str {
+        if self.asc {
+            "ASC"
+        } else {
+            "DESC"
+        }
+    }
+
+    /// `LIMIT … OFFSET …` for this page, its numbers as parameters in `params`
+    /// (SQLite's integers are signed: a larger number is the largest signed one).
+    pub fn limit_offset(&self, params: &mut SqlParams) -> String {
+        let limit = params.param(self.limit.min(i64::MAX as u64) as i64);
+        let offset = params.param(self.offset.min(i64::MAX as u64) as i64);
+        format!("LIMIT {limit} OFFSET {offset}")
+    }
+}
+
+/// The `queries` of a v1 or v2 list request, each made a condition by `one`, joined
+/// so that all must match; with no queries, the condition every row meets (`1`).
+pub fn all_queries(
+    request: &Map<String, Value>,
+    params: &mut SqlParams,
+    mut one: impl FnMut(&Value, &mut SqlParams) -> Result<String, ApiError>,
+) -> Result<String, ApiError> {
+    let queries = match field(request, "queries") {
+        Some(value) => as_array(value, "queries")?.as_slice(),
+        None => &[],
+    };
+    let parts = queries
+        .iter()
+        .map(|query| one(query, params))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(if parts.is_empty() {
+        "1".to_string()
+    } else {
+        parts.join(" AND ")
+    })
 }
 
 /// A text query or filter, `{<text_key>: "…", "method": <text method>}`, as a

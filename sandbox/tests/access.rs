@@ -26,6 +26,21 @@ fn assert_error(response: &TestResponse, status: u16, code: i64, id: &str, text:
     );
 }
 
+/// `POST path` with an empty body, as `token`'s caller asking for German texts.
+async fn post_in_german(sandbox: &TestSandbox, path: &str, token: &str) -> TestResponse {
+    sandbox
+        .call_with(
+            "POST",
+            path,
+            &[
+                ("authorization", &format!("Bearer {token}")),
+                ("accept-language", "de"),
+            ],
+            Some("{}"),
+        )
+        .await
+}
+
 fn membership_not_found(response: &TestResponse) {
     assert_error(response, 404, 5, "AUTHZ-cdgFk", "membership not found");
 }
@@ -155,14 +170,12 @@ async fn texts_follow_accept_language() {
         .await;
     assert_error(&english, 404, 5, "QUERY-Dfbg2", "User could not be found");
     // A state refusal.
-    let refusal = sandbox
-        .call_with(
-            "POST",
-            &format!("/v2/users/{}/unlock", ids::MINNIE),
-            &[("authorization", &auth), ("accept-language", "de")],
-            Some("{}"),
-        )
-        .await;
+    let refusal = post_in_german(
+        &sandbox,
+        &format!("/v2/users/{}/unlock", ids::MINNIE),
+        OWNER_TOKEN,
+    )
+    .await;
     assert_error(
         &refusal,
         400,
@@ -171,17 +184,12 @@ async fn texts_follow_accept_language() {
         "Benutzer ist nicht gesperrt",
     );
     // Permission texts are no translation keys: they stay.
-    let denied = sandbox
-        .call_with(
-            "POST",
-            &format!("/v2/users/{}/lock", ids::MINNIE),
-            &[
-                ("authorization", &format!("Bearer {VIEWER_TOKEN}")),
-                ("accept-language", "de"),
-            ],
-            Some("{}"),
-        )
-        .await;
+    let denied = post_in_german(
+        &sandbox,
+        &format!("/v2/users/{}/lock", ids::MINNIE),
+        VIEWER_TOKEN,
+    )
+    .await;
     assert_error(
         &denied,
         403,
@@ -212,17 +220,7 @@ async fn legacy_grant_refusals_have_the_v2_texts() {
         "COMMAND-1ML0v",
         "User grant is not deactivated",
     );
-    let german = sandbox
-        .call_with(
-            "POST",
-            &path,
-            &[
-                ("authorization", &format!("Bearer {ACME_MANAGER_TOKEN}")),
-                ("accept-language", "de"),
-            ],
-            Some("{}"),
-        )
-        .await;
+    let german = post_in_german(&sandbox, &path, ACME_MANAGER_TOKEN).await;
     assert_error(
         &german,
         400,

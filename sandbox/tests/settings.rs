@@ -12,6 +12,18 @@ async fn set(sandbox: &TestSandbox, body: &str) -> TestResponse {
         .await
 }
 
+/// `POST /management/v1/users/grants/_search` (ListUserGrants) with `body`.
+async fn search_grants(sandbox: &TestSandbox, token: &str, body: &str) -> TestResponse {
+    sandbox
+        .call(
+            "POST",
+            "/management/v1/users/grants/_search",
+            Some(token),
+            Some(body),
+        )
+        .await
+}
+
 #[tokio::test]
 async fn settings_are_listed_and_changed_all_or_nothing() {
     let sandbox = TestSandbox::new();
@@ -65,14 +77,7 @@ async fn before_2_58_there_is_no_v2_user_service() {
         assert_eq!(response.json(), json!({"code": 5, "message": "Not Found"}));
     }
     // Management v1 is there.
-    let grants = sandbox
-        .call(
-            "POST",
-            "/management/v1/users/grants/_search",
-            Some(OWNER_TOKEN),
-            Some("{}"),
-        )
-        .await;
+    let grants = search_grants(&sandbox, OWNER_TOKEN, "{}").await;
     assert_eq!(grants.status, 200);
     set(&sandbox, r#"{"zitadelVersion": "2.58.0"}"#).await;
     assert_eq!(sandbox.get_user(ids::MINNIE, OWNER_TOKEN).await.status, 200);
@@ -172,14 +177,7 @@ async fn grant_lists_lag_while_single_reads_are_current() {
         r#"{{"queries":[{{"userIdQuery":{{"userId":"{}"}}}}]}}"#,
         ids::MINNIE
     );
-    let list = sandbox
-        .call(
-            "POST",
-            "/management/v1/users/grants/_search",
-            Some(ACME_MANAGER_TOKEN),
-            Some(&query),
-        )
-        .await;
+    let list = search_grants(&sandbox, ACME_MANAGER_TOKEN, &query).await;
     let portal = list.json()["result"]
         .as_array()
         .and_then(|grants| {
@@ -191,14 +189,7 @@ async fn grant_lists_lag_while_single_reads_are_current() {
         .expect("the portal grant in the list");
     assert_eq!(portal["state"], "USER_GRANT_STATE_ACTIVE");
     set(&sandbox, r#"{"listLagMs": 0}"#).await;
-    let now = sandbox
-        .call(
-            "POST",
-            "/management/v1/users/grants/_search",
-            Some(ACME_MANAGER_TOKEN),
-            Some(&query),
-        )
-        .await;
+    let now = search_grants(&sandbox, ACME_MANAGER_TOKEN, &query).await;
     assert!(
         now.text.contains("USER_GRANT_STATE_INACTIVE"),
         "{}",

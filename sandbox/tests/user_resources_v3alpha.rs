@@ -13,6 +13,16 @@ use serde_json::json;
 const UNKNOWN_ID: &str = "999999999999999999";
 const BASE: &str = "/resources/v3alpha/users";
 
+/// Every state change, with the error id of its NotFound answer on a user that is not
+/// (or no longer) a schema user.
+const EVERY_ACTION_NOT_FOUND: [(&str, &str); 5] = [
+    ("lock", "COMMAND-G4LOrnjY7q"),
+    ("unlock", "COMMAND-gpBv46Lh9m"),
+    ("deactivate", "COMMAND-Ob6lR5iFTe"),
+    ("activate", "COMMAND-rQjbBr4J3j"),
+    ("delete", "COMMAND-syHyCsGmvM"),
+];
+
 async fn v3_act_as(
     sandbox: &TestSandbox,
     token: &str,
@@ -101,67 +111,59 @@ async fn a_write_answers_the_write_models_details() {
 
 /// `internal/command/user_v3.go`: lock needs an existing, unlocked user; unlock a
 /// locked one; deactivate an ACTIVE one (locked or not); activate an INACTIVE one.
+/// Runs `steps` on `user_id` in order: each an action and what it must answer, 200
+/// (`None`) or NotFound with the given error id.
+async fn v3_steps(sandbox: &TestSandbox, user_id: &str, steps: &[(&str, Option<&str>)]) {
+    for (action, not_found) in steps {
+        let response = v3_act(sandbox, user_id, action).await;
+        match not_found {
+            Some(id) => assert_not_found(&response, id),
+            None => assert_eq!(response.status, 200, "{action}: {}", response.text),
+        }
+    }
+}
+
 #[tokio::test]
 async fn state_changes_follow_the_v3_write_model() {
     let sandbox = TestSandbox::new();
     // Scarlett: active.
-    assert_not_found(
-        &v3_act(&sandbox, schema::SCARLETT, "unlock").await,
-        "COMMAND-gpBv46Lh9m",
-    );
-    assert_not_found(
-        &v3_act(&sandbox, schema::SCARLETT, "activate").await,
-        "COMMAND-rQjbBr4J3j",
-    );
-    assert_eq!(v3_act(&sandbox, schema::SCARLETT, "lock").await.status, 200);
-    assert_not_found(
-        &v3_act(&sandbox, schema::SCARLETT, "lock").await,
-        "COMMAND-G4LOrnjY7q",
-    );
-    // Locked and active: deactivate is allowed, and the lock stays.
-    assert_eq!(
-        v3_act(&sandbox, schema::SCARLETT, "deactivate")
-            .await
-            .status,
-        200
-    );
-    assert_not_found(
-        &v3_act(&sandbox, schema::SCARLETT, "deactivate").await,
-        "COMMAND-Ob6lR5iFTe",
-    );
-    assert_eq!(
-        v3_act(&sandbox, schema::SCARLETT, "unlock").await.status,
-        200
-    );
-    assert_eq!(
-        v3_act(&sandbox, schema::SCARLETT, "activate").await.status,
-        200
-    );
+    v3_steps(
+        &sandbox,
+        schema::SCARLETT,
+        &[
+            ("unlock", Some("COMMAND-gpBv46Lh9m")),
+            ("activate", Some("COMMAND-rQjbBr4J3j")),
+            ("lock", None),
+            ("lock", Some("COMMAND-G4LOrnjY7q")),
+            // Locked and active: deactivate is allowed, and the lock stays.
+            ("deactivate", None),
+            ("deactivate", Some("COMMAND-Ob6lR5iFTe")),
+            ("unlock", None),
+            ("activate", None),
+        ],
+    )
+    .await;
     // Rose: inactive, can be locked while inactive.
-    assert_not_found(
-        &v3_act(&sandbox, schema::ROSE, "deactivate").await,
-        "COMMAND-Ob6lR5iFTe",
-    );
-    assert_eq!(v3_act(&sandbox, schema::ROSE, "lock").await.status, 200);
-    assert_eq!(v3_act(&sandbox, schema::ROSE, "activate").await.status, 200);
+    v3_steps(
+        &sandbox,
+        schema::ROSE,
+        &[
+            ("deactivate", Some("COMMAND-Ob6lR5iFTe")),
+            ("lock", None),
+            ("activate", None),
+        ],
+    )
+    .await;
     // Ruby: locked and active.
-    assert_not_found(
-        &v3_act(&sandbox, schema::RUBY, "lock").await,
-        "COMMAND-G4LOrnjY7q",
-    );
-    assert_eq!(
-        v3_act(&sandbox, schema::RUBY, "deactivate").await.status,
-        200
-    );
+    v3_steps(
+        &sandbox,
+        schema::RUBY,
+        &[("lock", Some("COMMAND-G4LOrnjY7q")), ("deactivate", None)],
+    )
+    .await;
     // Amber: deleted, then nothing works on her.
     assert_eq!(v3_act(&sandbox, schema::AMBER, "delete").await.status, 200);
-    for (action, id) in [
-        ("lock", "COMMAND-G4LOrnjY7q"),
-        ("unlock", "COMMAND-gpBv46Lh9m"),
-        ("deactivate", "COMMAND-Ob6lR5iFTe"),
-        ("activate", "COMMAND-rQjbBr4J3j"),
-        ("delete", "COMMAND-syHyCsGmvM"),
-    ] {
+    for (action, id) in EVERY_ACTION_NOT_FOUND {
         assert_not_found(&v3_act(&sandbox, schema::AMBER, action).await, id);
     }
 }
@@ -170,13 +172,7 @@ async fn state_changes_follow_the_v3_write_model() {
 async fn v2_users_and_unknown_ids_are_not_schema_users() {
     let sandbox = TestSandbox::new();
     for user in [ids::MINNIE, ids::DONALD, ids::DAISY, UNKNOWN_ID] {
-        for (action, id) in [
-            ("lock", "COMMAND-G4LOrnjY7q"),
-            ("unlock", "COMMAND-gpBv46Lh9m"),
-            ("deactivate", "COMMAND-Ob6lR5iFTe"),
-            ("activate", "COMMAND-rQjbBr4J3j"),
-            ("delete", "COMMAND-syHyCsGmvM"),
-        ] {
+        for (action, id) in EVERY_ACTION_NOT_FOUND {
             assert_not_found(&v3_act(&sandbox, user, action).await, id);
         }
     }

@@ -13,7 +13,7 @@ use crate::errors::{json_response, ApiError};
 use crate::events;
 use crate::orgs::{read_org, SELECT_ORG};
 use crate::query::{
-    as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
+    all_queries, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -76,22 +76,11 @@ impl OrgSearch {
             None => false,
         };
         let mut params = SqlParams::default();
-        let queries = match field(request, "queries") {
-            Some(value) => as_array(value, "queries")?.as_slice(),
-            None => &[],
-        };
-        let parts = queries
-            .iter()
-            .map(|query| org_query(query, &mut params))
-            .collect::<Result<Vec<_>, _>>()?;
+        let condition = all_queries(request, &mut params, org_query)?;
         Ok(OrgSearch {
             paging,
             by_name,
-            condition: if parts.is_empty() {
-                "1".to_string()
-            } else {
-                parts.join(" AND ")
-            },
+            condition,
             params,
         })
     }
@@ -119,13 +108,10 @@ impl OrgSearch {
         } else {
             "ASC"
         };
-        let limit = self.params.param(self.paging.limit as i64);
-        let offset = self
-            .params
-            .param(self.paging.offset.min(i64::MAX as u64) as i64);
+        let page = self.paging.limit_offset(&mut self.params);
         let sql = format!(
             "{SELECT_ORG} {where_clause}
-             ORDER BY fold(o.name) {direction}, o.id {direction} LIMIT {limit} OFFSET {offset}"
+             ORDER BY fold(o.name) {direction}, o.id {direction} {page}"
         );
         let orgs = self.params.rows(conn, &sql, read_org)?;
         Ok(ListOrgsResponse {

@@ -6,7 +6,7 @@ use crate::api_kit::TEXT_METHODS;
 use crate::errors::ApiError;
 use crate::lag::ViewPosition;
 use crate::query::{
-    as_array, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
+    all_queries, as_enum, as_object, as_str, field, text_condition, Paging, SqlParams,
 };
 use crate::user_grants::{read_grant, SELECT_GRANT};
 use rusqlite::Connection;
@@ -37,9 +37,7 @@ const USER_TYPES: [&str; 3] = ["TYPE_UNSPECIFIED", "TYPE_HUMAN", "TYPE_MACHINE"]
 
 #[derive(Debug)]
 pub struct GrantSearch {
-    offset: u64,
-    limit: u64,
-    asc: bool,
+    paging: Paging,
     condition: String,
     params: SqlParams,
 }
@@ -47,25 +45,11 @@ pub struct GrantSearch {
 impl GrantSearch {
     pub fn parse(body: &Value) -> Result<Self, ApiError> {
         let request = as_object(body, "request")?;
-        let Paging { offset, limit, asc } = Paging::parse(request)?;
+        let paging = Paging::parse(request)?;
         let mut params = SqlParams::default();
-        let queries = match field(request, "queries") {
-            Some(value) => as_array(value, "queries")?.as_slice(),
-            None => &[],
-        };
-        let parts = queries
-            .iter()
-            .map(|q| grant_query(q, &mut params))
-            .collect::<Result<Vec<_>, _>>()?;
-        let condition = if parts.is_empty() {
-            "1".to_string()
-        } else {
-            parts.join(" AND ")
-        };
+        let condition = all_queries(request, &mut params, grant_query)?;
         Ok(GrantSearch {
-            offset,
-            limit,
-            asc,
+            paging,
             condition,
             params,
         })
@@ -88,12 +72,11 @@ impl GrantSearch {
         let total: i64 = self
             .params
             .count(conn, &format!("SELECT COUNT(*) FROM {from} {where_clause}"))?;
-        let direction = if self.asc { "ASC" } else { "DESC" };
-        let limit = self.params.param(self.limit as i64);
-        let offset = self.params.param(self.offset.min(i64::MAX as u64) as i64);
+        let direction = self.paging.direction();
+        let page = self.paging.limit_offset(&mut self.params);
         let sql = format!(
             "{SELECT_GRANT} {where_clause}
-             ORDER BY g.created_at {direction}, g.id {direction} LIMIT {limit} OFFSET {offset}"
+             ORDER BY g.created_at {direction}, g.id {direction} {page}"
         );
         let grants = self.params.rows(conn, &sql, read_grant)?;
         Ok(ListUserGrantsResponse {

@@ -16,16 +16,13 @@ use crate::query::{
 use crate::users::{read_user, SELECT_USER};
 use serde_json::{Map, Value};
 
-/// ZITADEL's defaults for list queries without a limit, and the largest limit accepted.
 /// `queries` may nest `orQuery`/`andQuery`/`notQuery` this deep.
 const MAX_NESTING: usize = 20;
 
 /// A parsed ListUsers request, ready to run.
 #[derive(Debug)]
 pub struct UserSearch {
-    offset: u64,
-    limit: u64,
-    asc: bool,
+    paging: Paging,
     sorting: SortingColumn,
     /// The `WHERE` condition built from `queries`, and its parameters.
     condition: String,
@@ -100,7 +97,7 @@ impl UserSearch {
     /// Parses the JSON body of a ListUsers request.
     pub fn parse(body: &Value) -> Result<Self, ApiError> {
         let request = as_object(body, "request")?;
-        let Paging { offset, limit, asc } = Paging::parse(request)?;
+        let paging = Paging::parse(request)?;
         let sorting = match field(request, "sortingColumn") {
             Some(value) => SortingColumn(as_enum(
                 value,
@@ -116,9 +113,7 @@ impl UserSearch {
         };
         let condition = all_of(queries, 0, &mut params)?;
         Ok(UserSearch {
-            offset,
-            limit,
-            asc,
+            paging,
             sorting,
             condition,
             params,
@@ -154,12 +149,11 @@ impl UserSearch {
         let count_sql =
             format!("SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id {where_clause}");
         let total: i64 = self.params.count(conn, &count_sql)?;
-        let direction = if self.asc { "ASC" } else { "DESC" };
-        let limit = self.params.param(self.limit.min(i64::MAX as u64) as i64);
-        let offset = self.params.param(self.offset.min(i64::MAX as u64) as i64);
+        let direction = self.paging.direction();
+        let page = self.paging.limit_offset(&mut self.params);
         let select_sql = format!(
             "{SELECT_USER} {where_clause} ORDER BY {} {direction}, u.id {direction}
-             LIMIT {limit} OFFSET {offset}",
+             {page}",
             self.sorting.sql()
         );
         let mut users = self.params.rows(conn, &select_sql, read_user)?;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
-use super::results::{MemoryReading, SandboxInfo};
+use super::results::{BrowserInfo, MemoryReading, SandboxInfo};
 use super::stats::round1;
 use crate::cmd::{Ctx, Result};
 use crate::sandbox::{free_port, Sandbox, SandboxArgs};
@@ -25,13 +25,9 @@ const SANDBOX_EXIT_AFTER: Duration = Duration::from_secs(3600);
 /// read is null.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct BrowserRun {
-    /// "Chromium <version>".
-    pub browser: Option<String>,
-    pub connection: Option<String>,
-    pub cpus: Option<u64>,
-    pub load_average_at_start: Option<Vec<f64>>,
-    pub load_average_at_end: Option<Vec<f64>>,
-    pub page_errors: Option<Vec<String>>,
+    /// The browser and the machine, kept in results.json as they are.
+    #[serde(flatten)]
+    pub machine: BrowserInfo,
     /// The whole run failed.
     pub error: Option<String>,
     pub cold_load: Option<Samples<ColdLoadSample>>,

@@ -5,8 +5,8 @@ use super::browser::{
     ActionSample, BrowserRun, ColdLoadSample, ListRun, ListSample, MemoryRun, Samples,
 };
 use super::results::{
-    Action, ActionOverhead, BrowserInfo, ByAction, ColdLoad, ColdLoadTimeline, FirstLoad,
-    FirstLoadFile, List, ListRows, Memory, MemoryReading, Results, Section,
+    Action, ActionOverhead, ByAction, ColdLoad, ColdLoadTimeline, FirstLoad, FirstLoadFile, List,
+    ListRows, Memory, MemoryReading, Results, Section,
 };
 use super::sizes::FileSize;
 use super::stats::{median, opt1, percentile, round1, sorted};
@@ -238,18 +238,6 @@ pub fn first_load(
     })
 }
 
-/// What the browser run said about the browser and the machine.
-pub fn browser_info(run: &BrowserRun) -> BrowserInfo {
-    BrowserInfo {
-        version: run.browser.clone(),
-        connection: run.connection.clone(),
-        cpus: run.cpus,
-        load_average_at_start: run.load_average_at_start.clone(),
-        load_average_at_end: run.load_average_at_end.clone(),
-        page_errors: run.page_errors.clone(),
-    }
-}
-
 /// The browser run's file turned into the results' sections.
 pub fn add_browser_sections(results: &mut Results, run: &BrowserRun) {
     if let Some(error) = &run.error {
@@ -359,6 +347,27 @@ mod tests {
                 ],
             },
         })
+    }
+
+    #[test]
+    fn the_browser_and_machine_pass_into_the_results_as_reported() {
+        let mut output = browser_run_output();
+        output["cpus"] = json!(2);
+        output["load_average_at_start"] = json!([1.5, 0.5, 0.25]);
+        output["page_errors"] = json!(["boom"]);
+        let run: BrowserRun = parsed(output);
+        assert_eq!(
+            serde_json::to_value(&run.machine).unwrap(),
+            json!({
+                "version": "Chromium 156",
+                "connection": null,
+                "cpus": 2,
+                "load_average_at_start": [1.5, 0.5, 0.25],
+                "load_average_at_end": null,
+                "page_errors": ["boom"],
+            })
+        );
+        assert!(run.cold_load.is_some());
     }
 
     #[test]

@@ -36,7 +36,7 @@ use std::time::Instant;
 use crate::cmd::{human_duration, Ctx, Result};
 use browser::{browser_run, SEED_USERS};
 use budgets::{apply_budgets, budget_table, format_figure, Figure, Verdict};
-use figures::{add_browser_sections, browser_info, first_load};
+use figures::{add_browser_sections, first_load};
 use profile::{size_profile, size_profile_table, TOP_ITEMS};
 use results::{details, measured, Results, Section};
 use sizes::{measure_dir, table};
@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
         match browser_run(ctx) {
             Ok((sandbox, run)) => {
                 results.sandbox = Some(Section::Measured(sandbox));
-                let browser = browser_info(&run);
+                let browser = run.machine.clone();
                 if let Some(errors) = browser.page_errors.as_ref().filter(|e| !e.is_empty()) {
                     println!(
                         "bench: the page reported {} error(s), e.g. {:?}",

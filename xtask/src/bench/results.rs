@@ -162,8 +162,10 @@ pub struct SandboxInfo {
 }
 
 /// What e2e/bench/run.mjs reported about the browser and the machine.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BrowserInfo {
+    /// "Chromium <version>", which run.mjs writes as `browser`.
+    #[serde(alias = "browser")]
     pub version: Option<String>,
     pub connection: Option<String>,
     pub cpus: Option<u64>,

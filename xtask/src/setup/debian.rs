@@ -22,18 +22,16 @@ pub fn chromium(ctx: &Ctx) -> Result<String> {
             ));
         }
     }
-    let browser = ctx
-        .cmd(CHROMIUM)
-        .arg("--version")
-        .probe()
-        .and_then(|out| version_after(&out, "Chromium"))
-        .unwrap_or_else(|| "?".into());
-    let driver = ctx
-        .cmd(CHROMEDRIVER)
-        .arg("--version")
-        .probe()
-        .and_then(|out| version_after(&out, "ChromeDriver"))
-        .unwrap_or_else(|| "?".into());
+    // `<program> --version`, the word after `name` in it ("?" when unreadable).
+    let version = |program: &str, name: &str| {
+        ctx.cmd(program)
+            .arg("--version")
+            .probe()
+            .and_then(|out| version_after(&out, name))
+            .unwrap_or_else(|| "?".into())
+    };
+    let browser = version(CHROMIUM, "Chromium");
+    let driver = version(CHROMEDRIVER, "ChromeDriver");
     let versions = format!("{browser} / chromedriver {driver}");
     if present {
         report(item, &format!("found {versions}"));

@@ -19,22 +19,42 @@ pub const SANDBOX_STARTUP: Duration = Duration::from_secs(60);
 /// The sandbox stops by itself after this long, should xtask be killed outright.
 pub const SANDBOX_EXIT_AFTER: Duration = Duration::from_secs(1800);
 
-pub fn wasm(ctx: &Ctx, detail: &mut String) -> Result {
+/// Builds the debug sandbox and starts it fresh (see [`fresh_sandbox`]) on `port` when
+/// free, its database and log in target/xtask/<name>/, serving `serve` if given; returns
+/// once it is healthy.
+fn start_sandbox(ctx: &Ctx, name: &str, port: u16, serve: Option<PathBuf>) -> Result<Sandbox> {
     ctx.cargo()
         .args(["build", "-p", "sandbox"])
         .what("cargo build -p sandbox")
         .run()?;
-    let port = free_port(Some(WASM_SANDBOX_PORT))?;
-    let dir = ctx.target_dir().join("xtask/wasm");
-    let db = dir.join("wasm.sqlite");
+    let port = free_port(Some(port))?;
+    let dir = ctx.target_dir().join("xtask").join(name);
+    let args = SandboxArgs {
+        serve,
+        ..fresh_sandbox(port, dir.join(format!("{name}.sqlite")))
+    };
     let mut sandbox = Sandbox::start(
         ctx,
         &ctx.target_dir().join("debug/sandbox"),
-        &fresh_sandbox(port, db).to_args(),
+        &args.to_args(),
         port,
         &dir.join("sandbox.log"),
     )?;
     sandbox.wait_healthy(SANDBOX_STARTUP)?;
+    Ok(sandbox)
+}
+
+/// `result` of a suite run against `sandbox`, after printing the sandbox's last lines
+/// when it failed (they often say why).
+fn with_sandbox_tail(result: Result, sandbox: &Sandbox) -> Result {
+    if result.is_err() {
+        println!("sandbox output (last lines):\n{}", sandbox.log_tail(30));
+    }
+    result
+}
+
+pub fn wasm(ctx: &Ctx, detail: &mut String) -> Result {
+    let sandbox = start_sandbox(ctx, "wasm", WASM_SANDBOX_PORT, None)?;
     let (lines, result) = ctx
         .cargo()
         // Every suite runs even when one fails, so one run shows all failures.
@@ -49,10 +69,7 @@ pub fn wasm(ctx: &Ctx, detail: &mut String) -> Result {
         *detail = counts.to_string();
         println!("wasm: {counts}");
     }
-    if result.is_err() {
-        println!("sandbox output (last lines):\n{}", sandbox.log_tail(30));
-    }
-    result?;
+    with_sandbox_tail(result, &sandbox)?;
     if counts.is_none() {
         return Err("the wasm test run printed no `test result:` line".into());
     }
@@ -63,20 +80,7 @@ pub fn wasm(ctx: &Ctx, detail: &mut String) -> Result {
 /// read with `fromJson` of ZITADEL's response message (npm `@zitadel/proto`), under
 /// Node's test runner.
 pub fn proto(ctx: &Ctx, detail: &mut String) -> Result {
-    ctx.cargo()
-        .args(["build", "-p", "sandbox"])
-        .what("cargo build -p sandbox")
-        .run()?;
-    let port = free_port(Some(PROTO_SANDBOX_PORT))?;
-    let dir = ctx.target_dir().join("xtask/proto");
-    let mut sandbox = Sandbox::start(
-        ctx,
-        &ctx.target_dir().join("debug/sandbox"),
-        &fresh_sandbox(port, dir.join("proto.sqlite")).to_args(),
-        port,
-        &dir.join("sandbox.log"),
-    )?;
-    sandbox.wait_healthy(SANDBOX_STARTUP)?;
+    let sandbox = start_sandbox(ctx, "proto", PROTO_SANDBOX_PORT, None)?;
     let (lines, result) = ctx
         .cmd("node")
         // TAP ends with `# pass N`, `# fail N`, ... whatever the terminal. One file at
@@ -97,10 +101,7 @@ pub fn proto(ctx: &Ctx, detail: &mut String) -> Result {
         *detail = counts.to_string();
         println!("proto: {counts}");
     }
-    if result.is_err() {
-        println!("sandbox output (last lines):\n{}", sandbox.log_tail(30));
-    }
-    result?;
+    with_sandbox_tail(result, &sandbox)?;
     match counts {
         None => Err("node --test printed no `# pass` / `# fail` summary".into()),
         Some(counts) if counts.passed == 0 => Err("node --test ran no tests".into()),
@@ -111,24 +112,7 @@ pub fn proto(ctx: &Ctx, detail: &mut String) -> Result {
 
 pub fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
     crate::build_bundle(ctx)?;
-    ctx.cargo()
-        .args(["build", "-p", "sandbox"])
-        .what("cargo build -p sandbox")
-        .run()?;
-    let port = free_port(Some(E2E_SANDBOX_PORT))?;
-    let dir = ctx.target_dir().join("xtask/e2e");
-    let mut sandbox = Sandbox::start(
-        ctx,
-        &ctx.target_dir().join("debug/sandbox"),
-        &SandboxArgs {
-            serve: Some(ctx.root.join("dist")),
-            ..fresh_sandbox(port, dir.join("e2e.sqlite"))
-        }
-        .to_args(),
-        port,
-        &dir.join("sandbox.log"),
-    )?;
-    sandbox.wait_healthy(SANDBOX_STARTUP)?;
+    let sandbox = start_sandbox(ctx, "e2e", E2E_SANDBOX_PORT, Some(ctx.root.join("dist")))?;
 
     let result = run_playwright(
         ctx,
@@ -137,10 +121,7 @@ pub fn e2e(ctx: &Ctx, detail: &mut String) -> Result {
         &[("BASE_URL", sandbox.base_url().as_str())],
         detail,
     );
-    if result.is_err() {
-        println!("sandbox output (last lines):\n{}", sandbox.log_tail(30));
-    }
-    result
+    with_sandbox_tail(result, &sandbox)
 }
 
 /// Runs one Playwright project of e2e/ with `env`, prints its summary line as
