@@ -69,6 +69,20 @@ pub struct Text {
     pub values: &'static [&'static str],
 }
 
+/// `text` in lower case, by the same Unicode mapping as `str::to_lowercase`.
+/// In the browser its `toLowerCase` does it, so that Rust's case tables (about
+/// 17 KB of the wasm) are not shipped for two uses.
+pub fn lowercase(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::JsString::from(text).to_lower_case().into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        text.to_lowercase()
+    }
+}
+
 /// The catalogue's text for a key, in the current language:
 /// `tr!(common.settings)`, `tr!(users.select, name = user.display_name)`.
 /// Without values it is a `&'static str`, with values a `String`. A key the

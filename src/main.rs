@@ -1,5 +1,15 @@
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
 fn main() {
-    console_error_panic_hook::set_once();
+    // A panic aborts the app (panic = "abort"); say why on the console, with
+    // the message and where it happened, instead of a bare "unreachable".
+    std::panic::set_hook(Box::new(|panic| console_error(&panic.to_string())));
     // Before the first paint, so a dark pick never flashes light.
     lifecycle_console::theme::Theme::remembered().apply();
     // Mounts once the language is there (at once, unless it must be downloaded).

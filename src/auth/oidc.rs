@@ -557,7 +557,11 @@ pub fn check_id_token(
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| bad(tr!(signin.id_token_claims_not_base64url)))?;
-    let claims: IdTokenClaims = serde_json::from_slice(&bytes)
+    // From text rather than bytes: every other answer is read from a `&str`, and
+    // serde_json's reader for bytes would be a second copy of its parser.
+    let claims: IdTokenClaims = std::str::from_utf8(&bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(text).map_err(|e| e.to_string()))
         .map_err(|e| SignInError::IdToken(tr!(signin.id_token_claims_unreadable, error = e)))?;
     if claims.iss.trim_end_matches('/') != expected.issuer.trim_end_matches('/') {
         return Err(SignInError::IdToken(tr!(

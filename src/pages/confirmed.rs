@@ -116,7 +116,7 @@ impl Subject for User {
         tr!(
             user.action_confirmed,
             name = &self.display_name,
-            state = self.state.label().to_lowercase()
+            state = crate::language::lowercase(self.state.label())
         )
     }
     fn unread_announcement(action: UserAction) -> String {

@@ -132,9 +132,8 @@ pub fn merged(lists: impl IntoIterator<Item = Vec<Organization>>) -> Vec<Organiz
 
 fn by_name(mut organizations: Vec<Organization>) -> Vec<Organization> {
     organizations.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
+        crate::language::lowercase(&a.name)
+            .cmp(&crate::language::lowercase(&b.name))
             .then_with(|| a.id.cmp(&b.id))
     });
     organizations.dedup_by(|a, b| a.id == b.id);
