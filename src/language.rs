@@ -382,7 +382,7 @@ fn not_loaded(language: Language, error: &str) -> String {
 /// console in that language; one not yet downloaded is fetched first.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
-    let workspace = expect_context::<Workspace>();
+    let workspace = Workspace::current();
     let now = current();
     let problem = RwSignal::new(START_PROBLEM.with_borrow(Clone::clone));
     let pick = move |ev: leptos::ev::Event| {
