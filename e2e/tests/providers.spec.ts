@@ -36,6 +36,9 @@ test('an admin opens a schema user by id and locks and unlocks it through ZITADE
   await confirmAction(page, 'Lock', `Lock ${id}?`);
   await expect(page.getByRole('alert')).toContainText('Not found, or not possible in this state');
   await expect(page.getByRole('alert')).toContainText('COMMAND-G4LOrnjY7q');
+  // This page saw a change of this id confirmed: it is a schema user, so the
+  // refusal does not suggest the id might be a v2 user's.
+  await expect(page.getByTestId('same-id-on-v2')).toHaveCount(0);
   await action(page, 'Unlock').click();
   await expect(subjectBadge(page)).toHaveText('Not locked');
 

@@ -114,7 +114,10 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
             <Show when=move || user.unreadable.get()>
                 <UnreadableUser page=page on_action=on_action/>
                 {move || user.action_error.get().map(|error| {
-                    let elsewhere = matches!(error, ApiError::NotFoundOrNotAllowed(_))
+                    // Once this page saw a change of this id confirmed, it is a
+                    // schema user: the refusal is about its state, not a v2 id.
+                    let maybe_v2 = user.last_change.with(Option::is_none);
+                    let elsewhere = (maybe_v2 && matches!(error, ApiError::NotFoundOrNotAllowed(_)))
                         .then(|| view! { <SameIdOnV2 user_id=user_id.get_untracked()/> });
                     view! {
                         <ErrorAlert error=error on_retry=retry_action return_to=here()/>
