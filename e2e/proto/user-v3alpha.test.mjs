@@ -21,7 +21,7 @@ import { ACME_ORG_ID, call, expectError, expectOk } from "./zitadel.mjs";
 const USERS = "/resources/v3alpha/users";
 const MINNIE = "226000000000000001"; // a v2 user, ACME
 
-/** The seeded schema users (SANDBOX-SPEC.md, seed.rs `schema_user_ids`). */
+/** The seeded schema users (sandbox/src/seed, `schema_user_ids`). */
 const SCARLETT = "326000000000000001"; // active
 const ROSE = "326000000000000002"; // inactive
 const RUBY = "326000000000000003"; // locked, active

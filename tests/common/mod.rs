@@ -271,18 +271,25 @@ pub async fn server_state(user_id: &str) -> String {
 /// Arms a sandbox fault for the next matching request(s).
 pub async fn arm_fault(method: &str, path_prefix: &str, fault: &str, times: u32) {
     let body = serde_json::json!({ "pathPrefix": path_prefix, "method": method, "fault": fault, "times": times });
-    let response = gloo_net::http::Request::post(&format!("{}/debug/faults", sandbox_url()))
+    post_debug(
+        "/debug/faults",
+        &body,
+        &format!("arming fault {fault} on {path_prefix}"),
+    )
+    .await;
+}
+
+/// POSTs `body` to one of the sandbox's `/debug/` endpoints (no token) and
+/// fails the test, saying `what`, unless the sandbox accepts it.
+async fn post_debug(path: &str, body: &serde_json::Value, what: &str) {
+    let response = gloo_net::http::Request::post(&format!("{}{path}", sandbox_url()))
         .header("Content-Type", "application/json")
         .body(body.to_string())
         .unwrap()
         .send()
         .await
         .unwrap();
-    assert!(
-        response.ok(),
-        "arming fault {fault} on {path_prefix}: HTTP {}",
-        response.status()
-    );
+    assert!(response.ok(), "{what}: HTTP {}", response.status());
 }
 
 /// Points the test page's address at `url` (path and query), as a pasted
@@ -325,20 +332,14 @@ pub async fn clear_faults() {
 }
 
 /// Changes the sandbox's runtime settings (`POST /debug/settings`), e.g.
-/// `{"userSchemaFeature": false}`; see SANDBOX-SPEC.md.
+/// `{"userSchemaFeature": false}`; `sandbox --help` lists them.
 pub async fn debug_settings(settings: serde_json::Value) {
-    let response = gloo_net::http::Request::post(&format!("{}/debug/settings", sandbox_url()))
-        .header("Content-Type", "application/json")
-        .body(settings.to_string())
-        .unwrap()
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        response.ok(),
-        "changing sandbox settings {settings}: HTTP {}",
-        response.status()
-    );
+    post_debug(
+        "/debug/settings",
+        &settings,
+        &format!("changing sandbox settings {settings}"),
+    )
+    .await;
 }
 
 /// The sandbox's seeded v3alpha schema users (`sandbox/src/seed.rs`,
