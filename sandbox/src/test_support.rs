@@ -410,3 +410,12 @@ pub fn default_values(value: &serde_json::Value) -> Vec<String> {
     walk(value, "$".to_string(), &mut found);
     found
 }
+
+/// A `google.protobuf.Timestamp` as protojson writes it, read as a point in time.
+/// Compare these, never the strings: protojson drops a whole second's fraction
+/// ("…:09Z"), and text order puts that after "…:09.001Z".
+pub fn wire_time(value: &serde_json::Value) -> chrono::DateTime<chrono::FixedOffset> {
+    let text = value.as_str().unwrap_or_default();
+    chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|e| panic!("not an RFC 3339 timestamp: {value} ({e})"))
+}

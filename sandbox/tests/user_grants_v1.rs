@@ -6,7 +6,7 @@ use sandbox::seed::{
     VIEWER_TOKEN,
 };
 use sandbox::state::Settings;
-use sandbox::test_support::{default_values, TestResponse, TestSandbox};
+use sandbox::test_support::{default_values, wire_time, TestResponse, TestSandbox};
 use serde_json::{json, Value};
 
 const UNKNOWN_GRANT: &str = "79999999999999999";
@@ -137,7 +137,7 @@ async fn get_grant_has_the_v1_shape() {
     assert_eq!(details["sequence"], "2");
     assert_eq!(details["resourceOwner"], ACME_ORG_ID);
     // ToViewDetailsPb: all four fields on reads.
-    assert!(details["creationDate"].as_str() < details["changeDate"].as_str());
+    assert!(wire_time(&details["creationDate"]) < wire_time(&details["changeDate"]));
 
     // Without the header the caller's own org (ACME) applies.
     let own_org = get_grant(&sandbox, ids::MINNIE, grant_ids::MINNIE_PORTAL, None).await;

@@ -4,7 +4,7 @@ use sandbox::seed::{
     ids, ACME_MANAGER_TOKEN, ACME_ORG_ID, GLOBEX_ORG_ID, OWNER_TOKEN, VIEWER_TOKEN,
 };
 use sandbox::state::Settings;
-use sandbox::test_support::{default_values, TestSandbox};
+use sandbox::test_support::{default_values, wire_time, TestSandbox};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -86,7 +86,7 @@ async fn seeded_states_come_from_their_events() {
         assert_eq!(body["user"]["state"], state, "{id}");
         assert_eq!(body["details"]["sequence"], sequence, "{id}");
         assert!(
-            body["details"]["creationDate"].as_str() < body["details"]["changeDate"].as_str()
+            wire_time(&body["details"]["creationDate"]) < wire_time(&body["details"]["changeDate"])
                 || sequence == "1",
             "{id}: {body}"
         );
@@ -371,7 +371,7 @@ async fn a_write_moves_sequence_and_change_date() {
     // Two quick writes still get strictly later change dates.
     let unlocked = sandbox.act(ids::MINNIE, "unlock", OWNER_TOKEN).await.json();
     assert_eq!(unlocked["details"]["sequence"], "3");
-    assert!(unlocked["details"]["changeDate"].as_str() > Some(change_date));
+    assert!(wire_time(&unlocked["details"]["changeDate"]) > wire_time(&details["changeDate"]));
 }
 
 #[tokio::test]
