@@ -407,7 +407,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         });
     };
     view! {
-        <label class="picker">
+        <label class="picker language-picker">
             <span>{crate::tr!(common.language)}</span>
             <select on:change=pick>
                 {LANGUAGES

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::api::Api;
 use crate::auth::{self, Connections, Session};
@@ -20,21 +21,36 @@ pub fn TopBar() -> impl IntoView {
     let connection = Connection::current();
     let session = Session::current();
     let has_organizations = connection.provider.has_organizations();
+    // On a phone everything but the brand folds into one menu (style/main.css
+    // shows the button below 40rem only); it folds again after each move.
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    Effect::new(move || {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     view! {
-        <header class="top-bar">
+        <header class="top-bar" class:menu-open=move || menu_open.get()>
             <A href=site::href(routes::USERS) attr:class="brand">{tr!(common.brand)}</A>
-            <div class="where">
-                <ConnectionPicker/>
-                {has_organizations.then(|| view! { <OrganizationPicker/> })}
+            <button type="button" class="menu-button" aria-controls="top-menu"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=move |_| menu_open.update(|open| *open = !*open)>
+                {tr!(common.menu)}
+            </button>
+            <div class="top-menu" id="top-menu">
+                <div class="where">
+                    <ConnectionPicker/>
+                    {has_organizations.then(|| view! { <OrganizationPicker/> })}
+                </div>
+                <nav class="top-links">
+                    <LanguageSwitch/>
+                    <ThemeSwitch/>
+                    <A href=site::href("/settings")>{tr!(common.settings)}</A>
+                    <Show when=move || session.is_signed_in()>
+                        <SignOutButton/>
+                    </Show>
+                </nav>
             </div>
-            <nav class="top-links">
-                <LanguageSwitch/>
-                <ThemeSwitch/>
-                <A href=site::href("/settings")>{tr!(common.settings)}</A>
-                <Show when=move || session.is_signed_in()>
-                    <SignOutButton/>
-                </Show>
-            </nav>
         </header>
     }
 }

@@ -470,7 +470,7 @@ fn BulkBar(list: ListState, on_action: Callback<(UserAction, Option<String>)>) -
         n => tr!(users.bulk_subject_many, count = n),
     });
     view! {
-        <div class="bulk">
+        <div class="bulk" data-selected=move || count().to_string()>
             <span class="muted" aria-live="polite">{move || tr!(users.selected_count, count = count())}</span>
             <ActionBar
                 actions=actions
