@@ -167,7 +167,7 @@ pub fn append_page(shown: &mut Vec<Change>, page: Vec<Change>) {
             shown.push(change);
         }
     }
-    shown.sort_by(|a, b| b.sequence.cmp(&a.sequence));
+    shown.sort_by_key(|c| std::cmp::Reverse(c.sequence));
 }
 
 #[cfg(test)]
