@@ -199,7 +199,6 @@ pub fn UserHistory(
             )
         }
     };
-    let retry_reason = Callback::new(move |_| feed.retry());
 
     view! {
         <section class="history" aria-labelledby="history-heading" data-testid="history">
@@ -209,7 +208,11 @@ pub fn UserHistory(
             {move || feed.unkept.get().map(|unkept| view! {
                 <div class="stale-note" data-testid="reason-not-kept">
                     <p>{tr!(history.reason_not_kept)}</p>
-                    <ErrorAlert error=unkept.error on_retry=retry_reason/>
+                    <ErrorAlert error=unkept.error/>
+                    // Offered whatever the error: it writes only the reason.
+                    <button type="button" data-testid="retry-reason" on:click=move |_| feed.retry()>
+                        {tr!(history.retry_reason)}
+                    </button>
                 </div>
             })}
             {move || shown.read_error.get().map(|error| view! {
