@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { fromJson } from "@bufbuild/protobuf";
 import {
   GetUserMetadataResponseSchema,
+  ListUserMetadataRequestSchema,
+  ListUserMetadataResponseSchema,
   ListUserChangesRequestSchema,
   ListUserChangesResponseSchema,
   SetUserMetadataRequestSchema as SetUserMetadataV1RequestSchema,
@@ -54,7 +56,7 @@ test("ListUserChanges: newest first, paged by sequence and limit, editors named"
   assert.equal(expectOk(none, ListUserChangesResponseSchema).result.length, 0);
 });
 
-test("SetUserMetadata v2 and v1, GetUserMetadata v1; a reader may not write", async () => {
+test("SetUserMetadata v2 and v1, GetUserMetadata and ListUserMetadata v1; a reader may not write", async () => {
   const user = generatedUserId(42);
   const v2Body = { metadata: [{ key: "proto-test", value: base64("v2 value") }] };
   fromJson(SetUserMetadataRequestSchema, { ...v2Body, userId: user });
@@ -75,6 +77,24 @@ test("SetUserMetadata v2 and v1, GetUserMetadata v1; a reader may not write", as
     token: VIEWER_TOKEN,
   });
   assert.equal(expectError(refused, 403, 7), "AUTH-5mWD2");
+  // The console reads its key with ListUserMetadata: an unset key lists nothing (200).
+  const search = (key) => {
+    const body = { queries: [{ keyQuery: { key } }] };
+    fromJson(ListUserMetadataRequestSchema, { ...body, id: user });
+    return body;
+  };
+  const listed = await call("POST", `/management/v1/users/${user}/metadata/_search`, {
+    body: search("proto-test"),
+    headers: acme,
+  });
+  const found = expectOk(listed, ListUserMetadataResponseSchema).result;
+  assert.equal(found.length, 1);
+  assert.equal(new TextDecoder().decode(found[0].value), "v1 value");
+  const unset = await call("POST", `/management/v1/users/${user}/metadata/_search`, {
+    body: search("never-set"),
+    headers: acme,
+  });
+  assert.equal(expectOk(unset, ListUserMetadataResponseSchema).result.length, 0);
   const missing = await call("GET", `/management/v1/users/${user}/metadata/never-set`, { headers: acme });
   assert.equal(expectError(missing, 404, 5), "QUERY-Rgh32");
 });

@@ -183,6 +183,28 @@ pub fn find(conn: &Connection, user_id: &str, key: &str) -> Result<Option<Metada
     Ok(found)
 }
 
+/// Every key set on user `user_id`, by key.
+pub fn list(conn: &Connection, user_id: &str) -> Result<Vec<Metadata>, ApiError> {
+    let mut keys: Vec<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT json_extract(payload, '$.key') FROM events
+             WHERE aggregate_type = ?1 AND aggregate_id = ?2 AND event_type = ?3",
+        )?
+        .query_map(
+            params![AGGREGATE_USER, user_id, event_type::METADATA_SET],
+            |row| row.get::<_, String>(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    keys.sort();
+    let mut found = Vec::new();
+    for key in keys {
+        if let Some(metadata) = find(conn, user_id, &key)? {
+            found.push(metadata);
+        }
+    }
+    Ok(found)
+}
+
 /// The value of `key` on a user owned by `org_id` (v1 `GetUserMetadata` filters by
 /// the org in context): `QUERY-Rgh32` when the user or the key is missing.
 pub fn get_in_org(

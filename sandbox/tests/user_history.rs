@@ -244,3 +244,37 @@ async fn v2_metadata_needs_user_write_and_a_v4_server() {
         .await;
     assert_eq!(v1.status, 200, "management v1 stays");
 }
+
+#[tokio::test]
+async fn v1_metadata_is_listed_by_key_and_an_unset_key_lists_nothing() {
+    let sandbox = TestSandbox::new();
+    let search = |key: &str| json!({"queries": [{"keyQuery": {"key": key}}]}).to_string();
+    let path = format!("/management/v1/users/{}/metadata/_search", ids::MINNIE);
+    let none = sandbox
+        .call("POST", &path, Some(OWNER_TOKEN), Some(&search("note")))
+        .await;
+    assert_eq!(none.status, 200, "{}", none.text);
+    assert!(none.json().get("result").is_none(), "{}", none.text);
+    for (key, value) in [("note", "on leave"), ("other", "x")] {
+        let set = sandbox
+            .call(
+                "POST",
+                &format!("/management/v1/users/{}/metadata/{key}", ids::MINNIE),
+                Some(OWNER_TOKEN),
+                Some(&json!({"value": encoded(value)}).to_string()),
+            )
+            .await;
+        assert_eq!(set.status, 200, "{}", set.text);
+    }
+    let listed = sandbox
+        .call("POST", &path, Some(OWNER_TOKEN), Some(&search("note")))
+        .await;
+    let result = listed.json()["result"].as_array().cloned().unwrap();
+    assert_eq!(result.len(), 1, "{}", listed.text);
+    assert_eq!(result[0]["value"], encoded("on leave"));
+    assert_eq!(listed.json()["details"]["totalResult"], "1");
+    let all = sandbox
+        .call("POST", &path, Some(OWNER_TOKEN), Some("{}"))
+        .await;
+    assert_eq!(all.json()["result"].as_array().map(Vec::len), Some(2));
+}

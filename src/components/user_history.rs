@@ -203,7 +203,9 @@ pub fn UserHistory(
     view! {
         <section class="history" aria-labelledby="history-heading" data-testid="history">
             <h2 id="history-heading">{tr!(history.heading)}</h2>
-            <p class="visually-hidden" role="status">{move || feed.announcement.get()}</p>
+            // A live region without the `status` role: the page's own status
+            // line says what the change did; this one only that the reason is kept.
+            <p class="visually-hidden" aria-live="polite">{move || feed.announcement.get()}</p>
             {move || feed.storing.get().then(|| view! { <p class="muted">{tr!(history.storing_reason)}</p> })}
             {move || feed.unkept.get().map(|unkept| view! {
                 <div class="stale-note" data-testid="reason-not-kept">

@@ -6,7 +6,9 @@
 //!   than it, `query.limit` caps a page (`internal/api/grpc/management/user.go`).
 //! - user metadata: v2 `SetUserMetadata`, `POST /v2/users/{id}/metadata` (from
 //!   ZITADEL 4.0.0), else management v1 `POST /management/v1/users/{id}/metadata/{key}`;
-//!   read back with v1 `GET /management/v1/users/{id}/metadata/{key}`. Values are
+//!   read back with v1 ListUserMetadata, `POST /management/v1/users/{id}/metadata/_search`
+//!   by key (`user.read`; an unset key lists nothing, where GetUserMetadata would
+//!   answer 404, which a browser logs as an error). Values are
 //!   bytes, base64 in JSON (`proto/zitadel/metadata.proto`); both writes need
 //!   `user.write`.
 
@@ -23,8 +25,6 @@ use crate::tr;
 const ORG_HEADER: &str = "x-zitadel-orgid";
 /// The prefix of ZITADEL's event type keys (`pkg/grpc/message/message.go`).
 const EVENT_TYPES_PREFIX: &str = "EventTypes.";
-/// `GetUserMetadataByKey` found nothing (`internal/query/user_metadata.go`).
-const METADATA_NOT_FOUND: &str = "QUERY-Rgh32";
 
 /// One page of the user's changes, newest first, older than `before` when given.
 /// `organization_id` must be the user's own organisation: the server lists
@@ -125,36 +125,48 @@ fn metadata_path(user_id: &str) -> String {
     )
 }
 
-/// Reads the reasons kept on the user (GetUserMetadata, `user.read`).
+/// Reads the reasons kept on the user (ListUserMetadata by key, `user.read`).
 pub fn reasons_request(user_id: &str, organization_id: Option<&str>) -> ApiRequest {
-    ApiRequest::get(metadata_path(user_id)).with_header(ORG_HEADER, organization_id)
+    // Method left out: TEXT_QUERY_METHOD_EQUALS, enum value 0.
+    let body = serde_json::json!({ "queries": [ { "keyQuery": { "key": REASON_METADATA_KEY } } ] });
+    ApiRequest::post(
+        format!(
+            "/management/v1/users/{}/metadata/_search",
+            path_segment(user_id)
+        ),
+        Some(body.to_string()),
+    )
+    .with_header(ORG_HEADER, organization_id)
 }
 
 /// The reasons kept on the user: none when the key was never set. A value
 /// this console did not write pairs with nothing.
 pub fn read_reasons(response: &ApiResponse) -> Result<ReasonLog, ApiError> {
     if !response.is_success() {
-        let error = error_from_response(response);
-        if response.status == 404 && error.error_id() == Some(METADATA_NOT_FOUND) {
-            return Ok(ReasonLog::default());
-        }
-        return Err(error);
+        return Err(error_from_response(response));
     }
     #[derive(Deserialize, Default)]
     #[serde(default)]
-    struct GetResponse {
-        metadata: Option<MetadataWire>,
+    struct ListResponse {
+        result: Vec<MetadataWire>,
     }
     #[derive(Deserialize, Default)]
     #[serde(default)]
     struct MetadataWire {
+        key: Option<String>,
         value: Option<String>,
     }
-    let body: GetResponse = serde_json::from_str(&response.body)
+    let body: ListResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(history.expected_metadata)))?;
-    let value = body
-        .metadata
-        .and_then(|m| m.value)
+    let Some(found) = body
+        .result
+        .into_iter()
+        .find(|m| m.key.as_deref() == Some(REASON_METADATA_KEY))
+    else {
+        return Ok(ReasonLog::default());
+    };
+    let value = found
+        .value
         .and_then(|v| STANDARD.decode(v.trim()).ok())
         .ok_or_else(|| unreadable(response, tr!(history.expected_metadata)))?;
     Ok(ReasonLog::parse(&value).unwrap_or_default())
@@ -257,12 +269,15 @@ mod tests {
         let sent: serde_json::Value =
             serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
         let value = sent["metadata"][0]["value"].as_str().unwrap();
-        let answer = serde_json::json!({"metadata": {"key": REASON_METADATA_KEY, "value": value}});
+        let answer = serde_json::json!({
+            "details": {"totalResult": "1"},
+            "result": [{"key": REASON_METADATA_KEY, "value": value}]
+        });
         let read = read_reasons(&ApiResponse::json(200, &answer.to_string())).unwrap();
         assert_eq!(read, log);
-        let missing = r#"{"code":5,"message":"Metadata not found (QUERY-Rgh32)","details":[{"@type":"type.googleapis.com/zitadel.v1.ErrorDetail","id":"QUERY-Rgh32","message":"Metadata not found"}]}"#;
+        let unset = r#"{"details":{"viewTimestamp":"2026-12-05T10:00:00Z"}}"#;
         assert_eq!(
-            read_reasons(&ApiResponse::json(404, missing)).unwrap(),
+            read_reasons(&ApiResponse::json(200, unset)).unwrap(),
             ReasonLog::default()
         );
         let denied = r#"{"code":7,"message":"No matching permissions found (AUTH-5mWD2)"}"#;

@@ -58,6 +58,10 @@ pub fn routes(store: Store) -> Router<AppState> {
             post(changes::list_user_changes),
         )
         .route(
+            "/management/v1/users/{user_id}/metadata/_search",
+            post(metadata::list_user_metadata),
+        )
+        .route(
             "/management/v1/users/{user_id}/metadata/{key}",
             get(metadata::get_user_metadata).post(metadata::set_user_metadata),
         )
