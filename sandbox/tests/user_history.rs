@@ -278,3 +278,16 @@ async fn v1_metadata_is_listed_by_key_and_an_unset_key_lists_nothing() {
         .await;
     assert_eq!(all.json()["result"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn a_seeded_history_names_the_console_admin_for_its_changes() {
+    let sandbox = TestSandbox::new();
+    // Donald is seeded inactive: added by the system, deactivated by the admin.
+    let response = changes(&sandbox, ids::DONALD, OWNER_TOKEN, json!({})).await;
+    let result = response.json()["result"].as_array().cloned().unwrap();
+    assert_eq!(result.len(), 2, "{}", response.text);
+    assert_eq!(result[0]["eventType"]["key"], "EventTypes.user.deactivated");
+    assert_eq!(result[0]["editorId"], ids::CONSOLE_ADMIN);
+    assert_eq!(result[1]["editorId"], "SYSTEM");
+    assert!(result[1].get("editorDisplayName").is_none());
+}
