@@ -50,6 +50,21 @@ fn history_rows(page: &Mounted) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// Types `text` into the confirmation's reason field, as a person would.
+fn give_reason(dialog: &web_sys::HtmlElement, text: &str) {
+    let reason: web_sys::HtmlTextAreaElement = dialog
+        .query_selector("textarea")
+        .unwrap()
+        .expect("a reason field")
+        .unchecked_into();
+    reason.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    reason
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn the_history_pages_back_by_sequence_newest_first() {
     let id = generated(52);
@@ -126,17 +141,7 @@ async fn a_reason_that_fails_to_store_keeps_the_change_and_can_be_stored_alone()
         .text_content()
         .unwrap_or_default();
     assert!(hint.contains("lifecycle-console.reasons"), "{hint}");
-    let reason: web_sys::HtmlTextAreaElement = dialog
-        .query_selector("textarea")
-        .unwrap()
-        .expect("a reason field")
-        .unchecked_into();
-    reason.set_value("Left the company");
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    reason
-        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
+    give_reason(&dialog, "Left the company");
     page.confirm("Deactivate");
 
     wait_until(&page, "the reason not kept", |p| {
@@ -167,4 +172,28 @@ async fn a_reason_that_fails_to_store_keeps_the_change_and_can_be_stored_alone()
     let deactivations = rows.iter().filter(|r| r.1 == "User deactivated").count();
     assert_eq!(deactivations, 1, "{rows:?}");
     assert_eq!(rows[0].1, "User metadata set", "{rows:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_server_before_4_0_keeps_the_reason_through_management_v1() {
+    // A Globex user: the history and the reason are read in the user's own
+    // organisation, not the connection's (ACME).
+    let id = generated(55);
+    debug_settings(serde_json::json!({ "zitadelVersion": "3.4.9" })).await;
+    let page = open_user(recording(), &id);
+    wait_until(&page, "the user", |p| p.badge() == "Active").await;
+    wait_until(&page, "the history", |p| !history_rows(p).is_empty()).await;
+    page.action("Lock").click();
+    wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;
+    give_reason(&page.dialog().unwrap(), "Phished");
+    page.confirm("Lock");
+    wait_until(&page, "the reason next to the lock", |p| {
+        history_rows(p)
+            .iter()
+            .any(|r| r.1 == "User locked" && r.2 == "Phished")
+    })
+    .await;
+    debug_settings(serde_json::json!({ "zitadelVersion": "4.13.1" })).await;
+    assert!(page.query("[data-testid=reason-not-kept]").is_none());
+    assert_eq!(page.badge(), "Locked");
 }
