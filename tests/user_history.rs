@@ -197,3 +197,24 @@ async fn a_server_before_4_0_keeps_the_reason_through_management_v1() {
     assert!(page.query("[data-testid=reason-not-kept]").is_none());
     assert_eq!(page.badge(), "Locked");
 }
+
+#[wasm_bindgen_test]
+async fn a_weavr_user_page_says_there_is_no_history_rather_than_an_empty_one() {
+    use lifecycle_console::providers::ProviderApi;
+    let weavr = connection(ProviderApi::WeavrMulti, "/weavr/multi", None);
+    let id = "110747174434373672".to_string();
+    let page = mount(weavr, WEAVR_ADMIN, move || {
+        view! { <UserDetail user_id=id/> }.into_any()
+    });
+    wait_until(&page, "the user", |p| !p.badge().is_empty()).await;
+    let note = page
+        .query("[data-testid=history-unavailable]")
+        .expect("the history says why it is missing");
+    assert!(
+        note.inner_text().contains("does not list"),
+        "{}",
+        note.inner_text()
+    );
+    assert!(page.query("[data-testid=history-table]").is_none());
+    assert!(page.query("[data-testid=history-empty]").is_none());
+}
