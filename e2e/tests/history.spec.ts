@@ -57,5 +57,11 @@ test('a reason given for a deactivation is kept by the server and shown next to 
   await expect(inGerman.getByTestId('history-reason')).toHaveText('Left the company');
   expect(await seriousViolations(page), 'user page with history, German').toEqual([]);
   await page.getByLabel('Sprache').selectOption('en');
+
+  // The editor's link opens their own page, with their own history.
+  await historyRow(page, 'user.deactivated').getByRole('link').click();
+  await expect(page).toHaveURL(/\/users\/226000000000000100$/);
+  await expect(page.getByTestId('history-table')).toBeVisible();
+  await expect(page.getByTestId('history-table').getByText('Left the company')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

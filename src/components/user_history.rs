@@ -130,6 +130,8 @@ struct Shown {
     older_error: RwSignal<Option<ApiError>>,
     /// Counts loads, so an answer to a superseded one is dropped.
     generation: StoredValue<u64>,
+    /// Whose history is shown: another user's is cleared, not kept until the answer.
+    for_user: StoredValue<String>,
 }
 
 /// A user's changes, newest first, with the reasons this console kept for
@@ -169,6 +171,7 @@ pub fn UserHistory(
         older_loading: RwSignal::new(false),
         older_error: RwSignal::new(None),
         generation: StoredValue::new(0),
+        for_user: StoredValue::new(String::new()),
     };
     let load = {
         let api = api.clone();
@@ -207,7 +210,9 @@ pub fn UserHistory(
             // line says what the change did; this one only that the reason is kept.
             <p class="visually-hidden" aria-live="polite">{move || feed.announcement.get()}</p>
             {move || feed.storing.get().then(|| view! { <p class="muted">{tr!(history.storing_reason)}</p> })}
-            {move || feed.unkept.get().map(|unkept| view! {
+            // The feed outlives a move to another user (the editor's link):
+            // a reason not kept is shown on its own user's page only.
+            {move || feed.unkept.get().filter(|u| u.user_id == user_id.get()).map(|unkept| view! {
                 <div class="stale-note" data-testid="reason-not-kept">
                     <p>{tr!(history.reason_not_kept)}</p>
                     <ErrorAlert error=unkept.error/>
@@ -257,12 +262,21 @@ pub fn UserHistory(
     .into_any()
 }
 
-/// Reads the newest page and the reasons; what was shown stays until the
-/// answer replaces it.
+/// Reads the newest page and the reasons; what was shown of the same user
+/// stays until the answer replaces it.
 fn load_first(api: Api, shown: Shown, user_id: String, organization_id: Option<String>) {
     shown.generation.update_value(|g| *g += 1);
     let generation = shown.generation.get_value();
     shown.older_error.set(None);
+    if shown.for_user.get_value() != user_id {
+        shown.for_user.set_value(user_id.clone());
+        shown.changes.set(Vec::new());
+        shown.reasons.set(ReasonLog::default());
+        shown.older.set(None);
+        shown.read_error.set(None);
+        shown.reasons_unreadable.set(false);
+        shown.loaded.set(false);
+    }
     spawn_local(async move {
         let changes = api
             .list_changes(&user_id, organization_id.as_deref(), None)
