@@ -201,6 +201,8 @@ mod tests {
         assert!(v2.offers_page_size(1000));
         let v3 = ProviderApi::ZitadelV3Alpha.capabilities();
         assert!(!v3.lists_users && !v3.reads_user && !v3.has_grants && v3.has_organizations);
+        // ListUserChanges reads the `user` aggregate: v2 users only.
+        assert!(v2.has_history && !v3.has_history && !weavr.has_history);
         assert_eq!(ProviderApi::WeavrPaymentRun.capabilities(), weavr);
     }
 }
