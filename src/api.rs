@@ -7,13 +7,16 @@ use std::collections::HashMap;
 
 use leptos::prelude::{RwSignal, StoredValue, Update, UpdateValue, With, WithValue};
 
+use crate::domain::history::{action_name, Change, ReasonLog, ReasonRecord, HISTORY_PAGE_SIZE};
+use crate::domain::Timestamp;
 use crate::domain::{
     ConfirmedWrites, Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
 };
 use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope, ServerMessage};
 use crate::providers::weavr::{self, LoginError, Product};
+use crate::providers::zitadel::is_unknown_route;
 use crate::providers::zitadel_orgs::{self, Organization};
-use crate::providers::{zitadel_grants, zitadel_v2, zitadel_v3alpha, ProviderApi};
+use crate::providers::{zitadel_grants, zitadel_history, zitadel_v2, zitadel_v3alpha, ProviderApi};
 
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -29,6 +32,18 @@ pub struct Api {
     confirmed: StoredValue<ConfirmedWrites>,
     /// Organisation names by id, as the organisation list gave them.
     organization_names: RwSignal<HashMap<String, String>>,
+    /// The connection's `recordReasons`.
+    record_reasons: bool,
+}
+
+/// A reason to keep on the user for a change the server confirmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingReason {
+    pub action: UserAction,
+    pub reason: String,
+    /// The confirmed change's sequence and time (its details).
+    pub sequence: u64,
+    pub at: Option<Timestamp>,
 }
 
 /// One administrator's intent to change a user, kept across retries of the
@@ -52,6 +67,7 @@ impl Api {
             scope: None,
             confirmed: StoredValue::new(ConfirmedWrites::default()),
             organization_names: RwSignal::new(HashMap::new()),
+            record_reasons: connection.record_reasons,
         }
     }
 
@@ -114,6 +130,12 @@ impl Api {
 
     pub fn organization_id(&self) -> Option<&str> {
         self.organization_id.as_deref()
+    }
+
+    /// Whether reasons are kept on the user: the connection asks for it
+    /// (`recordReasons`) and its API has a history to show them in.
+    pub fn records_reasons(&self) -> bool {
+        self.record_reasons && self.provider.capabilities().has_history
     }
 
     /// Sends with the session's token. A 401 ends the session: the page
@@ -289,6 +311,75 @@ impl Api {
             ))
             .await?;
         zitadel_grants::read_grant(&response)
+    }
+
+    /// One page of a user's changes, newest first, older than `before` when
+    /// given. `organization_id` is the user's own: the server lists only the
+    /// changes owned by the organisation in context.
+    pub async fn list_changes(
+        &self,
+        user_id: &str,
+        organization_id: Option<&str>,
+        before: Option<u64>,
+    ) -> Result<Vec<Change>, ApiError> {
+        let request =
+            zitadel_history::changes_request(user_id, organization_id, before, HISTORY_PAGE_SIZE);
+        let response = self.send(&request).await?;
+        zitadel_history::read_changes(&response)
+    }
+
+    /// The reasons kept on a user (none when the key was never set).
+    pub async fn read_reasons(
+        &self,
+        user_id: &str,
+        organization_id: Option<&str>,
+    ) -> Result<ReasonLog, ApiError> {
+        let request = zitadel_history::reasons_request(user_id, organization_id);
+        let response = self.send(&request).await?;
+        zitadel_history::read_reasons(&response)
+    }
+
+    /// Keeps `pending` on the user, after its change was confirmed: names the
+    /// admin as the server names the change's editor, adds the reason to those
+    /// kept, and writes them with v2 SetUserMetadata, or management v1 on a
+    /// server older than 4.0.0 (the gateway's bare 404). Only metadata is
+    /// written: a retry never repeats the change.
+    pub async fn record_reason(
+        &self,
+        user_id: &str,
+        organization_id: Option<&str>,
+        pending: &PendingReason,
+    ) -> Result<(), ApiError> {
+        let changes = self.list_changes(user_id, organization_id, None).await?;
+        let change = changes.iter().find(|c| c.sequence == pending.sequence);
+        let admin = change
+            .map(|c| c.editor.login_name.clone().unwrap_or(c.editor.id.clone()))
+            .unwrap_or_default();
+        let at = pending
+            .at
+            .clone()
+            .or_else(|| change.and_then(|c| c.at.clone()))
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default();
+        let log = self
+            .read_reasons(user_id, organization_id)
+            .await?
+            .with(ReasonRecord {
+                action: action_name(pending.action).to_string(),
+                reason: pending.reason.clone(),
+                admin,
+                at,
+                sequence: pending.sequence,
+            });
+        let response = self
+            .send(&zitadel_history::set_reasons_v2_request(user_id, &log))
+            .await?;
+        if !is_unknown_route(&response) {
+            return zitadel_history::read_set(&response);
+        }
+        let request = zitadel_history::set_reasons_v1_request(user_id, organization_id, &log);
+        let response = self.send(&request).await?;
+        zitadel_history::read_set(&response)
     }
 
     pub async fn act_on_grant(

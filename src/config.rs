@@ -39,6 +39,10 @@ pub struct Connection {
     /// Agent, authentication method none, i.e. code + PKCE).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// ZITADEL: also keep the reason an admin gives for a change on the user,
+    /// as metadata (`lifecycle-console.reasons`, README). Off by default.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub record_reasons: bool,
 }
 
 /// Where and as whom a connection signs in with OpenID Connect.
@@ -210,7 +214,7 @@ mod tests {
     fn parses_a_same_origin_and_a_remote_connection() {
         let text = r#"{"connections":[
             {"name":"Sandbox","provider":"zitadel-v2"},
-            {"name":"Production","provider":"zitadel-v2","apiBaseUrl":"https://acme.zitadel.cloud","organizationId":"69629023906488334"},
+            {"name":"Production","provider":"zitadel-v2","apiBaseUrl":"https://acme.zitadel.cloud","organizationId":"69629023906488334","recordReasons":true},
             {"name":"Weavr","provider":"weavr-multi","apiBaseUrl":"/weavr/multi"},
             {"name":"Payments","provider":"weavr-payment-run","apiBaseUrl":"/weavr/payment-run"},
             {"name":"Preview","provider":"zitadel-v3alpha","timeoutSeconds":2.5}]}"#;
@@ -227,6 +231,8 @@ mod tests {
             config.connections[1].organization_id.as_deref(),
             Some("69629023906488334")
         );
+        assert!(config.connections[1].record_reasons);
+        assert!(!config.connections[0].record_reasons, "off by default");
         assert_eq!(config.connections[2].provider, ProviderApi::WeavrMulti);
         assert_eq!(config.connections[3].provider, ProviderApi::WeavrPaymentRun);
         assert_eq!(config.connections[4].provider, ProviderApi::ZitadelV3Alpha);
@@ -305,6 +311,7 @@ mod tests {
             timeout_seconds: None,
             issuer: Some("https://staging.example".into()),
             client_id: Some("console".into()),
+            record_reasons: false,
         };
         let text = serde_json::to_string(&connection).unwrap();
         assert!(!text.contains("timeoutSeconds"), "{text}");

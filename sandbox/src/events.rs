@@ -26,6 +26,11 @@ pub mod event_type {
     pub const LOCKED: &str = "user.locked";
     pub const UNLOCKED: &str = "user.unlocked";
     pub const REMOVED: &str = "user.removed";
+    /// A metadata key set on a user (`internal/repository/user/metadata.go`); its
+    /// payload is `{"key": …, "value": <base64>}`.
+    pub const METADATA_SET: &str = "user.metadata.set";
+    /// A metadata key removed; its payload is `{"key": …}`.
+    pub const METADATA_REMOVED: &str = "user.metadata.removed";
 
     pub const GRANT_ADDED: &str = "user.grant.added";
     pub const GRANT_DEACTIVATED: &str = "user.grant.deactivated";

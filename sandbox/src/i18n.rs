@@ -32,7 +32,7 @@ const ZITADEL_LANGUAGES: [&str; 19] = [
 /// (English, German) of the texts the sandbox's handlers raise: `en.yaml` and
 /// `de.yaml` of v4.13.1, and of v2.71.4 for the legacy grant texts
 /// (`Errors.UserGrant.NotActive`/`NotInactive`, which v4 no longer has).
-const GERMAN: [(&str, &str); 16] = [
+const GERMAN: [(&str, &str); 19] = [
     (
         "User could not be found",
         "Benutzer konnte nicht gefunden werden",
@@ -72,6 +72,12 @@ const GERMAN: [(&str, &str); 16] = [
         "Organisation konnte nicht gefunden werden",
     ),
     ("Limit exceeded", "Limit überschritten"),
+    (
+        "Metadata not found",
+        "Meta Daten konnten nicht gefunden werden",
+    ),
+    ("Metadata is invalid", "Meta Daten sind ungültig"),
+    ("Metadata list is empty", "Meta Daten Liste ist leer"),
     (
         "Too many query nesting levels (Max 20)",
         "Zu viele Abfrageverschachtelungsebenen (maximal 20)",

@@ -13,7 +13,8 @@
 //!   `weavr::seed`, `test_support`;
 //! - L4 one module per API surface: `zitadel_v2`, `zitadel_v3alpha`, `management_v1`,
 //!   `auth_v1`, `org_v2`, `oidc` (its routes and pages), `weavr` (routes, gate, handlers);
-//! - L3 commands (`lifecycle`, `grants`, `weavr::commands`), `auth`, `state`, and
+//! - L3 commands (`lifecycle`, `grants`, `user_metadata`, `weavr::commands`), the
+//!   user history query `user_changes`, `auth`, `state`, and
 //!   `api_kit::{v1, v2}`, the wire types several surfaces answer with;
 //! - L2 read models (`users`, `user_grants`, `orgs`, `schema_users`, `weavr::store`,
 //!   `oidc::store`), `projection` (dispatch to them), `journal` (record an event and
@@ -55,7 +56,9 @@ pub mod static_files;
 pub mod switches;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod user_changes;
 pub mod user_grants;
+pub mod user_metadata;
 pub mod users;
 pub mod weavr;
 pub mod zitadel_v2;

@@ -64,6 +64,9 @@ fn apply_user(conn: &Connection, event: &Event) -> Result<(), ApiError> {
         event_type::DEACTIVATED => state_update(Inactive, &UserState::ALL, None),
         event_type::LOCKED => state_update(Locked, &[Active, Initial], Some(true)),
         event_type::UNLOCKED => state_update(Active, &[Locked], Some(false)),
+        // ZITADEL's user projection has no reducer for metadata events
+        // (`internal/query/projection/user.go` at v4.13.1): the user's details stay.
+        event_type::METADATA_SET | event_type::METADATA_REMOVED => Ok(()),
         // Events that do not change the state still move `changed`/`sequence`.
         _ => state_update(Active, &[], None),
     }

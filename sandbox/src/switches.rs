@@ -29,6 +29,11 @@ pub const V3ALPHA_USERS_SINCE: ZitadelVersion = ZitadelVersion(2, 63, 0);
 /// From this release users need `user.write` to change their own state
 /// (`internal/command/user_v2.go`, `allowSelfManagement: false`).
 pub const NO_SELF_MANAGED_STATE_SINCE: ZitadelVersion = ZitadelVersion(4, 3, 0);
+/// `POST /v2/users/{user_id}/metadata` (SetUserMetadata) exists from this release: it
+/// came with commit 5403be7c4 (`proto/zitadel/user/v2/user_service.proto`), whose
+/// first release is v4.0.0 (`git tag --contains`; no v3.x tag has it). Older releases
+/// answer it with the gateway's routing 404; management v1's SetUserMetadata remains.
+pub const V2_USER_METADATA_SINCE: ZitadelVersion = ZitadelVersion(4, 0, 0);
 /// How long list reads lag behind writes by default.
 pub const DEFAULT_LIST_LAG: Duration = Duration::from_millis(1000);
 
@@ -153,6 +158,9 @@ impl Switches {
     /// they lack with the gateway's routing 404.
     pub fn serves(&self, path: &str) -> bool {
         let version = self.zitadel_version;
+        if path.starts_with("/v2/users/") && path.ends_with("/metadata") {
+            return version >= V2_USER_METADATA_SINCE;
+        }
         if path == "/v2/users" || path.starts_with("/v2/users/") {
             return version >= V2_USERS_SINCE;
         }

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::api::Api;
+use crate::domain::history::REASON_METADATA_KEY;
 use crate::domain::LifecycleAction;
 use crate::tr;
 
@@ -32,6 +34,14 @@ pub fn ConfirmDialog<A: LifecycleAction>(
     let expected = StoredValue::new(typed_confirmation.clone());
     let can_confirm =
         move || !needs_typing || typed.with(|t| expected.with_value(|e| t.trim() == e));
+    // Where the reason goes: kept on the user when the connection records
+    // reasons, else only sent with the change.
+    let records = Api::try_current().is_some_and(|api| api.records_reasons());
+    let reason_hint = match (records, action.reason_kept_on_user()) {
+        (true, Some(true)) => tr!(history.reason_hint_kept, key = REASON_METADATA_KEY),
+        (true, Some(false)) => tr!(history.reason_hint_deleted).to_string(),
+        _ => tr!(user.reason_hint).to_string(),
+    };
     let typing_field = needs_typing.then(|| {
         view! {
             <label class="field">
@@ -86,8 +96,8 @@ pub fn ConfirmDialog<A: LifecycleAction>(
                         prop:value=move || reason.get()
                         on:input=move |ev| reason.set(event_target_value(&ev))
                     ></textarea>
-                    <small id="reason-hint" class="muted">
-                        {tr!(user.reason_hint)}
+                    <small id="reason-hint" class="muted" data-testid="reason-hint">
+                        {reason_hint}
                     </small>
                 </label>
                 <div class="dialog-buttons">

@@ -7,6 +7,7 @@ mod details_panel;
 mod error_alert;
 mod state_badge;
 mod timestamp;
+mod user_history;
 
 pub use action_bar::ActionBar;
 pub use confirm_dialog::ConfirmDialog;
@@ -14,3 +15,4 @@ pub use details_panel::{owner_label, DetailsPanel};
 pub use error_alert::ErrorAlert;
 pub use state_badge::StateBadge;
 pub use timestamp::{prepare_formatters, TimestampView};
+pub use user_history::{HistoryFeed, UserHistory};

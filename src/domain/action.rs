@@ -13,6 +13,13 @@ pub trait LifecycleAction: Copy + Eq + Send + Sync + std::fmt::Debug + 'static {
     /// The confirmation dialog of an action that asks first, `None` for the
     /// others (their dialog never opens, so they have no texts for one).
     fn confirmation(self, subject: &str) -> Option<Confirmation>;
+    /// Whether a connection that records reasons keeps this action's reason
+    /// on the user: `None` for actions on other objects (grants), whose
+    /// reasons are never kept; `Some(false)` for deleting a user, who keeps
+    /// no metadata once deleted.
+    fn reason_kept_on_user(self) -> Option<bool> {
+        None
+    }
 }
 
 /// What the confirmation dialog asks and says will happen.
@@ -62,6 +69,10 @@ impl UserAction {
 }
 
 impl LifecycleAction for UserAction {
+    fn reason_kept_on_user(self) -> Option<bool> {
+        Some(self != UserAction::Delete)
+    }
+
     fn label(self) -> &'static str {
         match self {
             UserAction::Deactivate => tr!(domain.action_deactivate),

@@ -6,6 +6,7 @@ mod action;
 mod confirmed;
 mod details;
 mod grant;
+pub mod history;
 mod lifecycle;
 mod list;
 mod state;

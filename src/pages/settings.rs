@@ -129,6 +129,7 @@ fn AddConnectionForm() -> impl IntoView {
             timeout_seconds: None,
             issuer: optional(issuer),
             client_id: optional(client_id),
+            record_reasons: false,
         };
         let added = connection.name.clone();
         outcome.set(Some(match connections.add(connection) {

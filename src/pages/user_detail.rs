@@ -4,7 +4,9 @@ use super::confirmed::Confirmed;
 use super::GrantList;
 use crate::api::Api;
 use crate::auth::Connections;
-use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
+use crate::components::{
+    ActionBar, DetailsPanel, ErrorAlert, HistoryFeed, StateBadge, UserHistory,
+};
 use crate::config::Connection;
 use crate::domain::{User, UserAction, UserState};
 use crate::http::ApiError;
@@ -50,6 +52,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     let api = Api::for_page();
     let user = Confirmed::<User>::new();
     let page = PageState { user_id, user };
+    let history = HistoryFeed::new();
 
     Effect::new({
         let api = api.clone();
@@ -70,7 +73,11 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 },
                 move |intent| {
                     let (api, id) = (actor.clone(), act_id.clone());
-                    Box::pin(async move { api.act(&id, &intent).await })
+                    Box::pin(async move {
+                        let details = api.act(&id, &intent).await?;
+                        history.after_change(&api, &id, &intent, &details);
+                        Ok(details)
+                    })
                 },
             );
         }
@@ -110,6 +117,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 <MadeAfterAll made=Signal::derive(move || user.made_after_all.with(Option::is_some))/>
                 <DetailsPanel details=details/>
                 {has_grants.then(|| view! { <GrantList user_id=user_id/> })}
+                <UserHistory user_id=user_id details=details feed=history/>
             </Show>
             <Show when=move || user.unreadable.get()>
                 <UnreadableUser page=page on_action=on_action/>

@@ -5,6 +5,7 @@ pub mod weavr;
 mod wire;
 pub mod zitadel;
 pub mod zitadel_grants;
+pub mod zitadel_history;
 pub mod zitadel_orgs;
 pub mod zitadel_v2;
 pub mod zitadel_v3alpha;
@@ -118,6 +119,10 @@ pub struct Capabilities {
     /// state changes confirm (it acts by id).
     pub reads_user: bool,
     pub has_grants: bool,
+    /// Whether the API lists a user's changes (ZITADEL's ListUserChanges,
+    /// which reads the `user` aggregate: v3alpha's schema users have none
+    /// there, and Weavr has no such API).
+    pub has_history: bool,
     pub has_organizations: bool,
     pub search: Search,
     /// The states the list can filter by, by their `css_name`.
@@ -149,6 +154,7 @@ const ZITADEL_V2: Capabilities = Capabilities {
     lists_users: true,
     reads_user: true,
     has_grants: true,
+    has_history: true,
     has_organizations: true,
     search: Search::AnyField,
     filter_states: &["active", "inactive", "locked", "initial"],
@@ -162,6 +168,7 @@ const ZITADEL_V3ALPHA: Capabilities = Capabilities {
     lists_users: false,
     reads_user: false,
     has_grants: false,
+    has_history: false,
     ..ZITADEL_V2
 };
 
@@ -169,6 +176,7 @@ const WEAVR: Capabilities = Capabilities {
     lists_users: true,
     reads_user: true,
     has_grants: false,
+    has_history: false,
     has_organizations: false,
     search: Search::ExactEmail,
     filter_states: &["active", "inactive"],
@@ -193,6 +201,8 @@ mod tests {
         assert!(v2.offers_page_size(1000));
         let v3 = ProviderApi::ZitadelV3Alpha.capabilities();
         assert!(!v3.lists_users && !v3.reads_user && !v3.has_grants && v3.has_organizations);
+        // ListUserChanges reads the `user` aggregate: v2 users only.
+        assert!(v2.has_history && !v3.has_history && !weavr.has_history);
         assert_eq!(ProviderApi::WeavrPaymentRun.capabilities(), weavr);
     }
 }

@@ -39,6 +39,7 @@ pub fn connection(provider: ProviderApi, path: &str, organization_id: Option<&st
         timeout_seconds: None,
         issuer: None,
         client_id: None,
+        record_reasons: false,
     }
 }
 

@@ -1,7 +1,7 @@
 //! How the seed writes a person or a service account: its "added" event, then the
 //! events of its history.
 
-use super::directory::SeedOrg;
+use super::directory::{ids, SeedOrg};
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{self, event_type, HumanAdded, MachineAdded, NewEvent, AGGREGATE_USER};
@@ -120,7 +120,10 @@ pub(super) fn added_event(
     (event_type, payload.unwrap_or_default())
 }
 
-/// Writes the "added" event and then each event of `history`, `step` apart.
+/// Writes the "added" event and then each event of `history`, `step` apart. The
+/// users came in before the console (their "added" event is the system's, as for
+/// users ZITADEL's setup or an import creates); the later changes were made by the
+/// instance's console admin, so a seeded user's history names a real editor.
 pub(super) fn add_user(
     conn: &Connection,
     user_id: &str,
@@ -130,21 +133,25 @@ pub(super) fn add_user(
     history: &[&'static str],
     step: Duration,
 ) -> Result<(), ApiError> {
-    let event = |event_type, payload, at| NewEvent {
+    let event = |event_type, actor, payload, at| NewEvent {
         aggregate_type: AGGREGATE_USER,
         aggregate_id: user_id,
         resource_owner: org_id,
         event_type,
-        actor: events::SYSTEM_ACTOR,
+        actor,
         reason: None,
         payload,
         at: Some(at),
     };
-    journal::record(conn, event(added_type, payload, added_at))?;
+    journal::record(
+        conn,
+        event(added_type, events::SYSTEM_ACTOR, payload, added_at),
+    )?;
     let mut at = added_at;
     for event_type in history {
         at = at.plus(step);
-        journal::record(conn, event(event_type, serde_json::json!({}), at))?;
+        let change = event(event_type, ids::CONSOLE_ADMIN, serde_json::json!({}), at);
+        journal::record(conn, change)?;
     }
     Ok(())
 }

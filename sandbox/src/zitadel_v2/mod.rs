@@ -1,6 +1,7 @@
 //! ZITADEL user service v2 over REST (`/v2/users…`, contract §4).
 
 pub(crate) mod list;
+mod metadata;
 pub mod wire;
 
 pub use crate::api_kit::UserId;
@@ -31,6 +32,10 @@ pub fn routes(store: Store) -> Router<AppState> {
         .route("/v2/users/{user_id}/reactivate", post(reactivate_user))
         .route("/v2/users/{user_id}/lock", post(lock_user))
         .route("/v2/users/{user_id}/unlock", post(unlock_user))
+        .route(
+            "/v2/users/{user_id}/metadata",
+            post(metadata::set_user_metadata),
+        )
         // `route_layer`: unknown paths and wrong methods are answered before auth, as
         // the gateway routes before the auth interceptor runs.
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
