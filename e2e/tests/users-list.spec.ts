@@ -60,3 +60,14 @@ test('a bulk deactivate reports each outcome and keeps the failed row selected',
   // The failed request's 503 is the only console error the browser reports.
   expect(errors.filter((e) => !e.includes('503'))).toEqual([]);
 });
+
+test('a bigger page size replaces the rows: each user once', async ({ page }) => {
+  await page.goto('/users?size=20');
+  await signIn(page, 'Personal access token', OWNER_PAT);
+  const rows = page.locator('tbody tr');
+  await expect(rows).toHaveCount(20);
+  await page.getByLabel('Per page', { exact: true }).selectOption('50');
+  await expect(rows).toHaveCount(50);
+  const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-user-id')));
+  expect(new Set(ids).size).toBe(50);
+});

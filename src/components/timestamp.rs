@@ -17,24 +17,42 @@ pub fn TimestampView(
     #[prop(optional)]
     compact: bool,
 ) -> impl IntoView {
+    if compact {
+        let CompactTime { utc, title, local } = compact_time(&timestamp);
+        return Either::Left(view! { <time datetime=utc title=title>{local}</time> });
+    }
     // Switching the language rebuilds the pages, and with them this.
     let locale = crate::language::current_tag();
     let millis = timestamp.unix_millis();
     let utc = utc_text(&timestamp);
-    let local = local_text(locale, millis, if compact { "short" } else { "medium" });
+    let local = local_text(locale, millis, "medium");
     let relative = relative_text(locale, millis, js_sys::Date::now() as i64);
-    // Either, not AnyView: no allocation per cell of a 1,000-row table.
-    if compact {
-        return Either::Left(view! {
-            <time datetime=utc.clone() title=tr!(user.timestamp_utc_relative, utc = &utc, relative)>{local}</time>
-        });
-    }
     Either::Right(view! {
         <time datetime=utc.clone() title=tr!(user.timestamp_utc, utc = &utc)>
             {local}
             <span class="relative">" · " {relative}</span>
         </time>
     })
+}
+
+/// The texts of a timestamp in a table cell: the UTC instant (`datetime`), the
+/// hover text (UTC and how long ago) and the local date and time, no seconds.
+pub struct CompactTime {
+    pub utc: String,
+    pub title: String,
+    pub local: String,
+}
+
+pub fn compact_time(timestamp: &Timestamp) -> CompactTime {
+    let locale = crate::language::current_tag();
+    let millis = timestamp.unix_millis();
+    let utc = utc_text(timestamp);
+    let relative = relative_text(locale, millis, js_sys::Date::now() as i64);
+    CompactTime {
+        title: tr!(user.timestamp_utc_relative, utc = &utc, relative),
+        local: local_text(locale, millis, "short"),
+        utc,
+    }
 }
 
 /// The server's own text when it is already UTC (keeps microseconds), else

@@ -9,6 +9,7 @@ mod settings;
 mod sign_in;
 mod user_detail;
 mod user_grants;
+mod user_rows;
 mod users_list;
 
 pub use auth_callback::AuthCallbackPage;

@@ -11,8 +11,9 @@ use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use super::confirmed::REREAD_DELAYS;
+use super::user_rows::user_row;
 use crate::api::{new_intent, Api, Intent};
-use crate::components::{owner_label, ActionBar, ErrorAlert, StateBadge, TimestampView};
+use crate::components::{ActionBar, ErrorAlert};
 use crate::domain::{
     plan_bulk, BulkOutcome, BulkReport, LifecycleAction, PageWindow, SortField, User, UserAction,
     UserPage, UserQuery, DEFAULT_PAGE_SIZE, FILTER_STATES, PAGE_SIZES,
@@ -295,16 +296,13 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
         }
     };
     let rendered_with = list.selected.get_untracked();
-    // The base once for every row, not once a row.
-    let base = site::base_path();
-    let rows = users
-        .into_iter()
-        .map(|user| {
-            let href = format!("{base}{}", routes::user(&user.id));
-            let selected = rendered_with.contains(&user.id);
-            view! { <UserRow user=user href=href selected=selected/> }
+    // The rows go in once the <tbody> exists (see user_rows.rs for why by hand).
+    body.on_load(move |tbody| {
+        untrack(|| {
+            list.selected
+                .with(|selected| fill_rows(&tbody, &users, selected))
         })
-        .collect_view();
+    });
     Effect::watch(
         move || list.selected.get(),
         move |selected, previous, _| {
@@ -336,7 +334,7 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
                         <th scope="col">{tr!(users.column_changed)}</th>
                     </tr>
                 </thead>
-                <tbody node_ref=body on:change=toggle_row>{rows}</tbody>
+                <tbody node_ref=body on:change=toggle_row></tbody>
             </table>
         </div>
     }
@@ -364,32 +362,22 @@ fn row_user_id(element: &web_sys::Element) -> Option<String> {
         .and_then(|row| row.get_attribute("data-user-id"))
 }
 
-#[component]
-fn UserRow(
-    user: User,
-    /// The user's page. A plain link: the router still handles the click,
-    /// and a page of 1,000 rows is spared 1,000 `<A>` components' signals.
-    href: String,
-    /// Whether the row is selected as it is built (a plain property, no
-    /// reactive node); `UserTable` keeps it up to date afterwards.
-    selected: bool,
-) -> impl IntoView {
-    let owner = user
-        .details
-        .owner
-        .as_ref()
-        .map(|o| format!("{} {}", untrack(|| owner_label(o)), o.id))
-        .unwrap_or_default();
-    view! {
-        <tr data-user-id=user.id.clone()>
-            <td><input type="checkbox" prop:checked=selected aria-label=tr!(users.select_user, name = &user.display_name)/></td>
-            <td><a href=href>{user.display_name.clone()}</a></td>
-            <td class="muted">{user.login_name.clone().unwrap_or(user.username.clone())}</td>
-            <td><StateBadge label=user.state.label().to_string() tone=user.state.css_name()/></td>
-            <td class="muted">{owner}</td>
-            <td>{user.details.changed.clone().map(|t| view! { <TimestampView timestamp=t compact=true/> })}</td>
-        </tr>
+/// Makes the rows of `users` the rows of `tbody`, all at once.
+fn fill_rows(tbody: &web_sys::HtmlTableSectionElement, users: &[User], selected: &HashSet<String>) {
+    let Some(document) = tbody.owner_document() else {
+        return;
+    };
+    // The base once for every row, not once a row.
+    let base = site::base_path();
+    let rows = document.create_document_fragment();
+    for user in users {
+        let href = format!("{base}{}", routes::user(&user.id));
+        if let Ok(row) = user_row(&document, user, &href, selected.contains(&user.id)) {
+            let _ = rows.append_child(&row);
+        }
     }
+    // A new page of the same list can reuse this <tbody>: its rows replace the old.
+    tbody.replace_children_with_node_1(&rows);
 }
 
 #[component]
