@@ -4,6 +4,8 @@
 //! Every call works inside one organization: `x-zitadel-orgid`, or the caller's own
 //! organization without it. A grant owned by another organization behaves as missing.
 
+mod context;
+mod credentials;
 mod list;
 pub mod wire;
 
@@ -27,13 +29,12 @@ use axum::middleware;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use rusqlite::{params, Connection, OptionalExtension};
+use context::{org_context, org_header, org_in_context};
 use wire::{
     ChangeResponse, GetMyOrgResponse, GetUserGrantResponse, ObjectDetails, OrgJson, UserGrantJson,
 };
 
-/// The header that sets the organization context of v1 calls.
-pub const ORG_HEADER: &str = "x-zitadel-orgid";
+pub use context::ORG_HEADER;
 
 pub fn routes(store: Store) -> Router<AppState> {
     Router::new()
@@ -51,6 +52,7 @@ pub fn routes(store: Store) -> Router<AppState> {
             post(reactivate_grant),
         )
         .route("/management/v1/orgs/me", get(get_my_org))
+        .merge(credentials::routes())
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
 }
 
@@ -73,55 +75,6 @@ impl<S: Send + Sync> FromRequestParts<S> for GrantPath {
             )),
         }
     }
-}
-
-/// The organization a v1 call works in: the `x-zitadel-orgid` header's, or the
-/// caller's own. An unknown organization is PermissionDenied `AUTH-Bs7Ds`, as
-/// ZITADEL's auth interceptor answers.
-fn org_in_context(
-    conn: &Connection,
-    caller: &Caller,
-    header: Option<&str>,
-) -> Result<String, ApiError> {
-    match header.filter(|h| !h.is_empty()) {
-        None => Ok(caller.org_id.clone()),
-        Some(org_id) => {
-            let exists = conn
-                .prepare_cached("SELECT 1 FROM orgs WHERE id = ?1")?
-                .query_row(params![org_id], |_| Ok(()))
-                .optional()?
-                .is_some();
-            if !exists {
-                return Err(ApiError::zitadel(
-                    GrpcCode::PermissionDenied,
-                    "AUTH-Bs7Ds",
-                    "Organisation doesn't exist",
-                ));
-            }
-            Ok(org_id.to_string())
-        }
-    }
-}
-
-/// The organization of a v1 call (`org_in_context`), where the caller needs the RPC's
-/// `permission`, checked as the authorization interceptor does (`AUTHZ-cdgFk`,
-/// `AUTH-5mWD2`).
-fn org_context(
-    conn: &Connection,
-    caller: &Caller,
-    header: Option<&str>,
-    permission: &str,
-) -> Result<String, ApiError> {
-    let org_id = org_in_context(conn, caller, header)?;
-    caller.check_rpc_permission(permission, &org_id)?;
-    Ok(org_id)
-}
-
-fn org_header(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(ORG_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_string)
 }
 
 /// `GET /management/v1/orgs/me` (GetMyOrg): the organization in context. It needs no
