@@ -8,6 +8,7 @@ mod details;
 mod grant;
 mod lifecycle;
 mod list;
+pub mod offboarding;
 mod state;
 mod timestamp;
 mod user;

@@ -5,12 +5,15 @@ pub mod weavr;
 mod wire;
 pub mod zitadel;
 pub mod zitadel_grants;
+pub mod zitadel_machine_credentials;
 pub mod zitadel_orgs;
+pub mod zitadel_sessions;
 pub mod zitadel_v2;
 pub mod zitadel_v3alpha;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::offboarding::Reach;
 use crate::domain::Lifecycle;
 use crate::tr;
 
@@ -130,6 +133,9 @@ pub struct Capabilities {
     /// Whether signing out also ends the session on the server (Weavr's
     /// logout; ZITADEL's OIDC end-session page is the session's own).
     pub server_sign_out: bool,
+    /// How far offboarding reaches: ZITADEL v2 ends sessions, grants and a
+    /// service user's tokens and keys too; Weavr has deactivation only.
+    pub offboarding: Reach,
 }
 
 impl Capabilities {
@@ -156,12 +162,15 @@ const ZITADEL_V2: Capabilities = Capabilities {
     max_page_size: None,
     sign_in: SignIn::OidcOrAccessToken,
     server_sign_out: false,
+    offboarding: Reach::Full,
 };
 
 const ZITADEL_V3ALPHA: Capabilities = Capabilities {
     lists_users: false,
     reads_user: false,
     has_grants: false,
+    // Offboarding shows what a read confirms, and v3alpha reads no user.
+    offboarding: Reach::None,
     ..ZITADEL_V2
 };
 
@@ -176,6 +185,7 @@ const WEAVR: Capabilities = Capabilities {
     max_page_size: Some(weavr::MAX_LIMIT),
     sign_in: SignIn::PasswordOrAuthToken,
     server_sign_out: true,
+    offboarding: Reach::DeactivationOnly,
 };
 
 #[cfg(test)]
@@ -194,5 +204,10 @@ mod tests {
         let v3 = ProviderApi::ZitadelV3Alpha.capabilities();
         assert!(!v3.lists_users && !v3.reads_user && !v3.has_grants && v3.has_organizations);
         assert_eq!(ProviderApi::WeavrPaymentRun.capabilities(), weavr);
+        // Offboarding: everything on v2, deactivation only on Weavr, none
+        // where no read could confirm it.
+        assert_eq!(v2.offboarding, Reach::Full);
+        assert_eq!(weavr.offboarding, Reach::DeactivationOnly);
+        assert_eq!(v3.offboarding, Reach::None);
     }
 }
