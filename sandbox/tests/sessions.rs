@@ -325,3 +325,27 @@ async fn removing_tokens_and_keys_needs_user_write() {
         .json();
     assert_eq!(user["details"]["sequence"], "1");
 }
+
+/// A lagging list replays a recent user's events, tokens and keys among them, on
+/// copies of the projections: it must neither fail nor touch the real rows.
+#[tokio::test]
+async fn a_lagging_list_replays_a_service_users_credential_events() {
+    let sandbox = TestSandbox::with_settings(Settings {
+        list_lag: std::time::Duration::from_secs(3600),
+        ..Settings::default()
+    });
+    let locked = sandbox.act(ids::DEPLOY_ROBOT, "lock", OWNER_TOKEN).await;
+    assert_eq!(locked.status, 200, "{}", locked.text);
+    let list = sandbox
+        .call(
+            "POST",
+            "/management/v1/users/grants/_search",
+            Some(OWNER_TOKEN),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let pats_path = format!("/management/v1/users/{}/pats/_search", ids::DEPLOY_ROBOT);
+    let pats = v1(&sandbox, "POST", &pats_path, OWNER_TOKEN, None).await;
+    assert_eq!(result_ids(&pats).len(), 2);
+}
