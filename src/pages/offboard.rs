@@ -384,7 +384,9 @@ impl Run {
         intent.reason = self.reason.clone();
         let write = self.api.act(&self.user.id, &intent).await.map(|_| ());
         let read = self.api.get_user(&self.user.id).await;
-        if let Ok(user) = &read {
+        // Only while the page is still there (it may have been left meanwhile).
+        let page_alive = self.outcomes.try_with_untracked(|_| ()).is_some();
+        if let (Ok(user), true) = (&read, page_alive) {
             self.api.remember_confirmed_user(user);
             self.on_user_read.run(user.clone());
         }
