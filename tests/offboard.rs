@@ -212,3 +212,45 @@ async fn each_part_the_admin_may_not_do_says_so_and_the_rest_still_runs() {
         "USER_GRANT_STATE_ACTIVE"
     );
 }
+
+/// Weavr has deactivation only, and the page says so; the state is still
+/// confirmed by a read, and the parts Weavr has not are not applicable.
+#[wasm_bindgen_test]
+async fn weavr_offboarding_is_deactivation_only_and_says_so() {
+    // Grace Hopper in Weavr Multi (sandbox/src/weavr/seed.rs).
+    let id = "110747174434373673".to_string();
+    let connection = connection(
+        lifecycle_console::providers::ProviderApi::WeavrMulti,
+        "/weavr/multi",
+        None,
+    );
+    let page = mount(connection, WEAVR_ADMIN, move || {
+        view! { <UserDetail user_id=id/> }.into_any()
+    });
+    wait_until(&page, "the user", |p| p.badge() == "Active").await;
+    let intro = page
+        .query("[data-testid=offboard-intro]")
+        .expect("the offboard section")
+        .inner_text();
+    assert!(intro.contains("deactivation only"), "{intro}");
+    assert!(
+        page.query("[data-testid=offboard] input[type=radio]")
+            .is_none(),
+        "no lock to choose"
+    );
+    offboard(&page, false, "").await;
+    assert_eq!(part(&page, "state").0, "confirmed");
+    for name in ["sessions", "grants", "tokens", "keys"] {
+        assert_eq!(part(&page, name).0, "not-applicable", "{name}");
+    }
+    let (_, body) = direct(
+        "GET",
+        "/weavr/multi/users/110747174434373673",
+        WEAVR_ADMIN,
+        &[],
+        None,
+    )
+    .await;
+    let user: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(user["active"], false, "{body}");
+}
