@@ -77,12 +77,9 @@ pub fn Offboard(
     let run_for = {
         let api = api.clone();
         move |reason: Option<String>| {
-            let Some(user) = user.get_untracked() else {
-                return None;
-            };
             Some(Run {
                 api: api.clone(),
-                user,
+                user: user.get_untracked()?,
                 aim: aim.get_untracked(),
                 reason,
                 outcomes,
