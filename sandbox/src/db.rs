@@ -115,9 +115,9 @@ CREATE TABLE weavr_tokens (
     seeded  INTEGER NOT NULL DEFAULT 0
 );
 
--- Projection of the 'session' events (session API v2): one row per session that is
--- neither terminated nor ended by its user's deactivation, lock or removal (see
--- `sessions.rs`). Times as in `users`.
+-- Projection of the 'session' events (session API v2): one row per session not
+-- terminated. ended_with_user: its user was deactivated, locked or removed since,
+-- which v4.12 and later drop from the projection (see `sessions.rs`).
 CREATE TABLE sessions (
     id                   TEXT    PRIMARY KEY,
     creator              TEXT    NOT NULL,
@@ -128,6 +128,7 @@ CREATE TABLE sessions (
     display_name         TEXT    NOT NULL DEFAULT '',
     user_checked_at      TEXT,
     password_checked_at  TEXT,
+    ended_with_user      INTEGER NOT NULL DEFAULT 0,
     created_at           TEXT    NOT NULL,
     changed_at           TEXT    NOT NULL,
     sequence             INTEGER NOT NULL

@@ -249,7 +249,9 @@ async fn list_sessions(
 ) -> Result<Response, ApiError> {
     let request = parse_body(&body)?;
     let request = as_object(&request, "request")?.clone();
-    let overcount = state.switches.get().overcount_totals;
+    let switches = state.switches.get();
+    let overcount = switches.overcount_totals;
+    let listed = sessions::listed_condition(switches.sessions_end_with_their_user());
     let response = state
         .store
         .call(move |conn| {
@@ -260,7 +262,7 @@ async fn list_sessions(
                 "created_at, id".to_string()
             };
             let sql = format!(
-                "{} WHERE {} ORDER BY {order}",
+                "{} WHERE {listed} AND {} ORDER BY {order}",
                 sessions::SELECT_SESSION,
                 search.condition
             );

@@ -4,15 +4,17 @@
 //!
 //! A session is added with its user agent, then its user and password are checked
 //! (the three events ZITADEL's login writes). A terminated session's row is deleted.
-//! So is every session of a user who is deactivated, locked or removed
-//! (`reduceUserStateNotActive`, added in v4.12.0 by zitadel/zitadel#11644, which
-//! closed issue 10307): from then on ListSessions does not list them, though their
-//! aggregates are not terminated, and DeleteSession still terminates them by id.
+//! From v4.12.0 so is every session of a user who is deactivated, locked or removed
+//! (`reduceUserStateNotActive`, zitadel/zitadel#11644, which closed issue 10307):
+//! ListSessions no longer lists them, though their aggregates are not terminated and
+//! DeleteSession still terminates them by id. Here such rows are marked
+//! (`ended_with_user`) rather than deleted, so that the version switch decides
+//! (`Switches::sessions_end_with_their_user`); they never come back either way.
 
 use crate::clock::Timestamp;
 use crate::errors::ApiError;
 use crate::events::{event_type, Event};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
 /// Payload of `session.added`.
@@ -81,14 +83,6 @@ pub fn read_session(row: &Row) -> rusqlite::Result<Session> {
     })
 }
 
-/// The session with this id, unless unknown, terminated or ended with its user.
-pub fn find_session(conn: &Connection, session_id: &str) -> Result<Option<Session>, ApiError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT_SESSION} WHERE id = ?1"))?
-        .query_row(params![session_id], read_session)
-        .optional()?)
-}
-
 /// Applies one `session` event to the projection.
 pub fn apply(conn: &Connection, event: &Event) -> Result<(), ApiError> {
     let at = event.created_at.to_storage();
@@ -141,17 +135,27 @@ pub fn apply(conn: &Connection, event: &Event) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Applies a `user` event: deactivating, locking or removing a user deletes their
-/// sessions from the projection (`reduceUserStateNotActive`, v4.12.0 and later).
+/// Applies a `user` event: deactivating, locking or removing a user ends their
+/// sessions in the projection of v4.12.0 and later (`reduceUserStateNotActive`).
 pub fn apply_user_event(conn: &Connection, event: &Event) -> Result<(), ApiError> {
     if matches!(
         event.event_type.as_str(),
         event_type::DEACTIVATED | event_type::LOCKED | event_type::REMOVED
     ) {
-        conn.prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
+        conn.prepare_cached("UPDATE sessions SET ended_with_user = 1 WHERE user_id = ?1")?
             .execute(params![event.aggregate_id])?;
     }
     Ok(())
+}
+
+/// The condition that leaves out sessions ended with their user, on releases that
+/// drop them.
+pub fn listed_condition(ended_with_user_dropped: bool) -> &'static str {
+    if ended_with_user_dropped {
+        "ended_with_user = 0"
+    } else {
+        "1"
+    }
 }
 
 fn payload<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, ApiError> {

@@ -349,3 +349,38 @@ async fn a_lagging_list_replays_a_service_users_credential_events() {
     let pats = v1(&sandbox, "POST", &pats_path, OWNER_TOKEN, None).await;
     assert_eq!(result_ids(&pats).len(), 2);
 }
+
+/// Before v4.12.0 a deactivated user's sessions stay listed (issue 10307), and
+/// DeleteSession ends them; before v2.58.0 there is no `/v2/sessions` at all.
+#[tokio::test]
+async fn older_releases_keep_listing_a_deactivated_users_sessions() {
+    use sandbox::switches::ZitadelVersion;
+    let v4_11 = TestSandbox::with_settings(Settings {
+        zitadel_version: ZitadelVersion(4, 11, 0),
+        ..Settings::default()
+    });
+    let deactivated = v4_11.act(ids::GYRO, "deactivate", OWNER_TOKEN).await;
+    assert_eq!(deactivated.status, 200, "{}", deactivated.text);
+    assert_eq!(
+        session_ids_in(&sessions_of(&v4_11, ids::GYRO, OWNER_TOKEN).await),
+        [session_ids::GYRO_LAPTOP, session_ids::GYRO_PHONE]
+    );
+    let ended = delete_session(&v4_11, session_ids::GYRO_LAPTOP, OWNER_TOKEN).await;
+    assert_eq!(ended.status, 200, "{}", ended.text);
+    assert_eq!(
+        session_ids_in(&sessions_of(&v4_11, ids::GYRO, OWNER_TOKEN).await),
+        [session_ids::GYRO_PHONE]
+    );
+
+    let v2_57 = TestSandbox::with_settings(Settings {
+        zitadel_version: ZitadelVersion(2, 57, 0),
+        ..Settings::default()
+    });
+    let missing = sessions_of(&v2_57, ids::GYRO, OWNER_TOKEN).await;
+    assert_eq!(missing.status, 404, "{}", missing.text);
+    assert!(
+        missing.error_id().is_none(),
+        "the gateway's routing 404: {}",
+        missing.text
+    );
+}
