@@ -5,10 +5,13 @@
 
 use serde::Deserialize;
 
-use super::zitadel::{error_from_response, read_change_details, unreadable, ListDetailsWire};
+use super::zitadel::{error_from_api_since, read_change_details, unreadable, ListDetailsWire};
 use crate::domain::offboarding::Remaining;
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 use crate::tr;
+
+/// Session API v2 came with this release; older servers have no such route.
+const SESSIONS_SINCE: &str = "2.58";
 
 /// ZITADEL's largest page: a user with more sessions is read again after
 /// the first ones are ended.
@@ -32,7 +35,7 @@ pub fn delete_request(session_id: &str) -> ApiRequest {
 /// The session ids listed and the total the server counted.
 pub fn read_list(response: &ApiResponse) -> Result<Remaining, ApiError> {
     if !response.is_success() {
-        return Err(error_from_response(response));
+        return Err(error_from_api_since(response, SESSIONS_SINCE));
     }
     let body: ListResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(offboard.expected_session_list)))?;
@@ -53,7 +56,7 @@ pub fn read_list(response: &ApiResponse) -> Result<Remaining, ApiError> {
 /// a session already ended (nothing is written then).
 pub fn read_delete(response: &ApiResponse) -> Result<(), ApiError> {
     if !response.is_success() {
-        return Err(error_from_response(response));
+        return Err(error_from_api_since(response, SESSIONS_SINCE));
     }
     read_change_details(response).map(|_| ())
 }
@@ -148,5 +151,13 @@ mod tests {
             read_list(&ApiResponse::json(200, r#"{"sessions":"no"}"#)),
             Err(ApiError::UnreadableAnswer { .. })
         ));
+        // A server older than session API v2: the gateway's routing 404.
+        assert_eq!(
+            read_list(&ApiResponse::json(
+                404,
+                r#"{"code":5,"message":"Not Found"}"#
+            )),
+            Err(ApiError::ServerTooOld { needs: "2.58" })
+        );
     }
 }
