@@ -14,6 +14,8 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 const GLADSTONE: &str = "226000000000000014";
+const GLADSTONE_LAPTOP: &str = "80000000000000006";
+const GLADSTONE_PHONE: &str = "80000000000000007";
 const DEPLOY_ROBOT: &str = "226000000000000015";
 const MICKEY: &str = "226000000000000002";
 
@@ -112,6 +114,9 @@ async fn offboarding_a_person_ends_the_sessions_and_grants_and_the_server_confir
     let page = open_user(GLADSTONE, OWNER);
     wait_until(&page, "the user", |p| p.heading() == "Gladstone Gander").await;
     assert_eq!(sessions_left(GLADSTONE).await, 2);
+    // Ending the phone's session fails once: that part fails, with its retry.
+    let phone = format!("/v2/sessions/{GLADSTONE_PHONE}");
+    arm_fault("DELETE", &phone, "status=503", 1).await;
     offboard(&page, false, "left the company").await;
 
     assert_eq!(part(&page, "state").0, "confirmed");
@@ -120,12 +125,21 @@ async fn offboarding_a_person_ends_the_sessions_and_grants_and_the_server_confir
         "{}",
         page.text()
     );
+    let (outcome, text) = part(&page, "sessions");
+    assert_eq!(outcome, "failed", "{text}");
+    assert!(text.contains("Ended now: 1."), "{text}");
+    assert!(page.text().contains("Not every part is confirmed"));
+    let line = page
+        .query("[data-testid=offboard-checklist] li[data-part=sessions]")
+        .unwrap();
+    button_in(&line, "Retry").expect("the part's retry").click();
+    wait_until(&page, "the retried part", |p| {
+        part(p, "sessions").0 == "confirmed"
+    })
+    .await;
     assert_eq!(
-        part(&page, "sessions"),
-        (
-            "confirmed".into(),
-            "Sessions Sessions ended: 2. Sessions still open: 0.".into()
-        )
+        part(&page, "sessions").1,
+        "Sessions Sessions ended: 1. Sessions still open: 0."
     );
     assert_eq!(part(&page, "grants").0, "confirmed");
     assert!(
@@ -146,6 +160,21 @@ async fn offboarding_a_person_ends_the_sessions_and_grants_and_the_server_confir
     // The server's state, read directly.
     assert_eq!(server_state(GLADSTONE).await, "USER_STATE_INACTIVE");
     assert_eq!(sessions_left(GLADSTONE).await, 0);
+    // Both sessions were terminated by id (sequence 4: added, user and
+    // password checked, terminated), the failed one by the retry.
+    for session in [GLADSTONE_LAPTOP, GLADSTONE_PHONE] {
+        let (status, body) = direct(
+            "DELETE",
+            &format!("/v2/sessions/{session}"),
+            OWNER,
+            &[],
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["details"]["sequence"], "4", "{session}");
+    }
     for grant in ["70000000000000012", "70000000000000013"] {
         assert_eq!(
             grant_state(GLADSTONE, grant).await,

@@ -267,6 +267,17 @@ pub fn to_end(before: &[String], after: &[String]) -> Vec<String> {
     ids
 }
 
+/// The ids whose write failed, to be tried again on a retry: from v4.12
+/// ZITADEL no longer lists a deactivated user's sessions, so a retry cannot
+/// find them by listing.
+pub fn failed_ids(ids: &[String], writes: &[Result<(), ApiError>]) -> Vec<String> {
+    ids.iter()
+        .zip(writes)
+        .filter(|(_, write)| write.is_err())
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
 /// How many deletions run at once: enough to be quick, few enough not to
 /// trip a server's rate limit.
 pub const CONCURRENT_WRITES: usize = 4;
@@ -467,6 +478,14 @@ mod tests {
         assert_eq!(service, [true; 5]);
         let weavr = Part::ALL.map(|p| p.applies(Reach::DeactivationOnly, true));
         assert_eq!(weavr, [true, false, false, false, false]);
+    }
+
+    #[test]
+    fn the_ids_whose_write_failed_are_kept_for_a_retry() {
+        let ids = vec!["1".to_string(), "2".to_string(), "3".to_string()];
+        let writes = [Ok(()), Err(server_error()), Err(denied())];
+        assert_eq!(failed_ids(&ids, &writes), ["2", "3"]);
+        assert!(failed_ids(&ids, &[Ok(()), Ok(()), Ok(())]).is_empty());
     }
 
     #[test]

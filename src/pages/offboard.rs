@@ -11,8 +11,8 @@ use leptos::task::spawn_local;
 use crate::api::{new_intent, Api};
 use crate::components::ConfirmDialog;
 use crate::domain::offboarding::{
-    counted_outcome, state_outcome, to_end, EndAccess, Part, PartOutcome, Problem, Reach,
-    Remaining, CONCURRENT_WRITES,
+    counted_outcome, failed_ids, state_outcome, to_end, EndAccess, Part, PartOutcome, Problem,
+    Reach, Remaining, CONCURRENT_WRITES,
 };
 use crate::domain::{Confirmation, GrantAction, GrantState, LifecycleAction, User, UserKind};
 use crate::http::ApiError;
@@ -52,6 +52,8 @@ struct Run {
     outcomes: RwSignal<HashMap<Part, PartOutcome>>,
     /// Called with the user as a read after the state change showed them.
     on_user_read: Callback<User>,
+    /// Sessions whose ending failed, tried again by a retry.
+    unended_sessions: RwSignal<Vec<String>>,
 }
 
 /// The Offboard section of a loaded user. `user` is the user as the page
@@ -68,6 +70,7 @@ pub fn Offboard(
     let running = RwSignal::new(false);
     let outcomes = RwSignal::new(HashMap::<Part, PartOutcome>::new());
     let started = RwSignal::new(false);
+    let unended_sessions = RwSignal::new(Vec::<String>::new());
     let subject = move || {
         user.with(|u| u.as_ref().map(|u| u.display_name.clone()))
             .unwrap_or_default()
@@ -84,6 +87,7 @@ pub fn Offboard(
                 reason,
                 outcomes,
                 on_user_read,
+                unended_sessions,
             })
         }
     };
@@ -392,21 +396,29 @@ impl Run {
     }
 
     async fn sessions(&self, before: Result<Remaining, ApiError>) {
-        // A second list finds sessions an older server still lists.
+        // A second list finds sessions an older server still lists; those
+        // whose ending failed before are tried again (a v4.12 server no
+        // longer lists a deactivated user's sessions).
         let after = self.api.list_sessions(&self.user.id).await;
-        let ids = to_end(
+        let listed_ids = to_end(
             before
                 .as_ref()
                 .map(|r| r.ids.as_slice())
                 .unwrap_or_default(),
             after.as_ref().map(|r| r.ids.as_slice()).unwrap_or_default(),
         );
+        let earlier = self
+            .unended_sessions
+            .try_get_untracked()
+            .unwrap_or_default();
+        let ids = to_end(&earlier, &listed_ids);
         let listed = match (&before, &after) {
             (Err(error), _) => Err(error.clone()),
             _ => Ok(Remaining::new(ids.clone(), ids.len() as u64)),
         };
         let api = &self.api;
-        let writes = bounded(ids, |id| async move { api.end_session(&id).await }).await;
+        let writes = bounded(ids.clone(), |id| async move { api.end_session(&id).await }).await;
+        self.unended_sessions.try_set(failed_ids(&ids, &writes));
         let read_back = self.api.list_sessions(&self.user.id).await;
         self.set(
             Part::Sessions,
