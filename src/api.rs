@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use leptos::prelude::{RwSignal, StoredValue, Update, UpdateValue, With, WithValue};
 
 use crate::domain::history::{action_name, Change, ReasonLog, ReasonRecord, HISTORY_PAGE_SIZE};
+use crate::domain::offboarding::Remaining;
 use crate::domain::Timestamp;
 use crate::domain::{
     ConfirmedWrites, Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
@@ -15,8 +16,11 @@ use crate::domain::{
 use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope, ServerMessage};
 use crate::providers::weavr::{self, LoginError, Product};
 use crate::providers::zitadel::is_unknown_route;
+use crate::providers::zitadel_machine_credentials::{self, Credential};
 use crate::providers::zitadel_orgs::{self, Organization};
-use crate::providers::{zitadel_grants, zitadel_history, zitadel_v2, zitadel_v3alpha, ProviderApi};
+use crate::providers::{
+    zitadel_grants, zitadel_history, zitadel_sessions, zitadel_v2, zitadel_v3alpha, ProviderApi,
+};
 
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -398,6 +402,46 @@ impl Api {
         );
         let response = self.send(&request).await?;
         zitadel_grants::read_action(action, &response)
+    }
+}
+
+/// Offboarding (ZITADEL): a user's sessions, and a service user's tokens and
+/// keys, in the organisation `organization_id` that owns the user.
+impl Api {
+    pub async fn list_sessions(&self, user_id: &str) -> Result<Remaining, ApiError> {
+        let response = self.send(&zitadel_sessions::list_request(user_id)).await?;
+        zitadel_sessions::read_list(&response)
+    }
+
+    pub async fn end_session(&self, session_id: &str) -> Result<(), ApiError> {
+        let response = self
+            .send(&zitadel_sessions::delete_request(session_id))
+            .await?;
+        zitadel_sessions::read_delete(&response)
+    }
+
+    pub async fn list_credentials(
+        &self,
+        kind: Credential,
+        user_id: &str,
+        organization_id: Option<&str>,
+    ) -> Result<Remaining, ApiError> {
+        let request = zitadel_machine_credentials::list_request(kind, user_id, organization_id);
+        let response = self.send(&request).await?;
+        zitadel_machine_credentials::read_list(&response)
+    }
+
+    pub async fn remove_credential(
+        &self,
+        kind: Credential,
+        user_id: &str,
+        id: &str,
+        organization_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let request =
+            zitadel_machine_credentials::remove_request(kind, user_id, id, organization_id);
+        let response = self.send(&request).await?;
+        zitadel_machine_credentials::read_remove(&response)
     }
 }
 

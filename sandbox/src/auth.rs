@@ -24,6 +24,9 @@ pub const PERMISSION_USER_GRANT_READ: &str = "user.grant.read";
 pub const PERMISSION_USER_GRANT_WRITE: &str = "user.grant.write";
 pub const PERMISSION_USER_GRANT_DELETE: &str = "user.grant.delete";
 pub const PERMISSION_ORG_READ: &str = "org.read";
+/// Session API v2: reading and terminating other users' sessions.
+pub const PERMISSION_SESSION_READ: &str = "session.read";
+pub const PERMISSION_SESSION_DELETE: &str = "session.delete";
 
 /// The permissions each role grants, a subset of ZITADEL's defaults
 /// (`cmd/defaults.yaml`, `InternalAuthZ.RolePermissionMappings`). An `IAM_*` role held on
@@ -37,10 +40,18 @@ fn role_permissions(role: &str) -> &'static [&'static str] {
         PERMISSION_USER_GRANT_READ,
         PERMISSION_USER_GRANT_WRITE,
         PERMISSION_USER_GRANT_DELETE,
+        PERMISSION_SESSION_READ,
+        PERMISSION_SESSION_DELETE,
     ];
     match role {
         "IAM_OWNER" | "ORG_OWNER" | "ORG_USER_MANAGER" => ALL_USER,
-        "IAM_OWNER_VIEWER" | "ORG_OWNER_VIEWER" => &[
+        "IAM_OWNER_VIEWER" => &[
+            PERMISSION_ORG_READ,
+            PERMISSION_USER_READ,
+            PERMISSION_USER_GRANT_READ,
+            PERMISSION_SESSION_READ,
+        ],
+        "ORG_OWNER_VIEWER" => &[
             PERMISSION_ORG_READ,
             PERMISSION_USER_READ,
             PERMISSION_USER_GRANT_READ,

@@ -4,7 +4,7 @@
 //! Tables:
 //! * `events`: the source of truth, one row per change of an aggregate (the v3alpha
 //!   schema users live only here: no projection reads them, as on ZITADEL);
-//! * `users`, `user_grants`, `weavr_users`: projections of the events (current state),
+//! * `users`, `user_grants`, `weavr_users`, `sessions`, `machine_credentials`: projections of the events (current state),
 //!   written in the same transaction as each event (see `journal::record`);
 //! * `orgs`, `projects`, `personal_access_tokens`, `memberships`, `user_passwords`:
 //!   fixed reference data from the seed;
@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Bump when the schema changes; an older file is then refused (use `--reset`).
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const SCHEMA: &str = "
 CREATE TABLE events (
@@ -114,6 +114,40 @@ CREATE TABLE weavr_tokens (
     roles   TEXT    NOT NULL DEFAULT '[]',
     seeded  INTEGER NOT NULL DEFAULT 0
 );
+
+-- Projection of the 'session' events (session API v2): one row per session not
+-- terminated. ended_with_user: its user was deactivated, locked or removed since,
+-- which v4.12 and later drop from the projection (see `sessions.rs`).
+CREATE TABLE sessions (
+    id                   TEXT    PRIMARY KEY,
+    creator              TEXT    NOT NULL,
+    user_agent           TEXT    NOT NULL DEFAULT '',
+    user_id              TEXT    NOT NULL DEFAULT '',
+    user_org_id          TEXT    NOT NULL DEFAULT '',
+    login_name           TEXT    NOT NULL DEFAULT '',
+    display_name         TEXT    NOT NULL DEFAULT '',
+    user_checked_at      TEXT,
+    password_checked_at  TEXT,
+    ended_with_user      INTEGER NOT NULL DEFAULT 0,
+    created_at           TEXT    NOT NULL,
+    changed_at           TEXT    NOT NULL,
+    sequence             INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- Projection of a service user's personal access tokens (kind 'pat') and keys
+-- (kind 'key'), from the user aggregate's events (see `machine_credentials.rs`).
+CREATE TABLE machine_credentials (
+    id         TEXT    PRIMARY KEY,
+    kind       TEXT    NOT NULL,
+    user_id    TEXT    NOT NULL,
+    org_id     TEXT    NOT NULL,
+    scopes     TEXT    NOT NULL DEFAULT '[]',
+    expires_at TEXT    NOT NULL,
+    created_at TEXT    NOT NULL,
+    sequence   INTEGER NOT NULL
+);
+CREATE INDEX machine_credentials_user ON machine_credentials (user_id, kind);
 
 CREATE TABLE personal_access_tokens (
     token   TEXT PRIMARY KEY,

@@ -13,6 +13,8 @@ pub const AGGREGATE_USER: &str = "user";
 pub const AGGREGATE_USER_GRANT: &str = "usergrant";
 /// A Weavr authorised user of one product; its id is `<product>:<user id>`.
 pub const AGGREGATE_WEAVR_USER: &str = "weavr_user";
+/// A sign-in session of session API v2 (`internal/repository/session/aggregate.go`).
+pub const AGGREGATE_SESSION: &str = "session";
 
 /// Event types, named as ZITADEL names them.
 pub mod event_type {
@@ -38,6 +40,19 @@ pub mod event_type {
     pub const GRANT_REMOVED: &str = "user.grant.removed";
     /// Written for each grant of a user who is removed.
     pub const GRANT_CASCADE_REMOVED: &str = "user.grant.cascade.removed";
+
+    /// A service user's personal access tokens and keys: events of the user aggregate
+    /// (`internal/repository/user/personal_access_token.go`, `machine_key.go`).
+    pub const PAT_ADDED: &str = "user.personal.access.token.added";
+    pub const PAT_REMOVED: &str = "user.personal.access.token.removed";
+    pub const MACHINE_KEY_ADDED: &str = "user.machine.key.added";
+    pub const MACHINE_KEY_REMOVED: &str = "user.machine.key.removed";
+
+    /// Session API v2 (`internal/repository/session/session.go`).
+    pub const SESSION_ADDED: &str = "session.added";
+    pub const SESSION_USER_CHECKED: &str = "session.user.checked";
+    pub const SESSION_PASSWORD_CHECKED: &str = "session.password.checked";
+    pub const SESSION_TERMINATED: &str = "session.terminated";
 
     pub const WEAVR_USER_ADDED: &str = "weavr.user.added";
     pub const WEAVR_USER_DEACTIVATED: &str = "weavr.user.deactivated";

@@ -25,8 +25,9 @@ pub struct ViewPosition {
     pub timestamp: Timestamp,
 }
 
-/// The tables a lagging list reads, rebuilt in `temp`.
-const LAGGING_TABLES: [&str; 2] = ["users", "user_grants"];
+/// The tables a lagging list reads, rebuilt in `temp`, and those a replay of a
+/// user's events also writes (so that the replay touches only copies).
+const LAGGING_TABLES: [&str; 4] = ["users", "user_grants", "sessions", "machine_credentials"];
 
 /// Runs `read` on the projections as they were `lag` ago.
 pub fn as_of_lag<T>(
@@ -105,6 +106,13 @@ fn rebuild_as_of(
             &format!("DELETE FROM temp.{table} WHERE id = ?1"),
             params![aggregate_id],
         )?;
+        if aggregate_type == AGGREGATE_USER {
+            // A user's tokens and keys are events of the user: replayed below.
+            conn.execute(
+                "DELETE FROM temp.machine_credentials WHERE user_id = ?1",
+                params![aggregate_id],
+            )?;
+        }
         for event in events::events_of(conn, aggregate_type, aggregate_id)? {
             if event.created_at <= cutoff {
                 projection::apply(conn, &event)?;

@@ -12,12 +12,14 @@
 //! - L5 `router`, `cors`, `faults` (the middleware), `server`, `static_files`, `seed`,
 //!   `weavr::seed`, `test_support`;
 //! - L4 one module per API surface: `zitadel_v2`, `zitadel_v3alpha`, `management_v1`,
-//!   `auth_v1`, `org_v2`, `oidc` (its routes and pages), `weavr` (routes, gate, handlers);
-//! - L3 commands (`lifecycle`, `grants`, `user_metadata`, `weavr::commands`), the
-//!   user history query `user_changes`, `auth`, `state`, and
+//!   `auth_v1`, `org_v2`, `session_v2`, `oidc` (its routes and pages), `weavr` (routes,
+//!   gate, handlers);
+//! - L3 commands (`lifecycle`, `grants`, `user_metadata`, `session_commands`,
+//!   `credential_commands`, `weavr::commands`), the user history query `user_changes`,
+//!   `auth`, `state`, and
 //!   `api_kit::{v1, v2}`, the wire types several surfaces answer with;
-//! - L2 read models (`users`, `user_grants`, `orgs`, `schema_users`, `weavr::store`,
-//!   `oidc::store`), `projection` (dispatch to them), `journal` (record an event and
+//! - L2 read models (`users`, `user_grants`, `orgs`, `schema_users`, `sessions`,
+//!   `machine_credentials`, `weavr::store`, `oidc::store`), `projection` (dispatch to them), `journal` (record an event and
 //!   apply it in one transaction) and `lag`;
 //! - L1 `events`, the append-only log, which knows no projection;
 //! - L0 `clock`, `random`, `errors`, `db`, `query`, `paths` (which paths are whose),
@@ -29,6 +31,7 @@ pub mod auth;
 pub mod auth_v1;
 pub mod clock;
 pub mod cors;
+pub mod credential_commands;
 pub mod db;
 pub mod errors;
 pub mod events;
@@ -38,6 +41,7 @@ pub mod i18n;
 pub mod journal;
 pub mod lag;
 pub mod lifecycle;
+pub mod machine_credentials;
 pub mod management_v1;
 pub mod model;
 pub mod oidc;
@@ -51,6 +55,9 @@ pub mod router;
 pub mod schema_users;
 pub mod seed;
 pub mod server;
+pub mod session_commands;
+pub mod session_v2;
+pub mod sessions;
 pub mod state;
 pub mod static_files;
 pub mod switches;

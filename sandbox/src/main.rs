@@ -151,8 +151,9 @@ struct Cli {
     #[arg(long)]
     overcount_totals: bool,
 
-    /// The ZITADEL release to imitate: below 2.58.0 there is no /v2/users, below 2.63.0
-    /// no v3alpha user state changes (the gateway's routing 404).
+    /// The ZITADEL release to imitate: below 2.58.0 there is no /v2/users nor
+    /// /v2/sessions, below 2.63.0 no v3alpha user state changes (the gateway's routing
+    /// 404); below 4.12.0 a deactivated or locked user's sessions stay listed.
     #[arg(long, value_name = "VERSION", default_value_t = DEFAULT_ZITADEL_VERSION)]
     zitadel_version: ZitadelVersion,
 }

@@ -4,10 +4,12 @@
 
 use crate::errors::ApiError;
 use crate::events::{
-    self, event_type, Event, HumanAdded, MachineAdded, AGGREGATE_USER, AGGREGATE_USER_GRANT,
-    AGGREGATE_WEAVR_USER,
+    self, event_type, Event, HumanAdded, MachineAdded, AGGREGATE_SESSION, AGGREGATE_USER,
+    AGGREGATE_USER_GRANT, AGGREGATE_WEAVR_USER,
 };
+use crate::machine_credentials;
 use crate::model::{UserState, UserType};
+use crate::sessions;
 use crate::user_grants;
 use crate::weavr::store as weavr_store;
 use rusqlite::{params, Connection};
@@ -15,7 +17,17 @@ use rusqlite::{params, Connection};
 /// Applies one event to the projection of its aggregate.
 pub fn apply(conn: &Connection, event: &Event) -> Result<(), ApiError> {
     match event.aggregate_type.as_str() {
-        AGGREGATE_USER => apply_user(conn, event),
+        // A service user's tokens and keys are events of the user that ZITADEL's user
+        // projection does not reduce.
+        AGGREGATE_USER if machine_credentials::is_credential_event(&event.event_type) => {
+            machine_credentials::apply(conn, event)
+        }
+        AGGREGATE_USER => {
+            apply_user(conn, event)?;
+            sessions::apply_user_event(conn, event)?;
+            machine_credentials::apply(conn, event)
+        }
+        AGGREGATE_SESSION => sessions::apply(conn, event),
         AGGREGATE_USER_GRANT => user_grants::apply(conn, event),
         AGGREGATE_WEAVR_USER => weavr_store::apply(conn, event),
         _ => Ok(()),
@@ -140,7 +152,10 @@ fn parse_payload<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, Api
 /// hold the truth.
 pub fn rebuild(conn: &mut Connection) -> Result<(), ApiError> {
     let tx = conn.transaction()?;
-    tx.execute_batch("DELETE FROM users; DELETE FROM user_grants; DELETE FROM weavr_users;")?;
+    tx.execute_batch(
+        "DELETE FROM users; DELETE FROM user_grants; DELETE FROM weavr_users;
+         DELETE FROM sessions; DELETE FROM machine_credentials;",
+    )?;
     for event in events::all_events(&tx)? {
         apply(&tx, &event)?;
     }

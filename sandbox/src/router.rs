@@ -7,7 +7,8 @@ pub use crate::paths::is_api_path;
 use crate::state::{AppState, Settings};
 use crate::static_files::SpaFiles;
 use crate::{
-    auth_v1, faults, management_v1, oidc, org_v2, switches, weavr, zitadel_v2, zitadel_v3alpha,
+    auth_v1, faults, management_v1, oidc, org_v2, session_v2, switches, weavr, zitadel_v2,
+    zitadel_v3alpha,
 };
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
@@ -42,6 +43,7 @@ pub fn app_with(state: AppState, serve_dir: Option<PathBuf>) -> Router {
         .merge(zitadel_v3alpha::routes(store.clone()))
         .merge(management_v1::routes(store.clone()))
         .merge(auth_v1::routes(store.clone()))
+        .merge(session_v2::routes(store.clone()))
         .merge(org_v2::routes(store))
         .merge(weavr::upstream_routes(state.clone()))
         .merge(weavr::proxy_routes(weavr_upstream))

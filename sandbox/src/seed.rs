@@ -16,9 +16,11 @@ mod generated;
 mod grants;
 mod people;
 mod schema_users;
+mod sessions;
 pub use generated::generated_user_id;
 pub use grants::{grant_ids, project_ids, SeedGrant, SeedProject, GRANTS, PROJECTS};
 pub use schema_users::SCHEMA_ID as USER_SCHEMA_ID;
+pub use sessions::{credential_ids, session_ids};
 
 pub use crate::model::{ACME_ORG_ID, INSTANCE_ID, INSTANCE_NAME};
 pub use directory::{ids, schema_user_ids, SeedOrg, ACME, GLOBEX, GLOBEX_ORG_ID};
@@ -116,7 +118,7 @@ pub const TOKENS: [SeedToken; 4] = [
     },
 ];
 
-const USERS: [SeedUser; 18] = [
+const USERS: [SeedUser; 21] = [
     SeedUser {
         id: ids::MINNIE,
         username: "minnie-mouse",
@@ -234,6 +236,27 @@ const USERS: [SeedUser; 18] = [
         history: ACTIVE,
     },
     SeedUser {
+        id: ids::GYRO,
+        username: "gyro-gearloose",
+        org: &ACME,
+        profile: person("Gyro", "Gearloose", Gender::Male),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::GLADSTONE,
+        username: "gladstone-gander",
+        org: &ACME,
+        profile: person("Gladstone", "Gander", Gender::Male),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::DEPLOY_ROBOT,
+        username: "deploy-robot",
+        org: &ACME,
+        profile: service("Deploy Robot", "Deploys the portal"),
+        history: ACTIVE,
+    },
+    SeedUser {
         id: ids::CONSOLE_ADMIN,
         username: "console-admin",
         org: &ACME,
@@ -348,6 +371,7 @@ pub fn seed(conn: &Connection, extra_users: u32, now: Timestamp) -> Result<(), A
     }
 
     grants::seed(conn, week_ago.plus(Duration::days(1)))?;
+    sessions::seed(conn, now)?;
     schema_users::seed(conn, now)?;
     weavr::seed::seed(conn, now)?;
     generated::seed(conn, extra_users, now)

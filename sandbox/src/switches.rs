@@ -26,6 +26,13 @@ pub const V2_ORGANIZATIONS_SINCE: ZitadelVersion = ZitadelVersion(2, 59, 0);
 /// (`proto/zitadel/resources/user/v3alpha/user_service.proto`; v2.61 and v2.62 had
 /// only create and delete, which the sandbox does not imitate).
 pub const V3ALPHA_USERS_SINCE: ZitadelVersion = ZitadelVersion(2, 63, 0);
+/// Session API v2 (`/v2/sessions…`) exists from this release
+/// (`proto/zitadel/session/v2/session_service.proto`; before it, only v2beta).
+pub const V2_SESSIONS_SINCE: ZitadelVersion = ZitadelVersion(2, 58, 0);
+/// From this release deactivating, locking or removing a user drops their sessions
+/// from the session projection (`reduceUserStateNotActive` in
+/// `internal/query/projection/session.go`, zitadel/zitadel#11644).
+pub const SESSIONS_END_WITH_USER_SINCE: ZitadelVersion = ZitadelVersion(4, 12, 0);
 /// From this release users need `user.write` to change their own state
 /// (`internal/command/user_v2.go`, `allowSelfManagement: false`).
 pub const NO_SELF_MANAGED_STATE_SINCE: ZitadelVersion = ZitadelVersion(4, 3, 0);
@@ -156,6 +163,12 @@ impl Switches {
 
     /// Whether the imitated release serves `path` at all. Older releases answer what
     /// they lack with the gateway's routing 404.
+    /// Whether ListSessions leaves out the sessions of a user who was deactivated,
+    /// locked or removed (v4.12.0 and later).
+    pub fn sessions_end_with_their_user(&self) -> bool {
+        self.zitadel_version >= SESSIONS_END_WITH_USER_SINCE
+    }
+
     pub fn serves(&self, path: &str) -> bool {
         let version = self.zitadel_version;
         if path.starts_with("/v2/users/") && path.ends_with("/metadata") {
@@ -163,6 +176,9 @@ impl Switches {
         }
         if path == "/v2/users" || path.starts_with("/v2/users/") {
             return version >= V2_USERS_SINCE;
+        }
+        if path.starts_with("/v2/sessions") {
+            return version >= V2_SESSIONS_SINCE;
         }
         if path.starts_with("/v2/organizations") {
             return version >= V2_ORGANIZATIONS_SINCE;

@@ -1101,3 +1101,42 @@ async fn get_my_org_answers_the_org_in_context() {
     assert_eq!(unknown.status, 403);
     assert_eq!(error_id(&unknown), "AUTH-Bs7Ds");
 }
+
+/// ZITADEL's login creates a session API v2 session for whoever signs in; the user
+/// then sees it in ListSessions (their own sessions need no permission).
+#[tokio::test]
+async fn a_sign_in_creates_a_session_its_user_can_list() {
+    let provider = Provider::start().await;
+    let by_manager = json!({"queries": [{"userIdQuery": {"id": ids::MAX_MANAGER}}]}).to_string();
+    let before = provider
+        .sandbox
+        .call(
+            "POST",
+            "/v2/sessions/search",
+            Some(OWNER_TOKEN),
+            Some(&by_manager),
+        )
+        .await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    assert!(
+        before.json()["sessions"].as_array().is_none(),
+        "{}",
+        before.text
+    );
+
+    let tokens = provider.sign_in(MANAGER_LOGIN_NAME, MANAGER_PASSWORD).await;
+    let listed = provider
+        .api_post("/v2/sessions/search", &access_token(&tokens), &by_manager)
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let sessions = listed.json()["sessions"].clone();
+    assert_eq!(sessions.as_array().map(Vec::len), Some(1), "{sessions}");
+    let user = &sessions[0]["factors"]["user"];
+    assert_eq!(user["id"], ids::MAX_MANAGER);
+    assert_eq!(user["organizationId"], ACME_ORG_ID);
+    assert_eq!(
+        user["loginName"],
+        format!("{MANAGER_LOGIN_NAME}@acme.example.com")
+    );
+    assert!(sessions[0]["factors"]["password"]["verifiedAt"].is_string());
+}

@@ -9,6 +9,7 @@ mod grant;
 pub mod history;
 mod lifecycle;
 mod list;
+pub mod offboarding;
 mod state;
 mod timestamp;
 mod user;

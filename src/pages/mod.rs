@@ -4,6 +4,7 @@ mod auth_callback;
 mod confirmed;
 mod grant_detail;
 mod not_found;
+mod offboard;
 mod open_by_id;
 mod settings;
 mod sign_in;

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::confirmed::Confirmed;
+use super::offboard::Offboard;
 use super::GrantList;
 use crate::api::Api;
 use crate::auth::Connections;
@@ -117,6 +118,10 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 <MadeAfterAll made=Signal::derive(move || user.made_after_all.with(Option::is_some))/>
                 <DetailsPanel details=details/>
                 {has_grants.then(|| view! { <GrantList user_id=user_id/> })}
+                <Offboard
+                    user=Signal::derive(move || user.shown.get())
+                    on_user_read=Callback::new(move |read: User| user.shown.set(Some(read)))
+                />
                 <UserHistory user_id=user_id details=details feed=history/>
             </Show>
             <Show when=move || user.unreadable.get()>

@@ -6,12 +6,15 @@ mod wire;
 pub mod zitadel;
 pub mod zitadel_grants;
 pub mod zitadel_history;
+pub mod zitadel_machine_credentials;
 pub mod zitadel_orgs;
+pub mod zitadel_sessions;
 pub mod zitadel_v2;
 pub mod zitadel_v3alpha;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::offboarding::Reach;
 use crate::domain::Lifecycle;
 use crate::tr;
 
@@ -135,6 +138,9 @@ pub struct Capabilities {
     /// Whether signing out also ends the session on the server (Weavr's
     /// logout; ZITADEL's OIDC end-session page is the session's own).
     pub server_sign_out: bool,
+    /// How far offboarding reaches: ZITADEL v2 ends sessions, grants and a
+    /// service user's tokens and keys too; Weavr has deactivation only.
+    pub offboarding: Reach,
 }
 
 impl Capabilities {
@@ -162,6 +168,7 @@ const ZITADEL_V2: Capabilities = Capabilities {
     max_page_size: None,
     sign_in: SignIn::OidcOrAccessToken,
     server_sign_out: false,
+    offboarding: Reach::Full,
 };
 
 const ZITADEL_V3ALPHA: Capabilities = Capabilities {
@@ -169,6 +176,8 @@ const ZITADEL_V3ALPHA: Capabilities = Capabilities {
     reads_user: false,
     has_grants: false,
     has_history: false,
+    // Offboarding shows what a read confirms, and v3alpha reads no user.
+    offboarding: Reach::None,
     ..ZITADEL_V2
 };
 
@@ -184,6 +193,7 @@ const WEAVR: Capabilities = Capabilities {
     max_page_size: Some(weavr::MAX_LIMIT),
     sign_in: SignIn::PasswordOrAuthToken,
     server_sign_out: true,
+    offboarding: Reach::DeactivationOnly,
 };
 
 #[cfg(test)]
@@ -204,5 +214,10 @@ mod tests {
         // ListUserChanges reads the `user` aggregate: v2 users only.
         assert!(v2.has_history && !v3.has_history && !weavr.has_history);
         assert_eq!(ProviderApi::WeavrPaymentRun.capabilities(), weavr);
+        // Offboarding: everything on v2, deactivation only on Weavr, none
+        // where no read could confirm it.
+        assert_eq!(v2.offboarding, Reach::Full);
+        assert_eq!(weavr.offboarding, Reach::DeactivationOnly);
+        assert_eq!(v3.offboarding, Reach::None);
     }
 }

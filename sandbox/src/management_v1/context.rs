@@ -1,5 +1,6 @@
-//! The organization a management v1 call works in: `x-zitadel-orgid`, or the caller's
-//! own organization without it.
+//! The organization a management v1 call works in (`x-zitadel-orgid`, or the caller's
+//! own organization without it), and the permission the RPC needs there (shared by the
+//! grant, history, metadata and credential handlers).
 
 use crate::auth::Caller;
 use crate::errors::{ApiError, GrpcCode};

@@ -6,6 +6,7 @@
 
 mod changes;
 mod context;
+mod credentials;
 mod list;
 mod metadata;
 pub mod wire;
@@ -65,6 +66,7 @@ pub fn routes(store: Store) -> Router<AppState> {
             "/management/v1/users/{user_id}/metadata/{key}",
             get(metadata::get_user_metadata).post(metadata::set_user_metadata),
         )
+        .merge(credentials::routes())
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
 }
 

@@ -8,7 +8,9 @@ use super::pages;
 use super::store::{self, Grant};
 use crate::clock::Timestamp;
 use crate::db::Store;
+use crate::events::SYSTEM_ACTOR;
 use crate::random;
+use crate::session_commands;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -203,13 +205,32 @@ pub(super) async fn authorize_submit(
     let password = params.owned("password").unwrap_or_default();
     // One session per browser, kept across sign-ins.
     let session = session_cookie(&headers).unwrap_or_else(|| random::hex(16));
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect::<String>();
     let signed_in = {
         let (request, login_name, session) = (request.clone(), login_name.clone(), session.clone());
         store
             .call(move |conn| {
-                let Some(user) = store::check_password(conn, &login_name, &password)? else {
+                let tx = conn.transaction()?;
+                let Some(user) = store::check_password(&tx, &login_name, &password)? else {
                     return Ok(None);
                 };
+                // ZITADEL's login creates a session API v2 session for whoever signs in
+                // (a user check, then a password check), which ListSessions then lists.
+                let session_id = session_commands::new_session_id();
+                session_commands::add_session(
+                    &tx,
+                    &session_id,
+                    SYSTEM_ACTOR,
+                    &user,
+                    &user_agent,
+                    None,
+                )?;
                 let now = Timestamp::now().millis();
                 let grant = Grant {
                     session,
@@ -222,7 +243,8 @@ pub(super) async fn authorize_submit(
                     auth_time: now,
                 };
                 let code = random::hex(24);
-                store::save_code(conn, &code, &grant, now + CODE_LIFETIME_MS, now)?;
+                store::save_code(&tx, &code, &grant, now + CODE_LIFETIME_MS, now)?;
+                tx.commit()?;
                 Ok(Some(code))
             })
             .await

@@ -51,6 +51,12 @@ pub mod ids {
     pub const DEWEY: &str = "226000000000000010";
     pub const LOUIE: &str = "226000000000000011";
     pub const MARKUP_TEST: &str = "226000000000000012";
+    /// Offboarding: two sessions, an active and an inactive grant (the e2e journey).
+    pub const GYRO: &str = "226000000000000013";
+    /// Offboarding: two sessions and two active grants (the wasm tests).
+    pub const GLADSTONE: &str = "226000000000000014";
+    /// Offboarding a service user: personal access tokens, keys and a grant.
+    pub const DEPLOY_ROBOT: &str = "226000000000000015";
     pub const CONSOLE_ADMIN: &str = "226000000000000100";
     pub const ACME_USER_MANAGER: &str = "226000000000000101";
     pub const AUDITOR: &str = "226000000000000102";

@@ -52,6 +52,11 @@ pub mod grant_ids {
     pub const HUEY_PORTAL: &str = "70000000000000007";
     pub const DEWEY_PORTAL: &str = "70000000000000008";
     pub const DEWEY_BILLING: &str = "70000000000000009";
+    pub const GYRO_PORTAL: &str = "70000000000000010";
+    pub const GYRO_BILLING: &str = "70000000000000011";
+    pub const GLADSTONE_PORTAL: &str = "70000000000000012";
+    pub const GLADSTONE_BILLING: &str = "70000000000000013";
+    pub const DEPLOY_ROBOT_BILLING: &str = "70000000000000014";
 }
 
 /// A seeded grant; it belongs to its project's org.
@@ -63,7 +68,7 @@ pub struct SeedGrant {
     pub active: bool,
 }
 
-pub const GRANTS: [SeedGrant; 9] = [
+pub const GRANTS: [SeedGrant; 14] = [
     SeedGrant {
         id: grant_ids::MINNIE_PORTAL,
         user_id: ids::MINNIE,
@@ -125,6 +130,41 @@ pub const GRANTS: [SeedGrant; 9] = [
         user_id: ids::DEWEY,
         project: &PROJECTS[1],
         role_keys: &["viewer"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::GYRO_PORTAL,
+        user_id: ids::GYRO,
+        project: &PROJECTS[0],
+        role_keys: &["editor"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::GYRO_BILLING,
+        user_id: ids::GYRO,
+        project: &PROJECTS[1],
+        role_keys: &["viewer"],
+        active: false,
+    },
+    SeedGrant {
+        id: grant_ids::GLADSTONE_PORTAL,
+        user_id: ids::GLADSTONE,
+        project: &PROJECTS[0],
+        role_keys: &["reader"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::GLADSTONE_BILLING,
+        user_id: ids::GLADSTONE,
+        project: &PROJECTS[1],
+        role_keys: &["viewer"],
+        active: true,
+    },
+    SeedGrant {
+        id: grant_ids::DEPLOY_ROBOT_BILLING,
+        user_id: ids::DEPLOY_ROBOT,
+        project: &PROJECTS[1],
+        role_keys: &["deployer"],
         active: true,
     },
 ];

@@ -1,0 +1,498 @@
+//! The user page's Offboard section: one confirmed action that ends a user's
+//! access, then a checklist of what the server confirmed by reading it back
+//! (`domain::offboarding` decides each line), each part with its own retry.
+
+use std::collections::HashMap;
+
+use futures::stream::{self, StreamExt};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{new_intent, Api};
+use crate::components::ConfirmDialog;
+use crate::domain::offboarding::{
+    counted_outcome, failed_ids, state_outcome, to_end, EndAccess, Part, PartOutcome, Problem,
+    Reach, Remaining, CONCURRENT_WRITES,
+};
+use crate::domain::{Confirmation, GrantAction, GrantState, LifecycleAction, User, UserKind};
+use crate::http::ApiError;
+use crate::providers::zitadel_machine_credentials::Credential;
+use crate::tr;
+
+/// The offboarding, as the confirmation dialog and its button name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Offboarding(Reach);
+
+impl LifecycleAction for Offboarding {
+    fn label(self) -> &'static str {
+        tr!(offboard.action)
+    }
+
+    fn needs_confirmation(self) -> bool {
+        true
+    }
+
+    fn confirmation(self, subject: &str) -> Option<Confirmation> {
+        let consequence = match self.0 {
+            Reach::Full => tr!(offboard.consequence_full),
+            _ => tr!(offboard.consequence_deactivation_only),
+        };
+        Confirmation::new(tr!(offboard.confirm_title, subject), consequence)
+    }
+}
+
+/// What one offboarding works on: the user as last read, and the choices.
+#[derive(Clone)]
+struct Run {
+    api: Api,
+    user: User,
+    aim: EndAccess,
+    reason: Option<String>,
+    /// The checklist, part by part.
+    outcomes: RwSignal<HashMap<Part, PartOutcome>>,
+    /// Called with the user as a read after the state change showed them.
+    on_user_read: Callback<User>,
+    /// Sessions whose ending failed, tried again by a retry.
+    unended_sessions: RwSignal<Vec<String>>,
+}
+
+/// The Offboard section of a loaded user. `user` is the user as the page
+/// last confirmed it; `on_user_read` receives each read of the user.
+#[component]
+pub fn Offboard(
+    #[prop(into)] user: Signal<Option<User>>,
+    on_user_read: Callback<User>,
+) -> impl IntoView {
+    let api = Api::for_page();
+    let reach = api.provider().capabilities().offboarding;
+    let aim = RwSignal::new(EndAccess::Deactivate);
+    let asking = RwSignal::new(false);
+    let running = RwSignal::new(false);
+    let outcomes = RwSignal::new(HashMap::<Part, PartOutcome>::new());
+    let started = RwSignal::new(false);
+    let unended_sessions = RwSignal::new(Vec::<String>::new());
+    let subject = move || {
+        user.with(|u| u.as_ref().map(|u| u.display_name.clone()))
+            .unwrap_or_default()
+    };
+    let is_service = move || user.with(|u| u.as_ref().is_some_and(|u| u.kind == UserKind::Machine));
+
+    let run_for = {
+        let api = api.clone();
+        move |reason: Option<String>| {
+            Some(Run {
+                api: api.clone(),
+                user: user.get_untracked()?,
+                aim: aim.get_untracked(),
+                reason,
+                outcomes,
+                on_user_read,
+                unended_sessions,
+            })
+        }
+    };
+    let confirm = Callback::new({
+        let run_for = run_for.clone();
+        move |reason: Option<String>| {
+            asking.set(false);
+            let Some(run) = run_for(reason) else { return };
+            let parts: Vec<Part> = Part::ALL
+                .into_iter()
+                .filter(|p| p.applies(reach, run.user.kind == UserKind::Machine))
+                .collect();
+            outcomes.set(
+                Part::ALL
+                    .into_iter()
+                    .map(|p| {
+                        let outcome = if parts.contains(&p) {
+                            PartOutcome::Pending
+                        } else {
+                            PartOutcome::NotApplicable
+                        };
+                        (p, outcome)
+                    })
+                    .collect(),
+            );
+            started.set(true);
+            running.set(true);
+            spawn_local(async move {
+                run.everything(&parts).await;
+                running.set(false);
+            });
+        }
+    });
+    let retry = Callback::new(move |part: Part| {
+        let Some(run) = run_for(None) else { return };
+        running.set(true);
+        outcomes.update(|o| {
+            o.insert(part, PartOutcome::Pending);
+        });
+        spawn_local(async move {
+            run.retry(part).await;
+            running.set(false);
+        });
+    });
+
+    (reach != Reach::None).then(|| {
+        view! {
+            <section class="offboard" aria-labelledby="offboard-heading" data-testid="offboard">
+                <h2 id="offboard-heading">{tr!(offboard.heading)}</h2>
+                <p class="muted" data-testid="offboard-intro">
+                    {match reach {
+                        Reach::Full => tr!(offboard.intro_full),
+                        _ => tr!(offboard.intro_deactivation_only),
+                    }}
+                </p>
+                {(reach == Reach::Full).then(|| view! { <AimChoice aim=aim/> })}
+                <button
+                    type="button"
+                    class="danger"
+                    disabled=move || running.get() || user.with(Option::is_none)
+                    on:click=move |_| asking.set(true)
+                >
+                    {tr!(offboard.start)}
+                </button>
+                {move || asking.get().then(|| view! {
+                    <ConfirmDialog
+                        action=Offboarding(reach)
+                        subject=subject()
+                        typed_confirmation=String::new()
+                        on_confirm=confirm
+                        on_cancel=Callback::new(move |_| asking.set(false))
+                    />
+                })}
+                <Show when=move || started.get()>
+                    <Checklist outcomes=outcomes running=running.into() is_service=Signal::derive(is_service) retry=retry/>
+                </Show>
+            </section>
+        }
+    })
+}
+
+/// Deactivate or lock: the admin picks.
+#[component]
+fn AimChoice(aim: RwSignal<EndAccess>) -> impl IntoView {
+    let option = move |value: EndAccess, label: &'static str| {
+        view! {
+            <label class="choice">
+                <input
+                    type="radio"
+                    name="offboard-aim"
+                    prop:checked=move || aim.get() == value
+                    on:change=move |_| aim.set(value)
+                />
+                " " {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="offboard-aim">
+            <legend>{tr!(offboard.end_access_by)}</legend>
+            {option(EndAccess::Deactivate, tr!(offboard.by_deactivating))}
+            {option(EndAccess::Lock, tr!(offboard.by_locking))}
+        </fieldset>
+    }
+}
+
+/// The checklist: one line per part, in order.
+#[component]
+fn Checklist(
+    outcomes: RwSignal<HashMap<Part, PartOutcome>>,
+    running: Signal<bool>,
+    is_service: Signal<bool>,
+    retry: Callback<Part>,
+) -> impl IntoView {
+    let summary = move || {
+        if running.get() {
+            return tr!(offboard.running);
+        }
+        let all_done = outcomes.with(|o| o.values().all(PartOutcome::is_done));
+        if all_done {
+            tr!(offboard.all_confirmed)
+        } else {
+            tr!(offboard.not_all_confirmed)
+        }
+    };
+    view! {
+        <h3>{tr!(offboard.checklist_heading)}</h3>
+        <p role="status" data-testid="offboard-summary">{summary}</p>
+        <ul class="checklist" data-testid="offboard-checklist">
+            {Part::ALL.into_iter().map(|part| {
+                let outcome = move || outcomes.with(|o| o.get(&part).cloned().unwrap_or(PartOutcome::Pending));
+                view! {
+                    <li data-part=part_name(part) data-outcome=move || outcome_name(&outcome())>
+                        <strong>{part_label(part)}</strong> " "
+                        {move || line(part, &outcome(), is_service.get())}
+                        {move || outcome().can_retry().then(|| view! {
+                            <button type="button" disabled=move || running.get() on:click=move |_| retry.run(part)>
+                                {tr!(offboard.retry)}
+                            </button>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+fn part_label(part: Part) -> &'static str {
+    match part {
+        Part::UserState => tr!(offboard.part_state),
+        Part::Sessions => tr!(offboard.part_sessions),
+        Part::Grants => tr!(offboard.part_grants),
+        Part::Tokens => tr!(offboard.part_tokens),
+        Part::Keys => tr!(offboard.part_keys),
+    }
+}
+
+/// Stable names for tests and styles.
+fn part_name(part: Part) -> &'static str {
+    match part {
+        Part::UserState => "state",
+        Part::Sessions => "sessions",
+        Part::Grants => "grants",
+        Part::Tokens => "tokens",
+        Part::Keys => "keys",
+    }
+}
+
+fn outcome_name(outcome: &PartOutcome) -> &'static str {
+    match outcome {
+        PartOutcome::Pending => "pending",
+        PartOutcome::NotApplicable => "not-applicable",
+        PartOutcome::NotPermitted { .. } => "not-permitted",
+        PartOutcome::Failed { .. } => "failed",
+        PartOutcome::StateConfirmed(_) | PartOutcome::Confirmed { .. } => "confirmed",
+    }
+}
+
+/// One part's line: what the server confirmed, or why not.
+fn line(part: Part, outcome: &PartOutcome, is_service: bool) -> AnyView {
+    match outcome {
+        PartOutcome::Pending => view! { <span>{tr!(offboard.pending)}</span> }.into_any(),
+        PartOutcome::NotApplicable => {
+            let text = if matches!(part, Part::Tokens | Part::Keys) && !is_service {
+                tr!(offboard.not_applicable_person)
+            } else {
+                tr!(offboard.not_applicable)
+            };
+            view! { <span>{text}</span> }.into_any()
+        }
+        PartOutcome::StateConfirmed(state) => {
+            view! { <span>{tr!(offboard.state_confirmed, state = state.label())}</span> }.into_any()
+        }
+        PartOutcome::Confirmed { ended } => {
+            let ended = *ended;
+            let text = match part {
+                Part::Sessions => tr!(offboard.sessions_confirmed, ended),
+                Part::Grants => tr!(offboard.grants_confirmed, ended),
+                Part::Tokens => tr!(offboard.tokens_confirmed, ended),
+                Part::Keys => tr!(offboard.keys_confirmed, ended),
+                Part::UserState => String::new(),
+            };
+            view! { <span>{text}</span> }.into_any()
+        }
+        PartOutcome::NotPermitted { error, ended, left } => view! {
+            <span>{tr!(offboard.not_permitted)} " " {so_far(*ended, *left)}</span>
+            {server_answer(error)}
+        }
+        .into_any(),
+        PartOutcome::Failed {
+            problem,
+            ended,
+            left,
+        } => {
+            let (why, error) = match problem {
+                Problem::Request(error) => (error.to_string(), Some(error.clone())),
+                Problem::StillThere(count) => (tr!(offboard.still_there, count = *count), None),
+                Problem::Hidden(count) => (tr!(offboard.hidden, count = *count), None),
+                Problem::StateIs(state) => (tr!(offboard.state_is, state = state.label()), None),
+            };
+            view! {
+                <span>{tr!(offboard.failed)} " " {why} " " {so_far(*ended, *left)}</span>
+                {error.as_ref().map(server_answer)}
+            }
+            .into_any()
+        }
+    }
+}
+
+fn so_far(ended: u64, left: Option<u64>) -> String {
+    match left {
+        Some(left) => tr!(offboard.so_far, ended, left),
+        None => tr!(offboard.so_far_unread, ended),
+    }
+}
+
+/// The server's own words and error id, as the error alert shows them.
+fn server_answer(error: &ApiError) -> impl IntoView {
+    let text = error.server_text().map(str::to_string);
+    let id = error.error_id().map(str::to_string);
+    view! {
+        {text.map(|text| view! { <span class="alert-server">" " {tr!(errors.server_said)} " " {text}</span> })}
+        {id.map(|id| view! { <span class="alert-id">" " <code>{id}</code></span> })}
+    }
+}
+
+impl Run {
+    fn set(&self, part: Part, outcome: PartOutcome) {
+        self.outcomes.try_update(|o| {
+            o.insert(part, outcome);
+        });
+    }
+
+    fn organization(&self) -> Option<String> {
+        self.user.details.owner.as_ref().map(|o| o.id.clone())
+    }
+
+    /// Every part that applies, in order. The sessions are listed before the
+    /// state change: from v4.12 ZITADEL stops listing a deactivated or
+    /// locked user's sessions, though it still ends them by id.
+    async fn everything(&self, parts: &[Part]) {
+        let sessions_before = if parts.contains(&Part::Sessions) {
+            Some(self.api.list_sessions(&self.user.id).await)
+        } else {
+            None
+        };
+        self.state().await;
+        if let Some(before) = sessions_before {
+            self.sessions(before).await;
+        }
+        for part in parts {
+            match part {
+                Part::Grants => self.grants().await,
+                Part::Tokens => self.credentials(Part::Tokens).await,
+                Part::Keys => self.credentials(Part::Keys).await,
+                Part::UserState | Part::Sessions => {}
+            }
+        }
+    }
+
+    async fn retry(&self, part: Part) {
+        match part {
+            Part::UserState => self.state().await,
+            Part::Sessions => {
+                let before = self.api.list_sessions(&self.user.id).await;
+                self.sessions(before).await
+            }
+            Part::Grants => self.grants().await,
+            Part::Tokens | Part::Keys => self.credentials(part).await,
+        }
+    }
+
+    async fn state(&self) {
+        let mut intent = new_intent(self.aim.action());
+        intent.reason = self.reason.clone();
+        let write = self.api.act(&self.user.id, &intent).await.map(|_| ());
+        let read = self.api.get_user(&self.user.id).await;
+        // Only while the page is still there (it may have been left meanwhile).
+        let page_alive = self.outcomes.try_with_untracked(|_| ()).is_some();
+        if let (Ok(user), true) = (&read, page_alive) {
+            self.api.remember_confirmed_user(user);
+            self.on_user_read.run(user.clone());
+        }
+        let state = read.map(|u| u.state);
+        self.set(Part::UserState, state_outcome(self.aim, &write, &state));
+    }
+
+    async fn sessions(&self, before: Result<Remaining, ApiError>) {
+        // A second list finds sessions an older server still lists; those
+        // whose ending failed before are tried again (a v4.12 server no
+        // longer lists a deactivated user's sessions).
+        let after = self.api.list_sessions(&self.user.id).await;
+        let listed_ids = to_end(
+            before
+                .as_ref()
+                .map(|r| r.ids.as_slice())
+                .unwrap_or_default(),
+            after.as_ref().map(|r| r.ids.as_slice()).unwrap_or_default(),
+        );
+        let earlier = self
+            .unended_sessions
+            .try_get_untracked()
+            .unwrap_or_default();
+        let ids = to_end(&earlier, &listed_ids);
+        let listed = match (&before, &after) {
+            (Err(error), _) => Err(error.clone()),
+            _ => Ok(Remaining::new(ids.clone(), ids.len() as u64)),
+        };
+        let api = &self.api;
+        let writes = bounded(ids.clone(), |id| async move { api.end_session(&id).await }).await;
+        self.unended_sessions.try_set(failed_ids(&ids, &writes));
+        let read_back = self.api.list_sessions(&self.user.id).await;
+        self.set(
+            Part::Sessions,
+            counted_outcome(&listed, &writes, &read_back),
+        );
+    }
+
+    /// Every active grant in the connection's organisation; read back one by
+    /// one, as single reads are current and the list may lag (contract §6).
+    async fn grants(&self) {
+        let listed = self
+            .api
+            .list_grants(&self.user.id)
+            .await
+            .map(|(grants, _)| {
+                let ids: Vec<String> = grants
+                    .into_iter()
+                    .filter(|g| g.state == GrantState::Active)
+                    .map(|g| g.id)
+                    .collect();
+                Remaining::new(ids.clone(), ids.len() as u64)
+            });
+        let ids = listed.as_ref().map(|l| l.ids.clone()).unwrap_or_default();
+        let (api, user_id, reason) = (&self.api, &self.user.id, self.reason.as_deref());
+        let writes = bounded(ids.clone(), |id| async move {
+            api.act_on_grant(user_id, &id, GrantAction::Deactivate, reason)
+                .await
+                .map(|_| ())
+        })
+        .await;
+        let reads = bounded(ids, |id| async move { api.get_grant(user_id, &id).await }).await;
+        let read_back = reads
+            .into_iter()
+            .try_fold(Vec::new(), |mut still_active, read| {
+                let grant = read?;
+                if grant.state == GrantState::Active {
+                    still_active.push(grant.id);
+                }
+                Ok(still_active)
+            })
+            .map(|ids: Vec<String>| {
+                let total = ids.len() as u64;
+                Remaining::new(ids, total)
+            });
+        self.set(Part::Grants, counted_outcome(&listed, &writes, &read_back));
+    }
+
+    async fn credentials(&self, part: Part) {
+        let kind = match part {
+            Part::Keys => Credential::Key,
+            _ => Credential::PersonalAccessToken,
+        };
+        let organization = self.organization();
+        let (api, user_id, org) = (&self.api, &self.user.id, organization.as_deref());
+        let listed = api.list_credentials(kind, user_id, org).await;
+        let ids = listed.as_ref().map(|l| l.ids.clone()).unwrap_or_default();
+        let writes = bounded(ids, |id| async move {
+            api.remove_credential(kind, user_id, &id, org).await
+        })
+        .await;
+        let read_back = api.list_credentials(kind, user_id, org).await;
+        self.set(part, counted_outcome(&listed, &writes, &read_back));
+    }
+}
+
+/// Runs `work` for each id, at most [`CONCURRENT_WRITES`] at a time; the
+/// results in the order of the ids.
+async fn bounded<T, F, Fut>(ids: Vec<String>, work: F) -> Vec<T>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    stream::iter(ids.into_iter().map(work))
+        .buffered(CONCURRENT_WRITES)
+        .collect()
+        .await
+}
