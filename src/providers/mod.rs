@@ -5,6 +5,7 @@ pub mod weavr;
 mod wire;
 pub mod zitadel;
 pub mod zitadel_grants;
+pub mod zitadel_lookup;
 pub mod zitadel_orgs;
 pub mod zitadel_v2;
 pub mod zitadel_v3alpha;
