@@ -1,6 +1,7 @@
 //! One file per route (and the user page's grants section).
 
 mod auth_callback;
+mod bulk_queue;
 mod confirmed;
 mod grant_detail;
 mod not_found;
