@@ -17,6 +17,9 @@ use crate::tr;
 /// Bulk requests in flight at once: fast, without tripping rate limits.
 pub const BULK_CONCURRENCY: usize = 4;
 
+/// What runs once a queue is done.
+type Finished = Box<dyn FnOnce()>;
+
 /// Runs `work` for each item, `concurrency` at a time. `stopped` is asked
 /// before each next item is taken: a stop lets the requests in flight finish
 /// and sends no other. `finished` runs once, when the last worker is done.
@@ -35,8 +38,7 @@ pub fn run_queue<T, W, F>(
     let workers_left = Rc::new(Cell::new(concurrency));
     let stopped: Rc<dyn Fn() -> bool> = Rc::new(stopped);
     let work = Rc::new(work);
-    let finished: Rc<RefCell<Option<Box<dyn FnOnce()>>>> =
-        Rc::new(RefCell::new(Some(Box::new(finished))));
+    let finished: Rc<Cell<Option<Finished>>> = Rc::new(Cell::new(Some(Box::new(finished))));
     for _ in 0..concurrency {
         let (queue, workers_left, stopped, work, finished) = (
             queue.clone(),
@@ -57,7 +59,7 @@ pub fn run_queue<T, W, F>(
             }
             workers_left.set(workers_left.get() - 1);
             if workers_left.get() == 0 {
-                if let Some(finished) = finished.borrow_mut().take() {
+                if let Some(finished) = finished.take() {
                     finished();
                 }
             }

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::bulk_queue::{act_on, outcome_text, run_queue, BULK_CONCURRENCY};
 use super::confirmed::REREAD_DELAYS;
+use super::export_users::ListTools;
 use crate::api::Api;
 use crate::components::{owner_label, ActionBar, ErrorAlert, StateBadge, TimestampView};
 use crate::domain::{
@@ -115,6 +116,7 @@ fn ListedUsers() -> impl IntoView {
         <article class="users-page">
             <h1>{tr!(users.title)}</h1>
             <FilterBar query=query/>
+            <ListTools query=query/>
             <BulkBar list=list on_action=on_bulk/>
             <BulkResults list=list/>
             <Transition
