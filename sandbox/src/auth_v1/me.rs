@@ -81,7 +81,8 @@ fn user_json(user: &User) -> Value {
     json
 }
 
-/// The object without the fields protojson leaves out: empty strings, `false`, null.
+/// The object without the fields protojson leaves out: empty strings, `false`,
+/// null and enums at their zero value.
 fn non_empty(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(

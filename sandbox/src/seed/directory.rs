@@ -51,6 +51,8 @@ pub mod ids {
     pub const DEWEY: &str = "226000000000000010";
     pub const LOUIE: &str = "226000000000000011";
     pub const MARKUP_TEST: &str = "226000000000000012";
+    pub const CHIP: &str = "226000000000000013";
+    pub const DALE: &str = "226000000000000014";
     pub const CONSOLE_ADMIN: &str = "226000000000000100";
     pub const ACME_USER_MANAGER: &str = "226000000000000101";
     pub const AUDITOR: &str = "226000000000000102";
