@@ -299,9 +299,16 @@ fn PlanView(planned: Planned, run: Run, on_confirm: Callback<Option<String>>) ->
             <div class="bulk-run">
                 {move || match (started(), sends) {
                     (false, 0) => view! { <p class="muted">{tr!(bulk.nothing_to_run)}</p> }.into_any(),
-                    (false, count) => view! {
-                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>{tr!(bulk.confirm_run, count)}</button>
-                    }.into_any(),
+                    (false, count) => {
+                        // The catalogue has no plural rules: the count picks the wording.
+                        let label = match count {
+                            1 => tr!(bulk.confirm_run_single).to_string(),
+                            n => tr!(bulk.confirm_run, count = n),
+                        };
+                        view! {
+                            <button type="button" class="danger" on:click=move |_| confirming.set(true)>{label}</button>
+                        }.into_any()
+                    }
                     (true, _) => ().into_any(),
                 }}
                 {move || (run.running.get() && !run.stop.get()).then(|| view! {
@@ -315,7 +322,10 @@ fn PlanView(planned: Planned, run: Run, on_confirm: Callback<Option<String>>) ->
             {move || confirming.get().then(|| view! {
                 <ConfirmDialog
                     action=LIST_ACTION
-                    subject=tr!(users.bulk_subject_many, count = sends)
+                    subject=match sends {
+                        1 => tr!(users.bulk_subject_single).to_string(),
+                        n => tr!(users.bulk_subject_many, count = n),
+                    }
                     typed_confirmation=String::new()
                     on_confirm=Callback::new(move |reason| {
                         confirming.set(false);
