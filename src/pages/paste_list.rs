@@ -133,7 +133,7 @@ fn PasteList() -> impl IntoView {
 
     view! {
         <article class="paste-list">
-            <p><A href=site::href(routes::USERS)>{"← "}{tr!(users.title)}</A></p>
+            <p><A href=site::href(routes::USERS)>{tr!(users.title)}</A></p>
             <h1>{tr!(bulk.paste_title)}</h1>
             {move || match planned.get() {
                 None => view! {
