@@ -249,7 +249,8 @@ impl Api {
                     } else {
                         match self.get_user(text).await {
                             Ok(user) => vec![user],
-                            Err(ApiError::NotFound(_)) => Vec::new(),
+                            // Not an id of Weavr's: no user by that line.
+                            Err(ApiError::NotFound(_) | ApiError::InvalidRequest(_)) => Vec::new(),
                             Err(error) => return Err(error),
                         }
                     };
