@@ -553,8 +553,8 @@ async function exportAll(browser, connection, errors) {
   return {
     method:
       'Export as CSV on /users (no filter), from the click to the download event; JS heap = CDP ' +
-      'JSHeapUsedSize, peak sampled every 250 ms during the export, before and after after ' +
-      'HeapProfiler.collectGarbage x3; wasm = byteLength of the exported memory (high-water mark)',
+      'JSHeapUsedSize, peak sampled every 250 ms during the export, before it and after the download, ' +
+      'each after HeapProfiler.collectGarbage x3; wasm = byteLength of the exported memory (high-water mark)',
     rows,
     file_bytes: bytes,
     ms: saved - started,
