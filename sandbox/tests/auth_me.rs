@@ -83,3 +83,57 @@ async fn exact_queries_find_a_shared_email_twice_and_never_a_prefix() {
         .await;
     assert_eq!(ids_of(&prefixes.json()), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn an_exact_login_name_is_user_name_at_domain_whatever_the_user_name_holds() {
+    let sandbox = TestSandbox::new();
+    let find = |login: &str, method: &str| {
+        format!(
+            r#"{{"queries":[{{"loginNameQuery":{{"loginName":"{login}","method":"{method}"}}}}]}}"#
+        )
+    };
+    let cases = [
+        // A user name that is itself an address: the last `@` starts the domain.
+        (
+            "admin@acme.example@acme.example.com",
+            "TEXT_QUERY_METHOD_EQUALS",
+            vec![ids::ADA_ADMIN],
+        ),
+        (
+            "ADMIN@acme.example@ACME.example.com",
+            "TEXT_QUERY_METHOD_EQUALS",
+            vec![],
+        ),
+        (
+            "ADMIN@acme.example@ACME.example.com",
+            "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
+            vec![ids::ADA_ADMIN],
+        ),
+        (
+            "minnie-mouse@acme.example.com",
+            "TEXT_QUERY_METHOD_EQUALS",
+            vec![ids::MINNIE],
+        ),
+        (
+            "minnie-mouse",
+            "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
+            vec![],
+        ),
+        (
+            "minnie-mouse@acme",
+            "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE",
+            vec![],
+        ),
+        // Other methods still compare the whole login name.
+        (
+            "minnie-mouse@acme",
+            "TEXT_QUERY_METHOD_STARTS_WITH",
+            vec![ids::MINNIE],
+        ),
+    ];
+    for (login, method, expected) in cases {
+        let response = sandbox.list_users(&find(login, method), OWNER_TOKEN).await;
+        assert_eq!(response.status, 200, "{login}: {}", response.text);
+        assert_eq!(ids_of(&response.json()), expected, "{login} {method}");
+    }
+}
