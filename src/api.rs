@@ -11,7 +11,8 @@ use crate::domain::history::{action_name, Change, ReasonLog, ReasonRecord, HISTO
 use crate::domain::offboarding::Remaining;
 use crate::domain::Timestamp;
 use crate::domain::{
-    ConfirmedWrites, Details, Grant, GrantAction, Lifecycle, User, UserAction, UserPage, UserQuery,
+    Candidate, ConfirmedWrites, Details, Grant, GrantAction, Lifecycle, Me, User, UserAction,
+    UserPage, UserQuery,
 };
 use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope, ServerMessage};
 use crate::providers::weavr::{self, LoginError, Product};
@@ -19,7 +20,8 @@ use crate::providers::zitadel::is_unknown_route;
 use crate::providers::zitadel_machine_credentials::{self, Credential};
 use crate::providers::zitadel_orgs::{self, Organization};
 use crate::providers::{
-    zitadel_grants, zitadel_history, zitadel_sessions, zitadel_v2, zitadel_v3alpha, ProviderApi,
+    zitadel_grants, zitadel_history, zitadel_lookup, zitadel_sessions, zitadel_v2, zitadel_v3alpha,
+    ProviderApi,
 };
 
 #[derive(Clone, Debug)]
@@ -248,6 +250,60 @@ impl Api {
                     .await?;
                 weavr::read_list(&response)
             }
+        }
+    }
+
+    /// The users a chunk of pasted lines names, by exact matches only (see
+    /// [`zitadel_lookup`]); an API that cannot list answers 501.
+    pub async fn find_users(&self, texts: &[String]) -> Result<Vec<Candidate>, ApiError> {
+        match self.provider {
+            ProviderApi::ZitadelV2 => {
+                let response = self.send(&zitadel_lookup::lookup_request(texts)).await?;
+                zitadel_lookup::read_lookup(&response)
+            }
+            ProviderApi::ZitadelV3Alpha => Err(ApiError::NotImplemented(ServerMessage::default())),
+            // Weavr finds users by exact email or by id, one request a line.
+            ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => {
+                let mut found = Vec::new();
+                for text in texts {
+                    let users = if weavr::is_email(text) {
+                        let query = UserQuery {
+                            search: text.clone(),
+                            page_size: weavr::MAX_LIMIT,
+                            ..UserQuery::default()
+                        };
+                        self.list_users(&query).await?.users
+                    } else {
+                        match self.get_user(text).await {
+                            Ok(user) => vec![user],
+                            // Not an id of Weavr's: no user by that line.
+                            Err(ApiError::NotFound(_) | ApiError::InvalidRequest(_)) => Vec::new(),
+                            Err(error) => return Err(error),
+                        }
+                    };
+                    found.extend(users.into_iter().map(|user| Candidate {
+                        user,
+                        login_names: Vec::new(),
+                    }));
+                }
+                Ok(found)
+            }
+        }
+    }
+
+    /// Who the signed-in admin is, when the server says: ZITADEL's GetMyUser.
+    /// Weavr's API has no such read for the console's token.
+    pub async fn signed_in_user(&self) -> Me {
+        match self.provider {
+            ProviderApi::ZitadelV2 | ProviderApi::ZitadelV3Alpha => {
+                match self.send(&zitadel_lookup::me_request()).await {
+                    Ok(response) => {
+                        zitadel_lookup::read_me(&response).map_or(Me::Unknown, Me::Known)
+                    }
+                    Err(_) => Me::Unknown,
+                }
+            }
+            ProviderApi::WeavrMulti | ProviderApi::WeavrPaymentRun => Me::Unknown,
         }
     }
 

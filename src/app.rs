@@ -8,8 +8,8 @@ use crate::auth::{self, Connections, Session};
 use crate::config::{AppConfig, ConfigError, Connection};
 use crate::layout::TopBar;
 use crate::pages::{
-    AuthCallbackPage, GrantDetailPage, NotFoundPage, SettingsPage, SignInPage, SignedIn,
-    UserDetailPage, UsersPage,
+    AuthCallbackPage, GrantDetailPage, NotFoundPage, PasteListPage, SettingsPage, SignInPage,
+    SignedIn, UserDetailPage, UsersPage,
 };
 use crate::routes;
 use crate::site;
@@ -69,6 +69,7 @@ fn Connected(connection: Connection) -> impl IntoView {
                     // the admin to sign in and back.
                     <ParentRoute path=path!("/users") view=SignedIn>
                         <Route path=path!("") view=UsersPage/>
+                        <Route path=path!("paste") view=PasteListPage/>
                         <Route path=path!(":id") view=UserDetailPage/>
                         <Route path=path!(":id/grants/:grant_id") view=GrantDetailPage/>
                     </ParentRoute>

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod components;
 pub mod config;
 pub mod domain;
+pub mod download;
 pub mod http;
 pub mod language;
 pub mod layout;

@@ -20,6 +20,9 @@ pub fn users(query: &UserQuery) -> String {
     format!("{USERS}?{}", encoded.join("&"))
 }
 
+/// Offboarding a pasted list of users.
+pub const PASTE_LIST: &str = "/users/paste";
+
 /// One user's page.
 pub fn user(id: &str) -> String {
     format!("{USERS}/{}", path_segment(id))

@@ -30,8 +30,9 @@ const ACTIONS = int('BENCH_ACTIONS', 60);
 const LIST_RUNS = int('BENCH_LIST_RUNS', 15);
 const NAVIGATIONS = int('BENCH_NAVIGATIONS', 500);
 const MEMORY_EVERY = 100;
+const PASTE_LINES = int('BENCH_PASTE_LINES', 1000);
 // BENCH_SECTIONS=memory,list runs only those (for working on one figure).
-const SECTIONS = (process.env.BENCH_SECTIONS || 'cold_load,action,list,memory').split(',');
+const SECTIONS = (process.env.BENCH_SECTIONS || 'cold_load,action,list,memory,paste_list,export').split(',');
 
 const OWNER_TOKEN = 'sandbox-owner-pat';
 // Seeded users (sandbox/src/seed.rs): Minnie (active, two grants) is opened cold;
@@ -420,6 +421,152 @@ async function memory(browser, connection, errors) {
   };
 }
 
+/**
+ * Init script: watches the main thread for the whole run: every long task
+ * (PerformanceObserver 'longtask', tasks over 50 ms) and the longest gap between
+ * two animation frames, which is what the admin sees as a frozen page.
+ */
+function installResponsivenessProbe() {
+  const probe = (window.__responsiveness = { longTasks: [], longestFrameGap: 0, frames: 0, watching: false });
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (probe.watching) probe.longTasks.push(entry.duration);
+    }
+  }).observe({ type: 'longtask', buffered: false });
+  let last;
+  const frame = (now) => {
+    if (probe.watching) {
+      if (last !== undefined) probe.longestFrameGap = Math.max(probe.longestFrameGap, now - last);
+      probe.frames++;
+      last = now;
+    } else {
+      last = undefined;
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+/** Active users to offboard: ids, and every other one by its email instead. */
+async function pasteLines(count) {
+  const response = await fetch(`${BASE}/v2/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${OWNER_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: { limit: count, asc: false },
+      sortingColumn: 'USER_FIELD_NAME_CREATION_DATE',
+      queries: [{ stateQuery: { state: 'USER_STATE_ACTIVE' } }, { typeQuery: { type: 'TYPE_HUMAN' } }],
+    }),
+  });
+  if (!response.ok) throw new Error(`POST /v2/users answered ${response.status}`);
+  const users = (await response.json()).result;
+  if (users.length !== count) throw new Error(`wanted ${count} active users, found ${users.length}`);
+  return users.map((u, i) => (i % 2 === 1 && u.human?.email?.email ? u.human.email.email : u.userId));
+}
+
+async function pasteList(browser, connection, errors) {
+  const lines = await pasteLines(PASTE_LINES);
+  const context = await signedInContext(browser, connection.name, errors);
+  await context.addInitScript(installResponsivenessProbe);
+  const page = await context.newPage();
+  await page.goto(`${BASE}/users/paste`);
+  await page.locator('#paste-list').fill(lines.join('\n'));
+  await page.evaluate(() => (window.__responsiveness.watching = true));
+  const checkStarted = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Check the list', exact: true }).click();
+  const runButton = page.getByRole('button', { name: `Deactivate ${PASTE_LINES} users`, exact: true });
+  await runButton.waitFor({ timeout: 120_000 });
+  const planned = await page.evaluate(() => performance.now());
+  await runButton.click();
+  const dialog = page.locator('dialog.confirm[open]');
+  await dialog.getByRole('button', { name: 'Deactivate', exact: true }).waitFor();
+  const runStarted = await page.evaluate(() => performance.now());
+  await dialog.getByRole('button', { name: 'Deactivate', exact: true }).click();
+  const status = page.getByTestId('run-status');
+  await status.filter({ hasText: /^Finished/ }).waitFor({ timeout: 600_000 });
+  const finished = await page.evaluate(() => performance.now());
+  const probe = await page.evaluate(() => {
+    const p = window.__responsiveness;
+    p.watching = false;
+    return { longTasks: p.longTasks, longestFrameGap: p.longestFrameGap, frames: p.frames };
+  });
+  const summary = (await status.textContent()).trim();
+  await context.close();
+  const expected = `Finished: ${PASTE_LINES} done, 0 skipped, 0 failed, 0 not sent`;
+  if (summary !== expected) throw new Error(`the run ended with "${summary}", not "${expected}"`);
+  log(`paste list: ${PASTE_LINES} lines checked and deactivated`);
+  return {
+    lines: PASTE_LINES,
+    dry_run_ms: planned - checkStarted,
+    run_ms: finished - runStarted,
+    longest_task_ms: probe.longTasks.length ? Math.max(...probe.longTasks) : 0,
+    long_tasks: probe.longTasks.length,
+    longest_frame_gap_ms: probe.longestFrameGap,
+    frames: probe.frames,
+    outcome: summary,
+  };
+}
+
+async function exportAll(browser, connection, errors) {
+  const context = await signedInContext(browser, connection.name, errors);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(`${BASE}/users?size=20`);
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 20, null, { timeout: 60_000 });
+  const heap = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? null;
+  };
+  const wasmBytes = () => page.evaluate(() => window.__benchWasm?.memory?.buffer?.byteLength ?? null);
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+  const heapBefore = await heap();
+  const wasmBefore = await wasmBytes();
+  const download = page.waitForEvent('download', { timeout: 900_000 });
+  const started = await page.evaluate(() => performance.now());
+  await page.getByRole('button', { name: 'Export as CSV', exact: true }).click();
+  // The heap's high-water mark while the export runs (sampled, no forced GC).
+  let heapPeak = heapBefore;
+  let done = false;
+  const sampling = (async () => {
+    while (!done) {
+      heapPeak = Math.max(heapPeak, (await heap()) ?? 0);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  const file = await download;
+  const saved = await page.evaluate(() => performance.now());
+  done = true;
+  await sampling;
+  const status = (await page.getByTestId('export-status').textContent()).trim();
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+  const heapAfter = await heap();
+  const wasmAfter = await wasmBytes();
+  const { stat, readFile } = await import('node:fs/promises');
+  const filePath = await file.path();
+  const bytes = (await stat(filePath)).size;
+  const text = await readFile(filePath, 'utf8');
+  const rows = text.split('\r\n').length - 2; // header, and the empty string after the last CRLF
+  await cdp.detach();
+  await context.close();
+  log(`export: ${rows} users, ${bytes} bytes`);
+  return {
+    method:
+      'Export as CSV on /users (no filter), from the click to the download event; JS heap = CDP ' +
+      'JSHeapUsedSize, peak sampled every 250 ms during the export, before it and after the download, ' +
+      'each after HeapProfiler.collectGarbage x3; wasm = byteLength of the exported memory (high-water mark)',
+    rows,
+    file_bytes: bytes,
+    ms: saved - started,
+    js_heap_before_bytes: heapBefore,
+    js_heap_peak_bytes: heapPeak,
+    js_heap_after_bytes: heapAfter,
+    wasm_memory_before_bytes: wasmBefore,
+    wasm_memory_after_bytes: wasmAfter,
+    status,
+  };
+}
+
 async function section(name, errors, work) {
   const started = Date.now();
   try {
@@ -448,6 +595,9 @@ try {
     action: () => actionLatency(browser, connection, errors),
     list: () => listRendering(browser, connection, errors),
     memory: () => memory(browser, connection, errors),
+    // Last: the pasted list deactivates 1,000 users.
+    export: () => exportAll(browser, connection, errors),
+    paste_list: () => pasteList(browser, connection, errors),
   };
   for (const [name, work] of Object.entries(benchmarks)) {
     results[name] = SECTIONS.includes(name)

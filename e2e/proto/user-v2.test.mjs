@@ -12,6 +12,7 @@ import {
   ReactivateUserResponseSchema,
   UnlockUserResponseSchema,
 } from "@zitadel/proto/zitadel/user/v2/user_service_pb";
+import { GetMyUserResponseSchema } from "@zitadel/proto/zitadel/auth_pb";
 import { fromJson } from "@bufbuild/protobuf";
 import {
   ACME_ORG_ID,
@@ -29,6 +30,9 @@ const DONALD = "226000000000000003"; // inactive
 const DAISY = "226000000000000004"; // locked
 const BUILD_BOT = "226000000000000006"; // machine user
 const PLUTO = "226000000000000007"; // Globex; no nickname, language or phone
+const CHIP = "226000000000000016"; // shares an email with Dale
+const DALE = "226000000000000017";
+const CONSOLE_ADMIN = "226000000000000100"; // the owner token's machine user
 
 /** The body the console's ListUsers sends (zitadel_v2.rs `list_request`). */
 function listBody({ offset = 0, limit = 25, queries = [], sortingColumn = "USER_FIELD_NAME_USER_NAME" }) {
@@ -167,6 +171,36 @@ test("ListUsers with the console's queries and each sorting column", async () =>
     ListUsersResponseSchema,
   );
   assert.equal(none.result.length, 0);
+});
+
+test("ListUsers with a pasted list's exact queries (zitadel_lookup.rs): a shared email finds both users", async () => {
+  const method = "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE";
+  const queries = [
+    {
+      orQuery: {
+        queries: [
+          { emailQuery: { emailAddress: "Rescue-Rangers@acme.example.com", method } },
+          { loginNameQuery: { loginName: "Rescue-Rangers@acme.example.com", method } },
+          { loginNameQuery: { loginName: "minnie-mouse@acme.example.com", method } },
+          { inUserIdsQuery: { userIds: ["Rescue-Rangers@acme.example.com", DONALD] } },
+        ],
+      },
+    },
+  ];
+  const page = expectOk(
+    await call("POST", "/v2/users", { body: listBody({ limit: 1000, queries, sortingColumn: "USER_FIELD_NAME_CREATION_DATE" }) }),
+    ListUsersResponseSchema,
+  );
+  const ids = page.result.map((u) => u.userId).sort();
+  assert.deepEqual(ids, [MINNIE, DONALD, CHIP, DALE].sort());
+});
+
+test("GetMyUser (auth v1): the token's own user", async () => {
+  const me = expectOk(await call("GET", "/auth/v1/users/me"), GetMyUserResponseSchema);
+  assert.equal(me.user.id, CONSOLE_ADMIN);
+  assert.equal(me.user.type.case, "machine");
+  const viewer = expectOk(await call("GET", "/auth/v1/users/me", { token: VIEWER_TOKEN }), GetMyUserResponseSchema);
+  assert.equal(viewer.user.userName, "auditor");
 });
 
 test("deactivate, reactivate, lock, unlock, delete and their refusals", async () => {

@@ -25,7 +25,8 @@ pub use sessions::{credential_ids, session_ids};
 pub use crate::model::{ACME_ORG_ID, INSTANCE_ID, INSTANCE_NAME};
 pub use directory::{ids, schema_user_ids, SeedOrg, ACME, GLOBEX, GLOBEX_ORG_ID};
 use people::{
-    add_user, added_event, person, service, Profile, SeedUser, ACTIVE, INACTIVE, INITIAL, LOCKED,
+    add_user, added_event, person, person_with_email, service, Profile, SeedUser, ACTIVE, INACTIVE,
+    INITIAL, LOCKED,
 };
 /// Personal access tokens. Sandbox-only values: they are printed at start and are
 /// valid nowhere else.
@@ -118,7 +119,10 @@ pub const TOKENS: [SeedToken; 4] = [
     },
 ];
 
-const USERS: [SeedUser; 21] = [
+/// The address Chip and Dale share.
+pub const SHARED_EMAIL: &str = "rescue-rangers@acme.example.com";
+
+const USERS: [SeedUser; 23] = [
     SeedUser {
         id: ids::MINNIE,
         username: "minnie-mouse",
@@ -139,6 +143,7 @@ const USERS: [SeedUser; 21] = [
             nick: "Mick",
             language: "de",
             phone: "+41791234567",
+            email: "",
         },
         history: &[event_type::DEACTIVATED, event_type::REACTIVATED],
     },
@@ -187,6 +192,7 @@ const USERS: [SeedUser; 21] = [
             nick: "",
             language: "",
             phone: "",
+            email: "",
         },
         history: ACTIVE,
     },
@@ -232,7 +238,23 @@ const USERS: [SeedUser; 21] = [
             nick: "",
             language: "en",
             phone: "",
+            email: "",
         },
+        history: ACTIVE,
+    },
+    // Two people sharing one address: a pasted list naming it is ambiguous.
+    SeedUser {
+        id: ids::CHIP,
+        username: "chip",
+        org: &ACME,
+        profile: person_with_email("Chip", "Rescue", Gender::Male, SHARED_EMAIL),
+        history: ACTIVE,
+    },
+    SeedUser {
+        id: ids::DALE,
+        username: "dale",
+        org: &ACME,
+        profile: person_with_email("Dale", "Rescue", Gender::Male, SHARED_EMAIL),
         history: ACTIVE,
     },
     SeedUser {

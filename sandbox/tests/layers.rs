@@ -58,6 +58,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("weavr::commands", 3),
     // L4: the API surfaces (see SURFACES).
     ("auth_v1", 4),
+    ("auth_v1::me", 4),
     ("auth_v1::memberships", 4),
     ("management_v1", 4),
     ("management_v1::changes", 4),

@@ -614,7 +614,7 @@ async fn the_events_alone_rebuild_the_projection() {
         .blocking(sandbox::projection::rebuild)
         .expect("rebuild");
     assert_eq!(snapshot(&sandbox), before);
-    assert_eq!(before.1, 21 - 1 + 25);
+    assert_eq!(before.1, 23 - 1 + 25);
 }
 
 #[tokio::test]
@@ -727,7 +727,7 @@ async fn list_users_filters_sorts_and_pages() {
         )
         .await
         .json();
-    assert_eq!(page["details"]["totalResult"], "21");
+    assert_eq!(page["details"]["totalResult"], "23");
     assert_eq!(
         user_names(&page),
         ["minnie-mouse", "mickey-mouse", "markup-test"]
@@ -798,9 +798,9 @@ async fn list_users_leaves_out_what_the_caller_may_not_read() {
     });
     sandbox.act(ids::HUEY, "delete", OWNER_TOKEN).await;
     let all = sandbox.list_users("{}", OWNER_TOKEN).await.json();
-    assert_eq!(all["details"]["totalResult"], "20");
+    assert_eq!(all["details"]["totalResult"], "22");
     let acme_only = sandbox.list_users("{}", ACME_MANAGER_TOKEN).await.json();
-    assert_eq!(acme_only["details"]["totalResult"], "18");
+    assert_eq!(acme_only["details"]["totalResult"], "20");
     assert!(!user_names(&acme_only).contains(&"pluto".to_string()));
     let globex = sandbox
         .list_users(

@@ -4,12 +4,14 @@
 
 mod action;
 mod confirmed;
+pub mod csv;
 mod details;
 mod grant;
 pub mod history;
 mod lifecycle;
 mod list;
 pub mod offboarding;
+mod pasted_list;
 mod state;
 mod timestamp;
 mod user;
@@ -22,6 +24,10 @@ pub use lifecycle::Lifecycle;
 pub use list::{
     plan_bulk, BulkOutcome, BulkReport, PageWindow, SortField, UserPage, UserQuery,
     DEFAULT_PAGE_SIZE, FILTER_STATES, PAGE_SIZES,
+};
+pub use pasted_list::{
+    entries_from_csv, entries_from_text, outcome_csv, plan, plan_counts, Candidate, Entry, Me,
+    PlannedLine, Verdict, LIST_ACTION,
 };
 pub use state::UserState;
 pub use timestamp::{Timestamp, TimestampError};

@@ -1,18 +1,17 @@
-use std::cell::RefCell;
-use std::collections::{HashSet, VecDeque};
-use std::rc::Rc;
+use std::collections::HashSet;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
+use super::bulk_queue::{act_on, outcome_text, run_queue, BULK_CONCURRENCY};
 use super::confirmed::REREAD_DELAYS;
+use super::export_users::ListTools;
 use super::user_rows::user_row;
-use crate::api::{new_intent, Api, Intent};
+use crate::api::Api;
 use crate::components::{ActionBar, ErrorAlert};
 use crate::domain::{
     plan_bulk, BulkOutcome, BulkReport, LifecycleAction, PageWindow, SortField, User, UserAction,
@@ -26,8 +25,6 @@ use crate::tr;
 
 /// How long typing pauses before the search is sent.
 const SEARCH_DEBOUNCE: Duration = Duration::from_millis(300);
-/// Bulk requests in flight at once: fast, without tripping rate limits.
-const BULK_CONCURRENCY: usize = 4;
 
 /// `/users`
 #[component]
@@ -120,6 +117,7 @@ fn ListedUsers() -> impl IntoView {
         <article class="users-page">
             <h1>{tr!(users.title)}</h1>
             <FilterBar query=query/>
+            <ListTools query=query/>
             <BulkBar list=list on_action=on_bulk/>
             <BulkResults list=list/>
             <Transition
@@ -488,11 +486,7 @@ fn BulkResults(list: ListState) -> impl IntoView {
                 .outcomes
                 .into_iter()
                 .map(|(user, outcome)| {
-                    let (class, text) = match outcome {
-                        BulkOutcome::Done => ("done", tr!(users.outcome_done).to_string()),
-                        BulkOutcome::Skipped(why) => ("skipped", tr!(users.outcome_skipped, why)),
-                        BulkOutcome::Failed(why) => ("failed", tr!(users.outcome_failed, why)),
-                    };
+                    let (class, text) = outcome_text(&outcome);
                     view! { <li class=class data-user-id=user.id><strong>{user.display_name}</strong> " — " {text}</li> }
                 })
                 .collect_view();
@@ -528,49 +522,27 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
         action,
         outcomes: skipped,
     }));
-    let queue = Rc::new(RefCell::new(VecDeque::from(to_send)));
-    let workers_left = Rc::new(RefCell::new(BULK_CONCURRENCY));
-    for _ in 0..BULK_CONCURRENCY {
-        let (api, queue, workers_left, reason) = (
-            api.clone(),
-            queue.clone(),
-            workers_left.clone(),
-            reason.clone(),
-        );
-        spawn_local(async move {
-            loop {
-                let Some(user) = queue.borrow_mut().pop_front() else {
-                    break;
-                };
-                let intent = Intent {
-                    reason: reason.clone(),
-                    ..new_intent(action)
-                };
-                let outcome = match api.act(&user.id, &intent).await {
-                    Ok(details) => {
-                        let changed = user.after(action, details);
-                        api.remember_confirmed_user(&changed);
-                        let _ = list.confirmed.try_update(|n| *n += 1);
-                        BulkOutcome::Done
-                    }
-                    // Contracts: a state precondition on a bulk run means it was already so.
-                    Err(ApiError::Conflict(message)) => {
-                        BulkOutcome::Skipped(tr!(users.server_refused, message))
-                    }
-                    Err(error) => BulkOutcome::Failed(describe(&error)),
-                };
-                let _ = list.bulk_report.try_update(|report| {
-                    if let Some(report) = report {
-                        report.outcomes.push((user, outcome));
-                    }
-                });
+    let send = move |user: User| {
+        let (api, reason) = (api.clone(), reason.clone());
+        async move {
+            let outcome = act_on(&api, &user, action, reason).await;
+            if outcome == BulkOutcome::Done {
+                let _ = list.confirmed.try_update(|n| *n += 1);
             }
-            *workers_left.borrow_mut() -= 1;
-            if *workers_left.borrow() == 0 {
-                finish_bulk(list);
-            }
-        });
-    }
+            let _ = list.bulk_report.try_update(|report| {
+                if let Some(report) = report {
+                    report.outcomes.push((user, outcome));
+                }
+            });
+        }
+    };
+    run_queue(
+        to_send,
+        BULK_CONCURRENCY,
+        || false,
+        send,
+        move || finish_bulk(list),
+    );
 }
 
 fn finish_bulk(list: ListState) {
@@ -589,17 +561,6 @@ fn finish_bulk(list: ListState) {
         },
         REREAD_DELAYS[0],
     );
-}
-
-fn describe(error: &ApiError) -> String {
-    match error
-        .server_message()
-        .map(ToString::to_string)
-        .filter(|m| !m.is_empty())
-    {
-        Some(message) => format!("{error}: {message}"),
-        None => error.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod zitadel;
 pub mod zitadel_grants;
 pub mod zitadel_history;
 pub mod zitadel_machine_credentials;
+pub mod zitadel_lookup;
 pub mod zitadel_orgs;
 pub mod zitadel_sessions;
 pub mod zitadel_v2;

@@ -130,19 +130,19 @@ struct GetUserResponse {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct ListResponse {
-    details: Option<ListDetailsWire>,
-    result: Option<Vec<UserWire>>,
+pub(super) struct ListResponse {
+    pub(super) details: Option<ListDetailsWire>,
+    pub(super) result: Option<Vec<UserWire>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct UserWire {
+pub(super) struct UserWire {
     user_id: Option<String>,
     details: Option<ObjectDetailsWire>,
     state: Option<String>,
     username: Option<String>,
-    login_names: Option<Vec<String>>,
+    pub(super) login_names: Option<Vec<String>>,
     preferred_login_name: Option<String>,
     human: Option<HumanWire>,
     machine: Option<MachineWire>,
@@ -193,7 +193,7 @@ pub(super) fn user_state(wire: Option<&str>) -> UserState {
 }
 
 impl UserWire {
-    fn into_domain(self, requested_id: &str) -> User {
+    pub(super) fn into_domain(self, requested_id: &str) -> User {
         let username = non_empty(self.username).unwrap_or_default();
         let login_name = non_empty(self.preferred_login_name).or_else(|| {
             self.login_names

@@ -1,7 +1,9 @@
 //! ZITADEL auth API v1 (the caller's own data): `POST
 //! /auth/v1/global/projectorgs/_search` (ListMyProjectOrgs) and `POST
-//! /auth/v1/memberships/me/_search` (ListMyMemberships, in `memberships`).
+//! /auth/v1/memberships/me/_search` (ListMyMemberships, in `memberships`) and
+//! `GET /auth/v1/users/me` (GetMyUser, in `me`).
 
+mod me;
 mod memberships;
 
 use crate::api_kit::v1::{ListDetails, ListOrgsResponse, OrgJson};
@@ -21,7 +23,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use rusqlite::Connection;
 use serde_json::Value;
@@ -34,6 +36,7 @@ pub fn routes(store: Store) -> Router<AppState> {
             "/auth/v1/memberships/me/_search",
             post(memberships::list_my_memberships),
         )
+        .route("/auth/v1/users/me", get(me::get_my_user))
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
 }
 

@@ -57,6 +57,8 @@ pub mod ids {
     pub const GLADSTONE: &str = "226000000000000014";
     /// Offboarding a service user: personal access tokens, keys and a grant.
     pub const DEPLOY_ROBOT: &str = "226000000000000015";
+    pub const CHIP: &str = "226000000000000016";
+    pub const DALE: &str = "226000000000000017";
     pub const CONSOLE_ADMIN: &str = "226000000000000100";
     pub const ACME_USER_MANAGER: &str = "226000000000000101";
     pub const AUDITOR: &str = "226000000000000102";

@@ -22,6 +22,8 @@ pub(super) enum Profile {
         language: &'static str,
         /// Empty: none; ZITADEL then writes `phone: {}`. A seeded phone is verified.
         phone: &'static str,
+        /// Empty: the user name when it is an address, else user name @ org domain.
+        email: &'static str,
     },
     Service {
         name: &'static str,
@@ -53,6 +55,28 @@ pub(super) const fn person(given: &'static str, family: &'static str, gender: Ge
         nick: "",
         language: "en",
         phone: "",
+        email: "",
+    }
+}
+
+/// A person whose email address is `email`. ZITADEL keeps only user names unique
+/// (`HumanAddedEvent.UniqueConstraints` in `internal/repository/user/human.go`,
+/// v4.13.1): two users may share one address.
+pub(super) const fn person_with_email(
+    given: &'static str,
+    family: &'static str,
+    gender: Gender,
+    email: &'static str,
+) -> Profile {
+    Profile::Person {
+        given,
+        family,
+        display: None,
+        gender,
+        nick: "",
+        language: "en",
+        phone: "",
+        email,
     }
 }
 
@@ -78,6 +102,7 @@ pub(super) fn added_event(
             nick,
             language,
             phone,
+            email,
         } => serde_json::to_value(HumanAdded {
             username: username.to_string(),
             human: Human {
@@ -90,7 +115,9 @@ pub(super) fn added_event(
                 phone: phone.to_string(),
                 phone_verified: !phone.is_empty(),
                 // A user named by an email address has that address.
-                email: if username.contains('@') {
+                email: if !email.is_empty() {
+                    email.to_string()
+                } else if username.contains('@') {
                     username.to_string()
                 } else {
                     format!("{username}@{}", org.domain)

@@ -34,6 +34,8 @@ pub struct BrowserRun {
     pub action: Option<Samples<ActionSample>>,
     pub list: Option<ListRun>,
     pub memory: Option<MemoryRun>,
+    pub paste_list: Option<PasteListRun>,
+    pub export: Option<ExportRun>,
 }
 
 /// One benchmark's samples, or its error.
@@ -107,6 +109,35 @@ pub struct MemoryRun {
     /// How the readings were taken.
     pub method: Option<String>,
     pub readings: Option<Vec<MemoryReading>>,
+}
+
+/// A pasted list checked and run to completion, with the main thread watched
+/// throughout (run.mjs `pasteList`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct PasteListRun {
+    pub error: Option<String>,
+    pub lines: Option<u64>,
+    pub dry_run_ms: Option<f64>,
+    pub run_ms: Option<f64>,
+    pub longest_task_ms: Option<f64>,
+    pub long_tasks: Option<u64>,
+    pub longest_frame_gap_ms: Option<f64>,
+    pub outcome: Option<String>,
+}
+
+/// The whole list exported as CSV (run.mjs `exportAll`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ExportRun {
+    pub error: Option<String>,
+    pub method: Option<String>,
+    pub rows: Option<u64>,
+    pub file_bytes: Option<u64>,
+    pub ms: Option<f64>,
+    pub js_heap_before_bytes: Option<f64>,
+    pub js_heap_peak_bytes: Option<f64>,
+    pub js_heap_after_bytes: Option<f64>,
+    pub wasm_memory_before_bytes: Option<f64>,
+    pub wasm_memory_after_bytes: Option<f64>,
 }
 
 /// Starts the release sandbox on a fresh, seeded database serving dist/, runs

@@ -2,11 +2,12 @@
 //! percentiles and what a first load transfers.
 
 use super::browser::{
-    ActionSample, BrowserRun, ColdLoadSample, ListRun, ListSample, MemoryRun, Samples,
+    ActionSample, BrowserRun, ColdLoadSample, ExportRun, ListRun, ListSample, MemoryRun,
+    PasteListRun, Samples,
 };
 use super::results::{
-    Action, ActionOverhead, ByAction, ColdLoad, ColdLoadTimeline, FirstLoad, FirstLoadFile, List,
-    ListRows, Memory, MemoryReading, Results, Section,
+    Action, ActionOverhead, ByAction, ColdLoad, ColdLoadTimeline, Export, FirstLoad, FirstLoadFile,
+    List, ListRows, Memory, MemoryReading, PasteList, Results, Section,
 };
 use super::sizes::FileSize;
 use super::stats::{median, opt1, percentile, round1, sorted};
@@ -238,6 +239,59 @@ pub fn first_load(
     })
 }
 
+pub fn summarise_paste_list(section: Option<&PasteListRun>) -> Result<PasteList> {
+    let section = section.ok_or("the browser run has no paste_list section")?;
+    if let Some(error) = &section.error {
+        return Err(format!("the pasted-list benchmark failed: {error}"));
+    }
+    let missing = |what: &str| format!("the pasted-list benchmark has no {what}");
+    Ok(PasteList {
+        lines: section.lines.ok_or_else(|| missing("line count"))?,
+        dry_run_ms: round1(section.dry_run_ms.ok_or_else(|| missing("dry run time"))?),
+        run_ms: round1(section.run_ms.ok_or_else(|| missing("run time"))?),
+        longest_task_ms: round1(section.longest_task_ms.unwrap_or(0.0)),
+        long_tasks: section.long_tasks.unwrap_or(0),
+        longest_frame_gap_ms: round1(
+            section
+                .longest_frame_gap_ms
+                .ok_or_else(|| missing("frame gap"))?,
+        ),
+        outcome: section.outcome.clone().unwrap_or_default(),
+    })
+}
+
+pub fn summarise_export(section: Option<&ExportRun>) -> Result<Export> {
+    let section = section.ok_or("the browser run has no export section")?;
+    if let Some(error) = &section.error {
+        return Err(format!("the export benchmark failed: {error}"));
+    }
+    let missing = |what: &str| format!("the export benchmark has no {what}");
+    let before = section
+        .js_heap_before_bytes
+        .ok_or_else(|| missing("heap reading"))?;
+    let peak = section
+        .js_heap_peak_bytes
+        .ok_or_else(|| missing("heap peak"))?;
+    let file_bytes = section
+        .file_bytes
+        .filter(|b| *b > 0)
+        .ok_or_else(|| missing("file"))?;
+    let growth = (peak - before).max(0.0);
+    Ok(Export {
+        what: section.method.clone(),
+        rows: section.rows.ok_or_else(|| missing("row count"))?,
+        file_bytes,
+        ms: round1(section.ms.ok_or_else(|| missing("time"))?),
+        js_heap_peak_growth_bytes: growth,
+        js_heap_growth_per_file_byte: (growth / file_bytes as f64 * 1000.0).round() / 1000.0,
+        js_heap_after_growth_bytes: section.js_heap_after_bytes.map(|after| after - before),
+        wasm_memory_growth_bytes: section
+            .wasm_memory_after_bytes
+            .zip(section.wasm_memory_before_bytes)
+            .map(|(after, before)| after - before),
+    })
+}
+
 /// The browser run's file turned into the results' sections.
 pub fn add_browser_sections(results: &mut Results, run: &BrowserRun) {
     if let Some(error) = &run.error {
@@ -245,6 +299,8 @@ pub fn add_browser_sections(results: &mut Results, run: &BrowserRun) {
         results.cold_load = Some(Section::not_measured(&reason));
         results.action = Some(Section::not_measured(&reason));
         results.list = Some(Section::not_measured(&reason));
+        results.paste_list = Some(Section::not_measured(&reason));
+        results.export = Some(Section::not_measured(&reason));
         results.memory = Some(Section::not_measured(reason));
         return;
     }
@@ -254,6 +310,10 @@ pub fn add_browser_sections(results: &mut Results, run: &BrowserRun) {
     results.action = Some(Section::from_result(summarise_action(run.action.as_ref())));
     results.list = Some(Section::from_result(summarise_list(run.list.as_ref())));
     results.memory = Some(Section::from_result(summarise_memory(run.memory.as_ref())));
+    results.paste_list = Some(Section::from_result(summarise_paste_list(
+        run.paste_list.as_ref(),
+    )));
+    results.export = Some(Section::from_result(summarise_export(run.export.as_ref())));
 }
 
 #[cfg(test)]
@@ -450,5 +510,33 @@ mod tests {
         let empty = json!({"samples": []});
         assert!(summarise_cold_load(Some(&parsed(empty))).is_err());
         assert!(summarise_memory(Some(&parsed(json!({"readings": [{}]})))).is_err());
+    }
+
+    #[test]
+    fn the_pasted_list_and_the_export_become_figures() {
+        let paste = summarise_paste_list(Some(&parsed(json!({
+            "lines": 1000, "dry_run_ms": 812.34, "run_ms": 9876.5, "longest_task_ms": 61.0,
+            "long_tasks": 2, "longest_frame_gap_ms": 70.04, "frames": 600,
+            "outcome": "Finished: 1000 done, 0 skipped, 0 failed, 0 not sent"
+        }))))
+        .unwrap();
+        assert_eq!(
+            (paste.dry_run_ms, paste.run_ms, paste.longest_frame_gap_ms),
+            (812.3, 9876.5, 70.0)
+        );
+        assert_eq!(paste.long_tasks, 2);
+        let export = summarise_export(Some(&parsed(json!({
+            "rows": 100_020, "file_bytes": 10_000_000, "ms": 45_000.0,
+            "js_heap_before_bytes": 3_000_000.0, "js_heap_peak_bytes": 4_000_000.0,
+            "js_heap_after_bytes": 3_100_000.0,
+            "wasm_memory_before_bytes": 2_000_000.0, "wasm_memory_after_bytes": 3_000_000.0
+        }))))
+        .unwrap();
+        assert_eq!(export.js_heap_peak_growth_bytes, 1_000_000.0);
+        assert_eq!(export.js_heap_growth_per_file_byte, 0.1);
+        assert_eq!(export.js_heap_after_growth_bytes, Some(100_000.0));
+        assert_eq!(export.wasm_memory_growth_bytes, Some(1_000_000.0));
+        assert!(summarise_export(Some(&parsed(json!({"error": "boom"})))).is_err());
+        assert!(summarise_paste_list(None).is_err());
     }
 }

@@ -86,6 +86,8 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
         results.first_load = Some(Section::skipped(reason));
         results.action = Some(Section::skipped(reason));
         results.list = Some(Section::skipped(reason));
+        results.paste_list = Some(Section::skipped(reason));
+        results.export = Some(Section::skipped(reason));
         results.memory = Some(Section::skipped(reason));
     } else {
         println!("==> browser benchmarks");
@@ -115,6 +117,8 @@ pub fn run(ctx: &Ctx, options: Options) -> Result {
                 results.first_load = Some(Section::not_measured(&reason));
                 results.action = Some(Section::not_measured(&reason));
                 results.list = Some(Section::not_measured(&reason));
+                results.paste_list = Some(Section::not_measured(&reason));
+                results.export = Some(Section::not_measured(&reason));
                 results.memory = Some(Section::not_measured(reason));
             }
         }

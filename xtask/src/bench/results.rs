@@ -38,6 +38,10 @@ pub struct Results {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<Section<Memory>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paste_list: Option<Section<PasteList>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export: Option<Section<Export>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_profile: Option<Section<SizeProfile>>,
     /// Every budget with its figure and verdict, in [`super::budgets::BUDGETS`] order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -295,6 +299,42 @@ pub struct Memory {
     pub readings: Vec<MemoryReading>,
 }
 
+/// A pasted list of 1,000 lines (ids and emails of active users) checked and
+/// run to completion on /users/paste; the page's main thread watched all along.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasteList {
+    pub lines: u64,
+    /// From "Check the list" to the plan's run button.
+    pub dry_run_ms: f64,
+    /// From the confirmation to "Finished".
+    pub run_ms: f64,
+    /// The longest main-thread task (PerformanceObserver 'longtask', over 50 ms; 0: none).
+    pub longest_task_ms: f64,
+    pub long_tasks: u64,
+    /// The longest gap between two animation frames during the dry run and the run.
+    pub longest_frame_gap_ms: f64,
+    pub outcome: String,
+}
+
+/// The whole users list exported as CSV.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Export {
+    pub what: Option<String>,
+    pub rows: u64,
+    pub file_bytes: u64,
+    pub ms: f64,
+    /// The JS heap's peak during the export over its size before it.
+    pub js_heap_peak_growth_bytes: f64,
+    /// That growth per byte of the file: far below 1 when the file is not held in the heap.
+    pub js_heap_growth_per_file_byte: f64,
+    /// After the download and a garbage collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub js_heap_after_growth_bytes: Option<f64>,
+    /// The wasm memory's high-water mark over its size before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasm_memory_growth_bytes: Option<f64>,
+}
+
 /// One reading of e2e/bench/run.mjs's memory benchmark (null: not available); the
 /// numbers are kept as the browser gave them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -403,6 +443,8 @@ impl Results {
             action: None,
             list: None,
             memory: None,
+            paste_list: None,
+            export: None,
             size_profile: None,
             budgets: Vec::new(),
             bench_seconds: None,
@@ -489,6 +531,33 @@ pub fn details(results: &Results) -> String {
             bytes(memory.start.wasm_memory()),
             bytes(memory.end.wasm_memory()),
             bytes(memory.wasm_memory_growth_bytes),
+        ));
+    }
+    let bytes =
+        |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format_figure(v, Unit::Bytes));
+    if let Some(paste) = measured(&results.paste_list) {
+        out.push_str(&format!(
+            "  pasted list of {} lines: dry run {}, run {}; longest main-thread task {} ({} over \
+             50 ms), longest frame gap {}\n",
+            paste.lines,
+            ms(Some(paste.dry_run_ms)),
+            ms(Some(paste.run_ms)),
+            ms(Some(paste.longest_task_ms)),
+            paste.long_tasks,
+            ms(Some(paste.longest_frame_gap_ms)),
+        ));
+    }
+    if let Some(export) = measured(&results.export) {
+        out.push_str(&format!(
+            "  export of {} users: {} in {}; JS heap peak growth {} ({:.3} of the file), after GC \
+             {}; wasm memory growth {}\n",
+            export.rows,
+            bytes(Some(export.file_bytes as f64)),
+            ms(Some(export.ms)),
+            bytes(Some(export.js_heap_peak_growth_bytes)),
+            export.js_heap_growth_per_file_byte,
+            bytes(export.js_heap_after_growth_bytes),
+            bytes(export.wasm_memory_growth_bytes),
         ));
     }
     out
