@@ -63,6 +63,14 @@ test('an admin offboards a user with two sessions and a grant; the server confir
     await expect(subjectBadge(page)).toHaveText('Locked');
   });
 
+  await test.step('the page follows: the grant list reads again, the history shows the lock with its reason', async () => {
+    const grants = page.locator('section.grants tbody tr');
+    await expect(grants).toHaveCount(2);
+    for (const row of await grants.all()) await expect(row.getByTestId('state-badge')).toHaveText('Inactive');
+    const locked = page.getByTestId('history-table').locator('tbody tr[data-event-type="user.locked"]').first();
+    await expect(locked.getByTestId('history-reason')).toHaveText('Contract ended');
+  });
+
   await test.step("the server's state, through the API", async () => {
     const user = await page.request.get(`/v2/users/${GYRO}`, { headers: auth });
     expect((await user.json()).user.state).toBe('USER_STATE_LOCKED');

@@ -8,13 +8,15 @@ use futures::stream::{self, StreamExt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{new_intent, Api};
+use crate::api::{new_intent, Api, Intent};
 use crate::components::ConfirmDialog;
 use crate::domain::offboarding::{
     counted_outcome, failed_ids, state_outcome, to_end, EndAccess, Part, PartOutcome, Problem,
     Reach, Remaining, CONCURRENT_WRITES,
 };
-use crate::domain::{Confirmation, GrantAction, GrantState, LifecycleAction, User, UserKind};
+use crate::domain::{
+    Confirmation, Details, GrantAction, GrantState, LifecycleAction, User, UserKind,
+};
 use crate::http::ApiError;
 use crate::providers::zitadel_machine_credentials::Credential;
 use crate::tr;
@@ -24,6 +26,11 @@ use crate::tr;
 struct Offboarding(Reach);
 
 impl LifecycleAction for Offboarding {
+    /// Its reason goes with the user's state change, kept as any other.
+    fn reason_kept_on_user(self) -> Option<bool> {
+        Some(true)
+    }
+
     fn label(self) -> &'static str {
         tr!(offboard.action)
     }
@@ -52,16 +59,25 @@ struct Run {
     outcomes: RwSignal<HashMap<Part, PartOutcome>>,
     /// Called with the user as a read after the state change showed them.
     on_user_read: Callback<User>,
+    /// Called with the state change the server confirmed (its reason goes
+    /// where the user page keeps reasons, and the history follows).
+    on_state_changed: Callback<(Intent, Details)>,
+    /// Called once grants were written, so the page's grant list reads again.
+    on_grants_changed: Callback<()>,
     /// Sessions whose ending failed, tried again by a retry.
     unended_sessions: RwSignal<Vec<String>>,
 }
 
 /// The Offboard section of a loaded user. `user` is the user as the page
-/// last confirmed it; `on_user_read` receives each read of the user.
+/// last confirmed it; `on_user_read` receives each read of the user,
+/// `on_state_changed` the confirmed state change and `on_grants_changed` a
+/// call once grants were written.
 #[component]
 pub fn Offboard(
     #[prop(into)] user: Signal<Option<User>>,
     on_user_read: Callback<User>,
+    on_state_changed: Callback<(Intent, Details)>,
+    on_grants_changed: Callback<()>,
 ) -> impl IntoView {
     let api = Api::for_page();
     let reach = api.provider().capabilities().offboarding;
@@ -87,6 +103,8 @@ pub fn Offboard(
                 reason,
                 outcomes,
                 on_user_read,
+                on_state_changed,
+                on_grants_changed,
                 unended_sessions,
             })
         }
@@ -341,6 +359,11 @@ impl Run {
         });
     }
 
+    /// Whether the page that started this is still there.
+    fn page_alive(&self) -> bool {
+        self.outcomes.try_with_untracked(|_| ()).is_some()
+    }
+
     fn organization(&self) -> Option<String> {
         self.user.details.owner.as_ref().map(|o| o.id.clone())
     }
@@ -383,11 +406,14 @@ impl Run {
     async fn state(&self) {
         let mut intent = new_intent(self.aim.action());
         intent.reason = self.reason.clone();
-        let write = self.api.act(&self.user.id, &intent).await.map(|_| ());
-        let read = self.api.get_user(&self.user.id).await;
+        let write = self.api.act(&self.user.id, &intent).await;
         // Only while the page is still there (it may have been left meanwhile).
-        let page_alive = self.outcomes.try_with_untracked(|_| ()).is_some();
-        if let (Ok(user), true) = (&read, page_alive) {
+        if let (Ok(details), true) = (&write, self.page_alive()) {
+            self.on_state_changed.run((intent.clone(), details.clone()));
+        }
+        let write = write.map(|_| ());
+        let read = self.api.get_user(&self.user.id).await;
+        if let (Ok(user), true) = (&read, self.page_alive()) {
             self.api.remember_confirmed_user(user);
             self.on_user_read.run(user.clone());
         }
@@ -454,6 +480,8 @@ impl Run {
             .into_iter()
             .try_fold(Vec::new(), |mut still_active, read| {
                 let grant = read?;
+                // Every page of the connection shows the grant as read back.
+                api.remember_confirmed_grant(&grant);
                 if grant.state == GrantState::Active {
                     still_active.push(grant.id);
                 }
@@ -463,6 +491,9 @@ impl Run {
                 let total = ids.len() as u64;
                 Remaining::new(ids, total)
             });
+        if writes.iter().any(Result::is_ok) && self.page_alive() {
+            self.on_grants_changed.run(());
+        }
         self.set(Part::Grants, counted_outcome(&listed, &writes, &read_back));
     }
 

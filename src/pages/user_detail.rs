@@ -3,13 +3,13 @@ use leptos::prelude::*;
 use super::confirmed::Confirmed;
 use super::offboard::Offboard;
 use super::GrantList;
-use crate::api::Api;
+use crate::api::{Api, Intent};
 use crate::auth::Connections;
 use crate::components::{
     ActionBar, DetailsPanel, ErrorAlert, HistoryFeed, StateBadge, UserHistory,
 };
 use crate::config::Connection;
-use crate::domain::{User, UserAction, UserState};
+use crate::domain::{Details, User, UserAction, UserState};
 use crate::http::ApiError;
 use crate::layout::switch_connection;
 use crate::routes;
@@ -95,6 +95,15 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
             .with(|u| u.as_ref().map(|u| u.details.clone()).unwrap_or_default())
     });
     let has_grants = api.provider().has_grants();
+    let grants_revision = RwSignal::new(0u32);
+    // Offboarding's state change is a change like any other: its reason is
+    // kept and the history follows.
+    let on_offboard_change = Callback::new({
+        let api = api.clone();
+        move |(intent, details): (Intent, Details)| {
+            history.after_change(&api, &user_id.get_untracked(), &intent, &details)
+        }
+    });
 
     view! {
         <article class="user-page">
@@ -117,10 +126,12 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 {move || user.action_error.get().map(|error| view! { <ErrorAlert error=error on_retry=retry_action return_to=here()/> })}
                 <MadeAfterAll made=Signal::derive(move || user.made_after_all.with(Option::is_some))/>
                 <DetailsPanel details=details/>
-                {has_grants.then(|| view! { <GrantList user_id=user_id/> })}
+                {has_grants.then(|| view! { <GrantList user_id=user_id revision=grants_revision/> })}
                 <Offboard
                     user=Signal::derive(move || user.shown.get())
                     on_user_read=Callback::new(move |read: User| user.shown.set(Some(read)))
+                    on_state_changed=on_offboard_change
+                    on_grants_changed=Callback::new(move |_| grants_revision.update(|r| *r += 1))
                 />
                 <UserHistory user_id=user_id details=details feed=history/>
             </Show>

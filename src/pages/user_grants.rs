@@ -10,7 +10,12 @@ use crate::tr;
 
 /// The user's grants in the connection's organisation, each a link to its page.
 #[component]
-pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
+pub fn GrantList(
+    #[prop(into)] user_id: Signal<String>,
+    /// Bumped when grants were written elsewhere on the page: the list reads again.
+    #[prop(optional)]
+    revision: Option<RwSignal<u32>>,
+) -> impl IntoView {
     let api = Api::for_page();
     let organization = api.organization_id().map(str::to_string);
     // A plain read: the list is re-read whenever the user changes; a list
@@ -19,6 +24,9 @@ pub fn GrantList(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     let grants = LocalResource::new(move || {
         let api = api.clone();
         let id = user_id.get();
+        if let Some(revision) = revision {
+            revision.track();
+        }
         async move {
             api.list_grants(&id).await.map(|(list, total)| {
                 let list = list
