@@ -399,6 +399,23 @@ impl Api {
         zitadel_history::read_reasons(&response)
     }
 
+    /// The reason of a change the server confirmed with `details`, to keep
+    /// on the user: when the connection records reasons and the admin gave
+    /// one (a deleted user keeps no metadata).
+    pub fn reason_to_keep(&self, intent: &Intent, details: &Details) -> Option<PendingReason> {
+        let keeps = self.records_reasons() && intent.action != UserAction::Delete;
+        let (Some(reason), Some(sequence), true) = (intent.reason.clone(), details.sequence, keeps)
+        else {
+            return None;
+        };
+        Some(PendingReason {
+            action: intent.action,
+            reason,
+            sequence,
+            at: details.changed.clone(),
+        })
+    }
+
     /// Keeps `pending` on the user, after its change was confirmed: names the
     /// admin as the server names the change's editor, adds the reason to those
     /// kept, and writes them with v2 SetUserMetadata, or management v1 on a

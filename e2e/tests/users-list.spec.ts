@@ -32,13 +32,15 @@ test('search, filter, open a user, and Back restores the view', async ({ page })
   expect(errors).toEqual([]);
 });
 
-test('a bulk deactivate reports each outcome and keeps the failed row selected', async ({ page }) => {
+test('a bulk deactivate reports each outcome, keeps the failed row selected and the reason on each user', async ({ page }) => {
   const errors = watchConsole(page);
   const [first, second, failing] = [generated(21), generated(22), generated(24)];
   await page.goto('/users?size=100');
   await signIn(page, 'Personal access token', OWNER_PAT);
   await expect(page).toHaveURL(/\/users\?size=100$/); // back where the admin was, query and all
   await armFault(page, 'POST', `/v2/users/${failing}/deactivate`, 'status=503');
+  // The second user's change goes through, but its reason cannot be stored.
+  await armFault(page, 'POST', `/v2/users/${second}/metadata`, 'status=503');
 
   for (const id of [first, second, failing]) {
     await page.locator(`tr[data-user-id="${id}"] input[type=checkbox]`).check();
@@ -47,18 +49,26 @@ test('a bulk deactivate reports each outcome and keeps the failed row selected',
   await page.locator('.bulk').getByRole('button', { name: 'Deactivate', exact: true }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByRole('heading')).toHaveText('Deactivate 3 selected users?');
+  await dialog.getByLabel('Reason').fill('Team disbanded');
   await dialog.getByRole('button', { name: 'Deactivate', exact: true }).click();
 
   const results = page.getByTestId('bulk-results');
   await expect(results.getByRole('heading')).toHaveText('Deactivate: 2 done, 0 skipped, 1 failed');
   await expect(results.locator(`li[data-user-id="${failing}"]`)).toContainText('Failed: The server is having trouble (HTTP 503)');
+  await expect(results.locator(`li[data-user-id="${second}"]`)).toContainText('The reason could not be stored on the user');
+  await expect(results.locator(`li[data-user-id="${first}"]`)).not.toContainText('reason');
   await expect(page.getByText('1 selected')).toBeVisible();
   await expect(page.locator(`tr[data-user-id="${failing}"] input[type=checkbox]`)).toBeChecked();
   await expect(page.locator(`tr[data-user-id="${first}"] input[type=checkbox]`)).not.toBeChecked();
   await expect(page.locator(`tr[data-user-id="${first}"]`).getByTestId('state-badge')).toHaveText('Inactive');
   await expect(page.locator(`tr[data-user-id="${failing}"]`).getByTestId('state-badge')).toHaveText('Active');
-  // The failed request's 503 is the only console error the browser reports.
+  // The failed requests' 503s are the only console errors the browser reports.
   expect(errors.filter((e) => !e.includes('503'))).toEqual([]);
+
+  // The reason is kept on the user whose change it explains: their history shows it.
+  await page.locator(`tr[data-user-id="${first}"] a`).click();
+  const deactivated = page.getByTestId('history-table').locator('tbody tr[data-event-type="user.deactivated"]').first();
+  await expect(deactivated.getByTestId('history-reason')).toHaveText('Team disbanded');
 });
 
 test('a bigger page size replaces the rows: each user once', async ({ page }) => {

@@ -6,7 +6,7 @@ use super::{ErrorAlert, TimestampView};
 use crate::api::{Api, Intent, PendingReason};
 use crate::domain::history::{append_page, older_page_after, paired, Change, ReasonLog};
 use crate::domain::history::{Editor, ReasonRecord, HISTORY_PAGE_SIZE};
-use crate::domain::{Details, UserAction};
+use crate::domain::Details;
 use crate::http::ApiError;
 use crate::routes;
 use crate::site;
@@ -56,16 +56,8 @@ impl HistoryFeed {
     pub fn after_change(&self, api: &Api, user_id: &str, intent: &Intent, details: &Details) {
         let _ = self.unkept.try_set(None);
         let _ = self.version.try_update(|v| *v += 1);
-        let keeps = api.records_reasons() && intent.action != UserAction::Delete;
-        let (Some(reason), Some(sequence), true) = (intent.reason.clone(), details.sequence, keeps)
-        else {
+        let Some(pending) = api.reason_to_keep(intent, details) else {
             return;
-        };
-        let pending = PendingReason {
-            action: intent.action,
-            reason,
-            sequence,
-            at: details.changed.clone(),
         };
         let organization_id = details.owner.as_ref().map(|owner| owner.id.clone());
         self.store(api.clone(), user_id.to_string(), organization_id, pending);

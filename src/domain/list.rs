@@ -193,7 +193,9 @@ impl PageWindow {
 /// What became of one user in a bulk action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BulkOutcome {
-    Done,
+    /// The server confirmed the change; with a note when the reason given
+    /// could not be kept on the user afterwards (the change stands).
+    Done(Option<String>),
     /// Not sent, or refused because the user already was in that state.
     Skipped(String),
     Failed(String),
@@ -212,7 +214,7 @@ impl BulkReport {
         let count =
             |f: fn(&BulkOutcome) -> bool| self.outcomes.iter().filter(|(_, o)| f(o)).count();
         (
-            count(|o| matches!(o, BulkOutcome::Done)),
+            count(|o| matches!(o, BulkOutcome::Done(_))),
             count(|o| matches!(o, BulkOutcome::Skipped(_))),
             count(|o| matches!(o, BulkOutcome::Failed(_))),
         )

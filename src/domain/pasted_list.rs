@@ -275,7 +275,7 @@ pub fn outcome_csv(plan: &[PlannedLine], outcomes: &[Option<BulkOutcome>]) -> St
     for (i, line) in plan.iter().enumerate() {
         let (outcome, detail) = match (line.verdict.sends(), outcomes.get(i).cloned().flatten()) {
             (false, _) => ("skipped", line.verdict.label()),
-            (true, Some(BulkOutcome::Done)) => ("deactivated", String::new()),
+            (true, Some(BulkOutcome::Done(note))) => ("deactivated", note.unwrap_or_default()),
             (true, Some(BulkOutcome::Skipped(why))) => ("skipped", why),
             (true, Some(BulkOutcome::Failed(why))) => ("failed", why),
             (true, None) => ("not_sent", String::new()),
@@ -446,7 +446,7 @@ mod tests {
             Lifecycle::ZitadelV2,
         );
         let outcomes = [
-            Some(BulkOutcome::Done),
+            Some(BulkOutcome::Done(None)),
             Some(BulkOutcome::Failed("Unavailable".into())),
             None,
             None,

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use leptos::task::spawn_local;
 
 use crate::api::{new_intent, Api, Intent};
-use crate::domain::{BulkOutcome, User, UserAction};
+use crate::domain::{BulkOutcome, Details, User, UserAction};
 use crate::http::ApiError;
 use crate::tr;
 
@@ -70,6 +70,9 @@ pub fn run_queue<T, W, F>(
 /// Sends `action` for one user of a bulk run. Done only when the server
 /// confirmed it (the change is remembered for every page); a state
 /// precondition means it already was so (contracts); anything else failed.
+/// A reason is then kept on the user as on the user's page, when the
+/// connection records reasons; if that fails the change still stands, with
+/// a note saying so.
 pub async fn act_on(
     api: &Api,
     user: &User,
@@ -82,14 +85,37 @@ pub async fn act_on(
     };
     match api.act(&user.id, &intent).await {
         Ok(details) => {
-            api.remember_confirmed_user(&user.after(action, details));
-            BulkOutcome::Done
+            api.remember_confirmed_user(&user.after(action, details.clone()));
+            let note = keep_reason(api, user, &intent, &details)
+                .await
+                .err()
+                .map(|error| tr!(history.reason_not_kept_because, error = describe(&error)));
+            BulkOutcome::Done(note)
         }
         Err(ApiError::Conflict(message)) => {
             BulkOutcome::Skipped(tr!(users.server_refused, message))
         }
         Err(error) => BulkOutcome::Failed(describe(&error)),
     }
+}
+
+/// Keeps the reason of a confirmed change on the user, when the connection
+/// records reasons and there is one to keep (a deleted user keeps none).
+async fn keep_reason(
+    api: &Api,
+    user: &User,
+    intent: &Intent,
+    details: &Details,
+) -> Result<(), ApiError> {
+    let Some(pending) = api.reason_to_keep(intent, details) else {
+        return Ok(());
+    };
+    let organization = details
+        .owner
+        .as_ref()
+        .or(user.details.owner.as_ref())
+        .map(|owner| owner.id.as_str());
+    api.record_reason(&user.id, organization, &pending).await
 }
 
 /// An error with the server's own message, when it sent one.
@@ -107,7 +133,8 @@ pub fn describe(error: &ApiError) -> String {
 /// What a bulk outcome reads as in a list.
 pub fn outcome_text(outcome: &BulkOutcome) -> (&'static str, String) {
     match outcome {
-        BulkOutcome::Done => ("done", tr!(users.outcome_done).to_string()),
+        BulkOutcome::Done(None) => ("done", tr!(users.outcome_done).to_string()),
+        BulkOutcome::Done(Some(note)) => ("done", format!("{}. {note}", tr!(users.outcome_done))),
         BulkOutcome::Skipped(why) => ("skipped", tr!(users.outcome_skipped, why)),
         BulkOutcome::Failed(why) => ("failed", tr!(users.outcome_failed, why)),
     }

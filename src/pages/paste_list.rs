@@ -411,7 +411,7 @@ fn start_run(api: Api, planned: Planned, run: Run, reason: Option<String>) {
             };
             let outcome = act_on(&api, &user, LIST_ACTION, reason).await;
             let count = match outcome {
-                BulkOutcome::Done => run.done,
+                BulkOutcome::Done(_) => run.done,
                 BulkOutcome::Skipped(_) => run.skipped,
                 BulkOutcome::Failed(_) => run.failed,
             };

@@ -526,7 +526,7 @@ fn run_bulk(api: Api, list: ListState, action: UserAction, reason: Option<String
         let (api, reason) = (api.clone(), reason.clone());
         async move {
             let outcome = act_on(&api, &user, action, reason).await;
-            if outcome == BulkOutcome::Done {
+            if matches!(outcome, BulkOutcome::Done(_)) {
                 let _ = list.confirmed.try_update(|n| *n += 1);
             }
             let _ = list.bulk_report.try_update(|report| {
