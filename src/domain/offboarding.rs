@@ -153,6 +153,17 @@ impl Remaining {
         Remaining { ids, total }
     }
 
+    /// What a list answer names: its items' non-empty ids, and the total the
+    /// server counted (the ids' number when it did not say).
+    pub fn listed(ids: impl IntoIterator<Item = Option<String>>, total: Option<u64>) -> Remaining {
+        let ids: Vec<String> = ids
+            .into_iter()
+            .filter_map(|id| id.filter(|id| !id.is_empty()))
+            .collect();
+        let total = total.unwrap_or(ids.len() as u64);
+        Remaining { ids, total }
+    }
+
     fn hidden(&self) -> u64 {
         self.total.saturating_sub(self.ids.len() as u64)
     }

@@ -67,17 +67,11 @@ pub fn read_list(response: &ApiResponse) -> Result<Remaining, ApiError> {
     }
     let body: ListResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(offboard.expected_credential_list)))?;
-    let ids: Vec<String> = body
-        .result
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|c| c.id.filter(|id| !id.is_empty()))
-        .collect();
-    let total = body
-        .details
-        .and_then(|d| d.total_result)
-        .unwrap_or(ids.len() as u64);
-    Ok(Remaining::new(ids, total))
+    let ids = body.result.unwrap_or_default().into_iter().map(|c| c.id);
+    Ok(Remaining::listed(
+        ids,
+        body.details.and_then(|d| d.total_result),
+    ))
 }
 
 /// A removal. "Not found" (`COMMAND-4m77G`) means it is gone already, for

@@ -39,17 +39,11 @@ pub fn read_list(response: &ApiResponse) -> Result<Remaining, ApiError> {
     }
     let body: ListResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(offboard.expected_session_list)))?;
-    let ids: Vec<String> = body
-        .sessions
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|s| s.id.filter(|id| !id.is_empty()))
-        .collect();
-    let total = body
-        .details
-        .and_then(|d| d.total_result)
-        .unwrap_or(ids.len() as u64);
-    Ok(Remaining::new(ids, total))
+    let ids = body.sessions.unwrap_or_default().into_iter().map(|s| s.id);
+    Ok(Remaining::listed(
+        ids,
+        body.details.and_then(|d| d.total_result),
+    ))
 }
 
 /// A session ended: ZITADEL answers the details of its write model, also for
