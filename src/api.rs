@@ -147,16 +147,13 @@ impl Api {
     /// Sends with the session's token. A 401 ends the session: the page
     /// then sends the admin to sign in again, and back (nothing is replayed).
     async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
+        let token = self.session.token();
         let response = self
             .http
-            .send(
-                request,
-                self.session.token().as_deref(),
-                self.scope.as_ref(),
-            )
+            .send(request, token.as_deref(), self.scope.as_ref())
             .await?;
         if response.status == 401 {
-            self.session.expire();
+            self.session.expire(token.as_deref());
         }
         Ok(response)
     }

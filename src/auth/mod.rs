@@ -100,10 +100,13 @@ impl Session {
         sign_out_url
     }
 
-    /// The server refused the token (401): forget it, and let the sign-in
-    /// page say why the admin is there.
-    pub fn expire(&self) {
-        if self.token.try_get_untracked().flatten().is_none() {
+    /// The server refused `refused`, the token a request was sent with (401):
+    /// forget it, and let the sign-in page say why the admin is there. A late
+    /// answer to a request sent with an older token (before the admin signed
+    /// in again) ends nothing.
+    pub fn expire(&self, refused: Option<&str>) {
+        let current = self.token.try_get_untracked().flatten();
+        if current.is_none() || current.as_deref() != refused {
             return;
         }
         self.sign_out();
@@ -132,7 +135,21 @@ pub fn safe_return_path(next: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_return_path;
+    use super::{safe_return_path, Session};
+    use leptos::prelude::GetUntracked;
+
+    #[test]
+    fn a_401_ends_only_the_session_whose_token_it_refused() {
+        let session = Session::in_memory(Some("new".into()));
+        // A late answer to a request sent before the admin signed in again.
+        session.expire(Some("old"));
+        assert_eq!(session.token().as_deref(), Some("new"));
+        assert!(!session.expired.get_untracked());
+
+        session.expire(Some("new"));
+        assert_eq!(session.token(), None);
+        assert!(session.expired.get_untracked());
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
