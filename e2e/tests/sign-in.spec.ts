@@ -75,6 +75,9 @@ test('a session that expires mid-action sends the admin to sign in, back to the 
   await page.goto(`/users/${id}`);
   await signInWithZitadel(page);
   await expect(subjectBadge(page)).toHaveText('Active');
+  // The page has finished reading (its history is the last read): a read still
+  // in flight when the token expires would end the session before the action.
+  await expect(page.getByTestId('history-table')).toBeVisible();
 
   await test.step('the token expires; the next action is refused with 401', async () => {
     const expired = await page.request.post('/debug/tokens/_expire', { data: {} });
