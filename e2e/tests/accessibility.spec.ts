@@ -111,7 +111,7 @@ test('the theme switch overrides the system and is remembered', async ({ page })
 });
 
 test('from a 360 px phone to a wide screen, no page scrolls sideways', async ({ page }) => {
-  const pages = ['/users', `/users/${generated(35)}`, '/users/226000000000000002/grants/70000000000000003', '/settings'];
+  const pages = ['/users', '/users/paste', `/users/${generated(35)}`, '/users/226000000000000002/grants/70000000000000003', '/settings'];
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto('/users');
   await signIn(page, 'Personal access token', OWNER_PAT);
