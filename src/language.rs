@@ -71,7 +71,8 @@ pub struct Text {
 
 /// `text` in lower case, by the same Unicode mapping as `str::to_lowercase`.
 /// In the browser its `toLowerCase` does it, so that Rust's case tables (about
-/// 17 KB of the wasm) are not shipped for two uses.
+/// 17 KB of the wasm) are not shipped: every lower-casing of the app goes
+/// through here.
 pub fn lowercase(text: &str) -> String {
     #[cfg(target_arch = "wasm32")]
     {

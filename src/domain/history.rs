@@ -104,7 +104,10 @@ impl ReasonLog {
     /// that someone edited into another shape) is kept out of the pairing,
     /// not trusted: `None`.
     pub fn parse(value: &[u8]) -> Option<ReasonLog> {
-        serde_json::from_slice::<Vec<ReasonRecord>>(value)
+        // Checked as UTF-8, then read from text like every other answer:
+        // `from_slice` would ship a second copy of serde_json's parser.
+        let text = std::str::from_utf8(value).ok()?;
+        serde_json::from_str::<Vec<ReasonRecord>>(text)
             .ok()
             .map(ReasonLog)
     }

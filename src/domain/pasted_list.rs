@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::csv::{self, CsvError};
 use super::{BulkOutcome, Lifecycle, User, UserAction, UserState};
+use crate::language::lowercase;
 use crate::tr;
 
 /// The action a pasted list asks for: offboarding ends access.
@@ -86,7 +87,11 @@ impl Candidate {
     /// server's EQUALS_IGNORE_CASE does) its email or one of its login names.
     /// Never a prefix or a part.
     pub fn matches(&self, text: &str) -> bool {
-        self.user.id == text || self.names().any(|n| n == text.to_lowercase())
+        if self.user.id == text {
+            return true;
+        }
+        let text = lowercase(text);
+        self.names().any(|n| n == text)
     }
 
     /// The email and login names, in lower case.
@@ -96,7 +101,7 @@ impl Candidate {
             .iter()
             .chain(&self.login_names)
             .chain(self.user.login_name.as_ref())
-            .map(|n| n.to_lowercase())
+            .map(|n| lowercase(n))
     }
 }
 
@@ -127,10 +132,7 @@ impl<'a> CandidateIndex<'a> {
     /// The distinct users that `text` matches, as [`Candidate::matches`] decides.
     fn matching(&self, text: &str) -> Vec<&'a User> {
         let mut found: Vec<&'a User> = Vec::new();
-        for key in [
-            format!("id:{text}"),
-            format!("name:{}", text.to_lowercase()),
-        ] {
+        for key in [format!("id:{text}"), format!("name:{}", lowercase(text))] {
             for user in self.by_key.get(&key).into_iter().flatten() {
                 if !found.iter().any(|u| u.id == user.id) {
                     found.push(user);

@@ -3,7 +3,9 @@
 //! (`domain::offboarding` decides each line), each part with its own retry.
 
 use std::collections::HashMap;
+use std::future::Future;
 
+use futures::future::{FutureExt, LocalBoxFuture};
 use futures::stream::{self, StreamExt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -517,12 +519,20 @@ impl Run {
 
 /// Runs `work` for each id, at most [`CONCURRENT_WRITES`] at a time; the
 /// results in the order of the ids.
-async fn bounded<T, F, Fut>(ids: Vec<String>, work: F) -> Vec<T>
+async fn bounded<'a, T, F, Fut>(ids: Vec<String>, work: F) -> Vec<T>
 where
     F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = T>,
+    Fut: Future<Output = T> + 'a,
 {
-    stream::iter(ids.into_iter().map(work))
+    let work: Vec<LocalBoxFuture<'a, T>> =
+        ids.into_iter().map(|id| work(id).boxed_local()).collect();
+    buffered(work).await
+}
+
+/// The queue itself, once per result type rather than once per kind of
+/// work: the futures are boxed.
+async fn buffered<T>(work: Vec<LocalBoxFuture<'_, T>>) -> Vec<T> {
+    stream::iter(work)
         .buffered(CONCURRENT_WRITES)
         .collect()
         .await

@@ -166,7 +166,7 @@ async fn look_up(
     let mut seen = HashSet::new();
     let texts: Vec<String> = entries
         .iter()
-        .filter(|e| seen.insert(e.text.to_lowercase()))
+        .filter(|e| seen.insert(crate::language::lowercase(&e.text)))
         .map(|e| e.text.clone())
         .collect();
     let total = texts.len();

@@ -2,9 +2,9 @@
 //! contracts/WEAVR.md. The browser calls the deployment's same-origin proxy,
 //! which adds the api-key; this module never sees it.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::wire::non_empty;
+use super::wire::{non_empty, to_json};
 use crate::domain::{
     Details, Owner, OwnerKind, User, UserAction, UserKind, UserPage, UserQuery, UserState,
 };
@@ -124,10 +124,22 @@ impl Product {
 /// `POST …/login_with_password`, through the deployment's proxy, which adds
 /// the api-key (contracts/WEAVR.md §2.2).
 pub fn login_request(product: Product, email: &str, password: &str) -> ApiRequest {
-    let body = serde_json::json!({ "email": email.trim(), "password": { "value": password } });
+    #[derive(Serialize)]
+    struct Login<'a> {
+        email: &'a str,
+        password: Password<'a>,
+    }
+    #[derive(Serialize)]
+    struct Password<'a> {
+        value: &'a str,
+    }
+    let body = Login {
+        email: email.trim(),
+        password: Password { value: password },
+    };
     ApiRequest::post(
         format!("{}/login_with_password", product.prefix()),
-        Some(body.to_string()),
+        Some(to_json(&body)),
     )
 }
 

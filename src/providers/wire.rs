@@ -1,6 +1,6 @@
 //! Tolerant pieces of wire format shared by the provider modules.
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::Timestamp;
 
@@ -34,4 +34,48 @@ pub fn timestamp(text: Option<&str>) -> Option<Timestamp> {
 /// but other servers send them).
 pub fn non_empty(text: Option<String>) -> Option<String> {
     text.filter(|t| !t.trim().is_empty())
+}
+
+/// A request body as JSON text. Bodies are typed structs rather than
+/// `serde_json::json!` values: building a `Value` key by key at each call
+/// site, then writing it out, cost the bundle more than a derived writer.
+pub fn to_json(body: &impl Serialize) -> String {
+    // Cannot fail: every body is made of strings, numbers, booleans and lists.
+    serde_json::to_string(body).unwrap_or_default()
+}
+
+/// The `query` of a ZITADEL list request: the offset (a 64-bit integer, so
+/// text) when one is sent, the limit and the order.
+#[derive(Serialize)]
+pub struct ListQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    pub limit: u32,
+    pub asc: bool,
+}
+
+impl ListQuery {
+    /// The first `limit` items, oldest first, with offset `"0"`.
+    pub fn first(limit: u32) -> ListQuery {
+        ListQuery {
+            offset: Some("0".to_string()),
+            limit,
+            asc: true,
+        }
+    }
+
+    /// The first `limit` items, oldest first, no offset sent.
+    pub fn first_without_offset(limit: u32) -> ListQuery {
+        ListQuery {
+            offset: None,
+            limit,
+            asc: true,
+        }
+    }
+}
+
+/// `{"query": …}`: a list request with no filter.
+#[derive(Serialize)]
+pub struct QueryOnly<Q> {
+    pub query: Q,
 }

@@ -69,7 +69,13 @@ struct DebugDetail {
 /// field ignore it; the sandbox keeps it on the change's event.
 pub fn change_body(reason: Option<&str>) -> String {
     match reason {
-        Some(reason) => serde_json::json!({ "reason": reason }).to_string(),
+        Some(reason) => {
+            #[derive(serde::Serialize)]
+            struct Change<'a> {
+                reason: &'a str,
+            }
+            super::wire::to_json(&Change { reason })
+        }
         None => "{}".to_string(),
     }
 }

@@ -2,9 +2,9 @@
 //! contracts/ZITADEL.md §5 and §7.3. Every call carries `x-zitadel-orgid`:
 //! grants are owned by an organisation, and a grant of another one reads as missing.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::wire::non_empty;
+use super::wire::{non_empty, to_json, ListQuery};
 use super::zitadel::{
     change_body, error_from_response, read_change_details, unreadable, ListDetailsWire,
     ObjectDetailsWire,
@@ -20,13 +20,23 @@ const ORG_HEADER: &str = "x-zitadel-orgid";
 pub const LIST_LIMIT: u32 = 100;
 
 pub fn list_request(user_id: &str, organization_id: Option<&str>) -> ApiRequest {
-    let body = serde_json::json!({
-        "query": { "offset": "0", "limit": LIST_LIMIT, "asc": true },
-        "queries": [ { "userIdQuery": { "userId": user_id } } ]
-    });
+    #[derive(Serialize)]
+    struct Search<'a> {
+        query: ListQuery,
+        queries: [GrantQuery<'a>; 1],
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
+    enum GrantQuery<'a> {
+        UserIdQuery { user_id: &'a str },
+    }
+    let body = Search {
+        query: ListQuery::first(LIST_LIMIT),
+        queries: [GrantQuery::UserIdQuery { user_id }],
+    };
     ApiRequest::post(
         "/management/v1/users/grants/_search".into(),
-        Some(body.to_string()),
+        Some(to_json(&body)),
     )
     .with_header(ORG_HEADER, organization_id)
 }

@@ -14,9 +14,9 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::wire::{int64, non_empty, timestamp};
+use super::wire::{int64, non_empty, timestamp, to_json, QueryOnly};
 use super::zitadel::{error_from_response, unreadable};
 use crate::domain::history::{Change, Editor, ReasonLog, REASON_METADATA_KEY};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
@@ -35,16 +35,23 @@ pub fn changes_request(
     before: Option<u64>,
     limit: u32,
 ) -> ApiRequest {
-    let mut query = serde_json::json!({ "limit": limit });
-    if let Some(sequence) = before {
-        query["sequence"] = serde_json::Value::String(sequence.to_string());
+    #[derive(Serialize)]
+    struct ChangesQuery {
+        limit: u32,
+        /// A 64-bit integer: text.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sequence: Option<String>,
     }
+    let query = ChangesQuery {
+        limit,
+        sequence: before.map(|sequence| sequence.to_string()),
+    };
     ApiRequest::post(
         format!(
             "/management/v1/users/{}/changes/_search",
             path_segment(user_id)
         ),
-        Some(serde_json::json!({ "query": query }).to_string()),
+        Some(to_json(&QueryOnly { query })),
     )
     .with_header(ORG_HEADER, organization_id)
 }
@@ -128,13 +135,26 @@ fn metadata_path(user_id: &str) -> String {
 /// Reads the reasons kept on the user (ListUserMetadata by key, `user.read`).
 pub fn reasons_request(user_id: &str, organization_id: Option<&str>) -> ApiRequest {
     // Method left out: TEXT_QUERY_METHOD_EQUALS, enum value 0.
-    let body = serde_json::json!({ "queries": [ { "keyQuery": { "key": REASON_METADATA_KEY } } ] });
+    #[derive(Serialize)]
+    struct Search {
+        queries: [MetadataQuery; 1],
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum MetadataQuery {
+        KeyQuery { key: &'static str },
+    }
+    let body = to_json(&Search {
+        queries: [MetadataQuery::KeyQuery {
+            key: REASON_METADATA_KEY,
+        }],
+    });
     ApiRequest::post(
         format!(
             "/management/v1/users/{}/metadata/_search",
             path_segment(user_id)
         ),
-        Some(body.to_string()),
+        Some(body),
     )
     .with_header(ORG_HEADER, organization_id)
 }
@@ -174,12 +194,24 @@ pub fn read_reasons(response: &ApiResponse) -> Result<ReasonLog, ApiError> {
 
 /// Writes the reasons with v2 SetUserMetadata (ZITADEL 4.0.0 and later).
 pub fn set_reasons_v2_request(user_id: &str, log: &ReasonLog) -> ApiRequest {
-    let body = serde_json::json!({
-        "metadata": [ { "key": REASON_METADATA_KEY, "value": STANDARD.encode(log.to_bytes()) } ]
+    #[derive(Serialize)]
+    struct Set {
+        metadata: [Metadata; 1],
+    }
+    #[derive(Serialize)]
+    struct Metadata {
+        key: &'static str,
+        value: String,
+    }
+    let body = to_json(&Set {
+        metadata: [Metadata {
+            key: REASON_METADATA_KEY,
+            value: STANDARD.encode(log.to_bytes()),
+        }],
     });
     ApiRequest::post(
         format!("/v2/users/{}/metadata", path_segment(user_id)),
-        Some(body.to_string()),
+        Some(body),
     )
 }
 
@@ -189,9 +221,14 @@ pub fn set_reasons_v1_request(
     organization_id: Option<&str>,
     log: &ReasonLog,
 ) -> ApiRequest {
-    let body = serde_json::json!({ "value": STANDARD.encode(log.to_bytes()) });
-    ApiRequest::post(metadata_path(user_id), Some(body.to_string()))
-        .with_header(ORG_HEADER, organization_id)
+    #[derive(Serialize)]
+    struct Set {
+        value: String,
+    }
+    let body = to_json(&Set {
+        value: STANDARD.encode(log.to_bytes()),
+    });
+    ApiRequest::post(metadata_path(user_id), Some(body)).with_header(ORG_HEADER, organization_id)
 }
 
 /// Either write's answer: success is all the console needs.

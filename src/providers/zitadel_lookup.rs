@@ -12,8 +12,9 @@
 
 use serde::Deserialize;
 
+use super::wire::{to_json, ListQuery};
 use super::zitadel::unreadable;
-use super::zitadel_v2::{ListResponse, SINCE_VERSION};
+use super::zitadel_v2::{ListResponse, ListUsersBody, SearchQuery, SINCE_VERSION};
 use crate::domain::Candidate;
 use crate::http::{ApiError, ApiRequest, ApiResponse};
 use crate::tr;
@@ -29,27 +30,31 @@ const LIMIT: u32 = 1000;
 
 pub fn lookup_request(texts: &[String]) -> ApiRequest {
     let method = "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE";
-    let sendable: Vec<&String> = texts
+    let sendable: Vec<&str> = texts
         .iter()
+        .map(String::as_str)
         .filter(|t| !t.is_empty() && t.chars().count() <= MAX_TEXT)
         .collect();
     let mut any_of = Vec::new();
-    for text in &sendable {
+    for &text in &sendable {
         if text.contains('@') {
-            any_of.push(
-                serde_json::json!({ "emailQuery": { "emailAddress": text, "method": method } }),
-            );
+            any_of.push(SearchQuery::EmailQuery {
+                email_address: text,
+                method,
+            });
         }
-        any_of
-            .push(serde_json::json!({ "loginNameQuery": { "loginName": text, "method": method } }));
+        any_of.push(SearchQuery::LoginNameQuery {
+            login_name: text,
+            method,
+        });
     }
-    any_of.push(serde_json::json!({ "inUserIdsQuery": { "userIds": sendable } }));
-    let body = serde_json::json!({
-        "query": { "offset": "0", "limit": LIMIT, "asc": true },
-        "sortingColumn": "USER_FIELD_NAME_CREATION_DATE",
-        "queries": [{ "orQuery": { "queries": any_of } }],
-    });
-    ApiRequest::post("/v2/users".into(), Some(body.to_string()))
+    any_of.push(SearchQuery::InUserIdsQuery { user_ids: sendable });
+    let body = ListUsersBody {
+        query: ListQuery::first(LIMIT),
+        sorting_column: "USER_FIELD_NAME_CREATION_DATE",
+        queries: vec![SearchQuery::OrQuery { queries: any_of }],
+    };
+    ApiRequest::post("/v2/users".into(), Some(to_json(&body)))
 }
 
 /// The users of an answer to [`lookup_request`], with all their login names.

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 
+use super::wire::{to_json, ListQuery, QueryOnly};
 use super::zitadel::{error_from_response, read_change_details, unreadable, ListDetailsWire};
 use crate::domain::offboarding::Remaining;
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
@@ -33,14 +34,16 @@ impl Credential {
 }
 
 pub fn list_request(kind: Credential, user_id: &str, organization_id: Option<&str>) -> ApiRequest {
-    let body = serde_json::json!({ "query": { "limit": LIST_LIMIT, "asc": true } });
+    let body = to_json(&QueryOnly {
+        query: ListQuery::first_without_offset(LIST_LIMIT),
+    });
     ApiRequest::post(
         format!(
             "/management/v1/users/{}/{}/_search",
             path_segment(user_id),
             kind.segment()
         ),
-        Some(body.to_string()),
+        Some(body),
     )
     .with_header(ORG_HEADER, organization_id)
 }

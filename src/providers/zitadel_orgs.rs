@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::wire::non_empty;
+use super::wire::{non_empty, to_json, ListQuery, QueryOnly};
 use super::zitadel::{error_from_response, unreadable};
 use crate::http::{ApiError, ApiRequest, ApiResponse};
 use crate::tr;
@@ -24,7 +24,9 @@ pub struct Organization {
 pub const LIST_LIMIT: u32 = 200;
 
 fn list_body() -> String {
-    serde_json::json!({ "query": { "offset": "0", "limit": LIST_LIMIT, "asc": true } }).to_string()
+    to_json(&QueryOnly {
+        query: ListQuery::first(LIST_LIMIT),
+    })
 }
 
 /// auth v1 `ListMyMemberships`: the admin's roles, per organisation, project

@@ -3,8 +3,9 @@
 //! ListSessions leaves out the sessions the admin may not read (`session.read`,
 //! `internal/query/session.go`) while its total may still count them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use super::wire::{to_json, ListQuery};
 use super::zitadel::{error_from_api_since, read_change_details, unreadable, ListDetailsWire};
 use crate::domain::offboarding::Remaining;
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
@@ -19,11 +20,21 @@ pub const LIST_LIMIT: u32 = 1000;
 
 /// `POST /v2/sessions/search` for the sessions of `user_id`.
 pub fn list_request(user_id: &str) -> ApiRequest {
-    let body = serde_json::json!({
-        "query": { "limit": LIST_LIMIT, "asc": true },
-        "queries": [ { "userIdQuery": { "id": user_id } } ]
-    });
-    ApiRequest::post("/v2/sessions/search".into(), Some(body.to_string()))
+    #[derive(Serialize)]
+    struct Search<'a> {
+        query: ListQuery,
+        queries: [SessionQuery<'a>; 1],
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum SessionQuery<'a> {
+        UserIdQuery { id: &'a str },
+    }
+    let body = Search {
+        query: ListQuery::first_without_offset(LIST_LIMIT),
+        queries: [SessionQuery::UserIdQuery { id: user_id }],
+    };
+    ApiRequest::post("/v2/sessions/search".into(), Some(to_json(&body)))
 }
 
 /// `DELETE /v2/sessions/{sessionId}` without a session token: needs

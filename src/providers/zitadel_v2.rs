@@ -1,8 +1,8 @@
 //! ZITADEL user service v2 (`/v2/users/...`), contracts/ZITADEL.md §4 and §7.1.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::wire::non_empty;
+use super::wire::{non_empty, to_json, ListQuery};
 use super::zitadel::{
     change_body, error_from_api_since, read_change_details, unreadable, ListDetailsWire,
     ObjectDetailsWire,
@@ -42,19 +42,33 @@ pub fn list_request(query: &UserQuery) -> ApiRequest {
     let mut queries = Vec::new();
     if !query.search.is_empty() {
         let method = "TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE";
+        let search = query.search.as_str();
         let mut any_of = vec![
-            serde_json::json!({ "userNameQuery": { "userName": query.search, "method": method } }),
-            serde_json::json!({ "displayNameQuery": { "displayName": query.search, "method": method } }),
-            serde_json::json!({ "emailQuery": { "emailAddress": query.search, "method": method } }),
+            SearchQuery::UserNameQuery {
+                user_name: search,
+                method,
+            },
+            SearchQuery::DisplayNameQuery {
+                display_name: search,
+                method,
+            },
+            SearchQuery::EmailQuery {
+                email_address: search,
+                method,
+            },
         ];
         // An id pasted into the search finds that user.
         if query.search.bytes().all(|b| b.is_ascii_digit()) {
-            any_of.push(serde_json::json!({ "inUserIdsQuery": { "userIds": [query.search] } }));
+            any_of.push(SearchQuery::InUserIdsQuery {
+                user_ids: vec![search],
+            });
         }
-        queries.push(serde_json::json!({ "orQuery": { "queries": any_of } }));
+        queries.push(SearchQuery::OrQuery { queries: any_of });
     }
     if let Some(state) = &query.state {
-        queries.push(serde_json::json!({ "stateQuery": { "state": state_wire(state) } }));
+        queries.push(SearchQuery::StateQuery {
+            state: state_wire(state),
+        });
     }
     let sorting_column = match query.sort {
         SortField::UserName => "USER_FIELD_NAME_USER_NAME",
@@ -63,12 +77,59 @@ pub fn list_request(query: &UserQuery) -> ApiRequest {
         SortField::State => "USER_FIELD_NAME_STATE",
         SortField::CreationDate => "USER_FIELD_NAME_CREATION_DATE",
     };
-    let body = serde_json::json!({
-        "query": { "offset": query.offset().to_string(), "limit": query.page_size, "asc": query.ascending },
-        "sortingColumn": sorting_column,
-        "queries": queries,
-    });
-    ApiRequest::post("/v2/users".into(), Some(body.to_string()))
+    let body = ListUsersBody {
+        query: ListQuery {
+            offset: Some(query.offset().to_string()),
+            limit: query.page_size,
+            asc: query.ascending,
+        },
+        sorting_column,
+        queries,
+    };
+    ApiRequest::post("/v2/users".into(), Some(to_json(&body)))
+}
+
+/// The body of ListUsers (`POST /v2/users`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ListUsersBody<'a> {
+    pub(super) query: ListQuery,
+    pub(super) sorting_column: &'a str,
+    pub(super) queries: Vec<SearchQuery<'a>>,
+}
+
+/// One search query of ListUsers (`proto/zitadel/user/v2/query.proto`), as
+/// protojson writes a oneof: `{"emailQuery": {"emailAddress": …, "method": …}}`.
+// The variants are named as the wire names them.
+#[allow(clippy::enum_variant_names)]
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub(super) enum SearchQuery<'a> {
+    UserNameQuery {
+        user_name: &'a str,
+        method: &'a str,
+    },
+    DisplayNameQuery {
+        display_name: &'a str,
+        method: &'a str,
+    },
+    EmailQuery {
+        email_address: &'a str,
+        method: &'a str,
+    },
+    LoginNameQuery {
+        login_name: &'a str,
+        method: &'a str,
+    },
+    InUserIdsQuery {
+        user_ids: Vec<&'a str>,
+    },
+    StateQuery {
+        state: &'a str,
+    },
+    OrQuery {
+        queries: Vec<SearchQuery<'a>>,
+    },
 }
 
 pub fn read_list(response: &ApiResponse) -> Result<UserPage, ApiError> {
