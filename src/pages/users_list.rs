@@ -293,8 +293,9 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
             });
         }
     };
-    let rendered_with = list.selected.get_untracked();
-    // The rows go in once the <tbody> exists (see user_rows.rs for why by hand).
+    // The rows go in once the <tbody> exists (see user_rows.rs for why by
+    // hand), checked as the selection is then; the watcher follows its later
+    // changes.
     body.on_load(move |tbody| {
         untrack(|| {
             list.selected
@@ -303,18 +304,12 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
     });
     Effect::watch(
         move || list.selected.get(),
-        move |selected, previous, _| {
-            // The rows were built with `rendered_with`; the first run only
-            // has work when the selection changed in between (a bulk action
-            // sets both the page and the selection).
-            if previous.is_none() && *selected == rendered_with {
-                return;
-            }
+        move |selected, _, _| {
             if let Some(body) = body.get_untracked() {
                 show_selection(&body, selected);
             }
         },
-        true,
+        false,
     );
     view! {
         <div class="table-scroll">
