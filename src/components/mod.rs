@@ -14,5 +14,5 @@ pub use confirm_dialog::ConfirmDialog;
 pub use details_panel::{owner_label, DetailsPanel};
 pub use error_alert::ErrorAlert;
 pub use state_badge::StateBadge;
-pub use timestamp::{compact_time, prepare_formatters, CompactTime, TimestampView};
+pub use timestamp::{prepare_formatters, TimeTexts, TimestampView};
 pub use user_history::{HistoryFeed, UserHistory};

@@ -17,16 +17,16 @@ pub fn TimestampView(
     #[prop(optional)]
     compact: bool,
 ) -> impl IntoView {
+    let texts = TimeTexts::of(&timestamp, compact);
     if compact {
-        let CompactTime { utc, title, local } = compact_time(&timestamp);
-        return Either::Left(view! { <time datetime=utc title=title>{local}</time> });
+        let title = texts.compact_title();
+        return Either::Left(view! { <time datetime=texts.utc title=title>{texts.local}</time> });
     }
-    // Switching the language rebuilds the pages, and with them this.
-    let locale = crate::language::current_tag();
-    let millis = timestamp.unix_millis();
-    let utc = utc_text(&timestamp);
-    let local = local_text(locale, millis, "medium");
-    let relative = relative_text(locale, millis, js_sys::Date::now() as i64);
+    let TimeTexts {
+        utc,
+        local,
+        relative,
+    } = texts;
     Either::Right(view! {
         <time datetime=utc.clone() title=tr!(user.timestamp_utc, utc = &utc)>
             {local}
@@ -35,23 +35,35 @@ pub fn TimestampView(
     })
 }
 
-/// The texts of a timestamp in a table cell: the UTC instant (`datetime`), the
-/// hover text (UTC and how long ago) and the local date and time, no seconds.
-pub struct CompactTime {
+/// The texts of a timestamp: the UTC instant (`datetime`), the local date and
+/// time, and how long ago it was.
+pub struct TimeTexts {
     pub utc: String,
-    pub title: String,
     pub local: String,
+    pub relative: String,
 }
 
-pub fn compact_time(timestamp: &Timestamp) -> CompactTime {
-    let locale = crate::language::current_tag();
-    let millis = timestamp.unix_millis();
-    let utc = utc_text(timestamp);
-    let relative = relative_text(locale, millis, js_sys::Date::now() as i64);
-    CompactTime {
-        title: tr!(user.timestamp_utc_relative, utc = &utc, relative),
-        local: local_text(locale, millis, "short"),
-        utc,
+impl TimeTexts {
+    /// In the language in use and the browser's time zone; `compact` (table
+    /// cells) leaves the seconds out.
+    pub fn of(timestamp: &Timestamp, compact: bool) -> TimeTexts {
+        // Switching the language rebuilds the pages, and with them this.
+        let locale = crate::language::current_tag();
+        let millis = timestamp.unix_millis();
+        TimeTexts {
+            utc: utc_text(timestamp),
+            local: local_text(locale, millis, if compact { "short" } else { "medium" }),
+            relative: relative_text(locale, millis, js_sys::Date::now() as i64),
+        }
+    }
+
+    /// The hover text of a compact timestamp: UTC and how long ago.
+    pub fn compact_title(&self) -> String {
+        tr!(
+            user.timestamp_utc_relative,
+            utc = &self.utc,
+            relative = &self.relative
+        )
     }
 }
 

@@ -10,7 +10,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement};
 
-use crate::components::{compact_time, owner_label};
+use crate::components::{owner_label, TimeTexts};
 use crate::domain::User;
 use crate::tr;
 
@@ -58,10 +58,10 @@ pub fn user_row(
 
     let changed = cell(document, &row, None)?;
     if let Some(timestamp) = &user.details.changed {
-        let texts = compact_time(timestamp);
+        let texts = TimeTexts::of(timestamp, true);
         let time = document.create_element("time")?;
         time.set_attribute("datetime", &texts.utc)?;
-        time.set_attribute("title", &texts.title)?;
+        time.set_attribute("title", &texts.compact_title())?;
         time.set_text_content(Some(&texts.local));
         changed.append_child(&time)?;
     }
