@@ -192,9 +192,14 @@ impl Api {
             .flatten()
     }
 
-    /// Signs in to Weavr with email and password through the deployment's
-    /// proxy; returns the auth token.
-    pub async fn weavr_login(&self, email: &str, password: &str) -> Result<String, LoginError> {
+    /// Signs in with email and password (Weavr's login, through the
+    /// deployment's proxy: `SignIn::PasswordOrAuthToken`); returns the auth
+    /// token.
+    pub async fn password_sign_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<String, LoginError> {
         let request = weavr::login_request(self.weavr_product(), email, password);
         let response = self
             .http
@@ -204,15 +209,16 @@ impl Api {
         weavr::read_login(&response)
     }
 
-    /// Ends the Weavr session of `token`; best effort, as the token is
+    /// Ends the server's session of `token` (Weavr's logout:
+    /// `Capabilities::server_sign_out`); best effort, as the token is
     /// forgotten here either way.
-    pub async fn weavr_logout(&self, token: &str) {
+    pub async fn end_server_session(&self, token: &str) {
         let request = weavr::logout_request(self.weavr_product());
         let _ = self.http.send(&request, Some(token), None).await;
     }
 
     /// One user. A v3alpha server answers 501 ([`ApiError::NotImplemented`]):
-    /// see [`ProviderApi::can_read_user`].
+    /// see `Capabilities::reads_user`.
     pub async fn get_user(&self, user_id: &str) -> Result<User, ApiError> {
         match self.provider {
             ProviderApi::ZitadelV2 => self.get_user_v2(user_id).await,
@@ -231,7 +237,7 @@ impl Api {
         }
     }
 
-    /// One page of users, for an API that lists ([`ProviderApi::can_list`]).
+    /// One page of users, for an API that lists (`Capabilities::lists_users`).
     pub async fn list_users(&self, query: &UserQuery) -> Result<UserPage, ApiError> {
         match self.provider {
             ProviderApi::ZitadelV2 => {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::providers::ProviderApi;
+use crate::providers::{ProviderApi, SignIn};
 use crate::tr;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -109,7 +109,9 @@ impl Connection {
         match (&self.issuer, &self.client_id) {
             (Some(_), None) => Err(tr!(signin.check_issuer_without_client_id, name)),
             (None, Some(_)) => Err(tr!(signin.check_client_id_without_issuer, name)),
-            (Some(_), Some(_)) if !self.provider.has_organizations() => {
+            (Some(_), Some(_))
+                if self.provider.capabilities().sign_in != SignIn::OidcOrAccessToken =>
+            {
                 Err(tr!(signin.check_oidc_only_for_zitadel, name))
             }
             _ => Ok(()),

@@ -20,7 +20,7 @@ use crate::workspace::Workspace;
 pub fn TopBar() -> impl IntoView {
     let connection = Connection::current();
     let session = Session::current();
-    let has_organizations = connection.provider.has_organizations();
+    let has_organizations = connection.provider.capabilities().has_organizations;
     // On a phone everything but the brand folds into one menu (style/main.css
     // shows the button below 40rem only); it folds again after each move.
     let menu_open = RwSignal::new(false);
@@ -187,9 +187,10 @@ fn SignOutButton() -> impl IntoView {
     let sign_out = move |_| {
         let token = session.token();
         let end_session = session.sign_out();
-        if let (Some(token), false) = (token, !api.provider().capabilities().server_sign_out) {
+        let ends_on_server = api.provider().capabilities().server_sign_out;
+        if let Some(token) = token.filter(|_| ends_on_server) {
             let api = api.clone();
-            spawn_local(async move { api.weavr_logout(&token).await });
+            spawn_local(async move { api.end_server_session(&token).await });
         }
         if let Some(url) = end_session {
             if let Some(window) = web_sys::window() {

@@ -68,13 +68,14 @@ impl Connections {
         })
     }
 
-    /// A ZITADEL v2 connection to the same API origin as `api_base_url`, if
-    /// there is one: where an id the v3alpha API does not know may be a user.
-    pub fn zitadel_v2_sibling(&self, api_base_url: &str) -> Option<usize> {
+    /// A connection to the same API origin as `api_base_url` whose API reads
+    /// any user of the instance by id, if there is one: where an id another
+    /// API of that instance does not know may be a user.
+    pub fn instance_user_reader(&self, api_base_url: &str) -> Option<usize> {
         let origin = api_base_url.trim_end_matches('/');
         self.all.with_untracked(|all| {
             all.iter().position(|c| {
-                c.provider == crate::providers::ProviderApi::ZitadelV2
+                c.provider.capabilities().reads_instance_users
                     && c.api_base_url.trim_end_matches('/') == origin
             })
         })

@@ -32,7 +32,7 @@ const LOOKUP_CHUNK: usize = 50;
 /// `/users/paste`
 #[component]
 pub fn PasteListPage() -> impl IntoView {
-    if Api::current().provider().can_list() {
+    if Api::current().provider().capabilities().lists_users {
         view! { <PasteList/> }.into_any()
     } else {
         view! { <article><h1>{tr!(bulk.paste_title)}</h1><p class="notice">{tr!(bulk.no_list)}</p></article> }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::auth::{self, Connections};
 use crate::config::Connection;
-use crate::providers::ProviderApi;
+use crate::providers::{ProviderApi, SignIn};
 use crate::tr;
 use crate::workspace::Workspace;
 
@@ -97,13 +97,6 @@ fn ConnectionTable() -> impl IntoView {
     }
 }
 
-const PROVIDERS: [ProviderApi; 4] = [
-    ProviderApi::ZitadelV2,
-    ProviderApi::ZitadelV3Alpha,
-    ProviderApi::WeavrMulti,
-    ProviderApi::WeavrPaymentRun,
-];
-
 /// Adds a connection after the same checks as config.json's.
 #[component]
 fn AddConnectionForm() -> impl IntoView {
@@ -123,7 +116,7 @@ fn AddConnectionForm() -> impl IntoView {
         ev.prevent_default();
         let connection = Connection {
             name: name.get_untracked().trim().to_string(),
-            provider: PROVIDERS[provider.get_untracked()],
+            provider: ProviderApi::ALL[provider.get_untracked()],
             api_base_url: api_base_url.get_untracked().trim().to_string(),
             organization_id: optional(organization_id),
             timeout_seconds: None,
@@ -142,7 +135,9 @@ fn AddConnectionForm() -> impl IntoView {
             Err(error) => Err(error),
         }));
     };
-    let has_organizations = move || PROVIDERS[provider.get()].has_organizations();
+    let capabilities = move || ProviderApi::ALL[provider.get()].capabilities();
+    let has_organizations = move || capabilities().has_organizations;
+    let signs_in_with_oidc = move || capabilities().sign_in == SignIn::OidcOrAccessToken;
     // The hint describes the field rather than naming it (aria-describedby).
     let text_field = move |id: &'static str,
                            label: &'static str,
@@ -169,7 +164,7 @@ fn AddConnectionForm() -> impl IntoView {
                 <select on:change=move |ev| {
                     provider.set(event_target_value(&ev).parse().unwrap_or(0));
                 }>
-                    {PROVIDERS
+                    {ProviderApi::ALL
                         .iter()
                         .enumerate()
                         .map(|(i, p)| view! { <option value=i.to_string()>{p.label()}</option> })
@@ -184,6 +179,8 @@ fn AddConnectionForm() -> impl IntoView {
             )}
             <Show when=has_organizations>
                 {text_field("connection-organization", tr!(settings.field_default_organisation_id), organization_id, tr!(settings.field_default_organisation_id_hint))}
+            </Show>
+            <Show when=signs_in_with_oidc>
                 {text_field("connection-issuer", tr!(settings.field_oidc_issuer), issuer, tr!(settings.field_oidc_issuer_hint))}
                 {text_field("connection-client-id", tr!(settings.field_oidc_client_id), client_id, tr!(settings.field_oidc_client_id_hint))}
             </Show>

@@ -106,7 +106,7 @@ fn WeavrPasswordSignIn(next: Signal<String>) -> impl IntoView {
         problem.set(None);
         let (api, navigate) = (api.clone(), navigate.clone());
         spawn_local(async move {
-            match api.weavr_login(&address, &secret).await {
+            match api.password_sign_in(&address, &secret).await {
                 Ok(token) => {
                     password.set(String::new());
                     session.sign_in(&token, None);

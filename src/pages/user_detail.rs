@@ -59,7 +59,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         let api = api.clone();
         move || {
             let id = user_id.get();
-            if !api.provider().can_list() {
+            if !api.provider().capabilities().lists_users {
                 // Such a connection opens users by id: offer this one again.
                 storage::remember_user_id(api.connection_name(), &id);
             }
@@ -67,7 +67,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
             let (read_id, act_id) = (id.clone(), id);
             user.open(
                 api.clone(),
-                api.provider().can_read_user(),
+                api.provider().capabilities().reads_user,
                 move || {
                     let (api, id) = (reader.clone(), read_id.clone());
                     Box::pin(async move { api.get_user(&id).await })
@@ -94,7 +94,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
         user.shown
             .with(|u| u.as_ref().map(|u| u.details.clone()).unwrap_or_default())
     });
-    let has_grants = api.provider().has_grants();
+    let has_grants = api.provider().capabilities().has_grants;
     let grants_revision = RwSignal::new(0u32);
     // Offboarding's state change is a change like any other: its reason is
     // kept and the history follows.
@@ -290,7 +290,7 @@ fn UnreadableUser(
 fn SameIdOnV2(user_id: String) -> impl IntoView {
     let sibling = match (Connections::try_current(), Connection::try_current()) {
         (Some(connections), Some(current)) => connections
-            .zitadel_v2_sibling(&current.api_base_url)
+            .instance_user_reader(&current.api_base_url)
             .and_then(|index| Some((index, connections.get_untracked(index)?.name))),
         _ => None,
     };

@@ -52,7 +52,7 @@ struct ListState {
 /// an API that cannot list, the way to open a user by id.
 #[component]
 pub fn UsersList() -> impl IntoView {
-    if Api::current().provider().can_list() {
+    if Api::current().provider().capabilities().lists_users {
         view! { <ListedUsers/> }.into_any()
     } else {
         view! { <super::OpenUserById/> }.into_any()

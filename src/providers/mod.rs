@@ -33,6 +33,14 @@ pub enum ProviderApi {
 }
 
 impl ProviderApi {
+    /// Every API, in the order Settings offers them.
+    pub const ALL: [ProviderApi; 4] = [
+        ProviderApi::ZitadelV2,
+        ProviderApi::ZitadelV3Alpha,
+        ProviderApi::WeavrMulti,
+        ProviderApi::WeavrPaymentRun,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             ProviderApi::ZitadelV2 => tr!(errors.provider_zitadel_v2),
@@ -61,32 +69,9 @@ impl ProviderApi {
         }
     }
 
-    /// ZITADEL v2 users have grants (management v1); v3alpha's schema users
-    /// are no users of management v1; Weavr users have roles only.
-    pub fn has_grants(self) -> bool {
-        self.capabilities().has_grants
-    }
-
-    /// ZITADEL: the connection works within an organisation (the picker,
-    /// `x-zitadel-orgid`, `organization.orgId`).
-    pub fn has_organizations(self) -> bool {
-        self.capabilities().has_organizations
-    }
-
-    /// Whether the API lists users; see [`Capabilities::lists_users`].
-    pub fn can_list(self) -> bool {
-        self.capabilities().lists_users
-    }
-
-    /// Whether the API is known to read one user's state; see
-    /// [`Capabilities::reads_user`].
-    pub fn can_read_user(self) -> bool {
-        self.capabilities().reads_user
-    }
-
     /// Why the users page has no list, for an API that cannot list.
     pub fn why_no_list(self) -> Option<&'static str> {
-        (!self.can_list()).then(|| tr!(users.no_list_v3alpha))
+        (!self.capabilities().lists_users).then(|| tr!(users.no_list_v3alpha))
     }
 }
 
@@ -122,12 +107,21 @@ pub struct Capabilities {
     /// an answer should a server give one, and otherwise shows only what the
     /// state changes confirm (it acts by id).
     pub reads_user: bool,
+    /// Whether users have grants: ZITADEL v2 users have them (management
+    /// v1); v3alpha's schema users are no users of management v1; Weavr
+    /// users have roles only.
     pub has_grants: bool,
     /// Whether the API lists a user's changes (ZITADEL's ListUserChanges,
     /// which reads the `user` aggregate: v3alpha's schema users have none
     /// there, and Weavr has no such API).
     pub has_history: bool,
+    /// Whether the connection works within an organisation (ZITADEL: the
+    /// picker, `x-zitadel-orgid`, `organization.orgId`).
     pub has_organizations: bool,
+    /// Whether the API reads any user of its instance by id (ZITADEL's v2
+    /// user API): an id that another API of the same instance does not
+    /// know may be such a user, so the page offers it there.
+    pub reads_instance_users: bool,
     pub search: Search,
     /// The states the list can filter by, by their `css_name`.
     pub filter_states: &'static [&'static str],
@@ -163,6 +157,7 @@ const ZITADEL_V2: Capabilities = Capabilities {
     has_grants: true,
     has_history: true,
     has_organizations: true,
+    reads_instance_users: true,
     search: Search::AnyField,
     filter_states: &["active", "inactive", "locked", "initial"],
     sorts: true,
@@ -177,6 +172,7 @@ const ZITADEL_V3ALPHA: Capabilities = Capabilities {
     reads_user: false,
     has_grants: false,
     has_history: false,
+    reads_instance_users: false,
     // Offboarding shows what a read confirms, and v3alpha reads no user.
     offboarding: Reach::None,
     ..ZITADEL_V2
@@ -188,6 +184,7 @@ const WEAVR: Capabilities = Capabilities {
     has_grants: false,
     has_history: false,
     has_organizations: false,
+    reads_instance_users: false,
     search: Search::ExactEmail,
     filter_states: &["active", "inactive"],
     sorts: false,
@@ -220,5 +217,24 @@ mod tests {
         assert_eq!(v2.offboarding, Reach::Full);
         assert_eq!(weavr.offboarding, Reach::DeactivationOnly);
         assert_eq!(v3.offboarding, Reach::None);
+        // An id v3alpha does not know is offered on v2, which reads any user
+        // of the instance; both sign in with OIDC, Weavr with a password.
+        assert!(v2.reads_instance_users && !v3.reads_instance_users && !weavr.reads_instance_users);
+        assert_eq!(v2.sign_in, SignIn::OidcOrAccessToken);
+        assert_eq!(v3.sign_in, SignIn::OidcOrAccessToken);
+        assert_eq!(weavr.sign_in, SignIn::PasswordOrAuthToken);
+    }
+
+    #[test]
+    fn all_names_every_api_once() {
+        // A new API fails to compile here until it has a place in ALL.
+        let place = |api: ProviderApi| match api {
+            ProviderApi::ZitadelV2 => 0,
+            ProviderApi::ZitadelV3Alpha => 1,
+            ProviderApi::WeavrMulti => 2,
+            ProviderApi::WeavrPaymentRun => 3,
+        };
+        let places: Vec<usize> = ProviderApi::ALL.into_iter().map(place).collect();
+        assert_eq!(places, [0, 1, 2, 3]);
     }
 }
