@@ -45,7 +45,7 @@ pub fn TopBar() -> impl IntoView {
                 <nav class="top-links">
                     <LanguageSwitch/>
                     <ThemeSwitch/>
-                    <A href=site::href("/settings")>{tr!(common.settings)}</A>
+                    <A href=site::href(routes::SETTINGS)>{tr!(common.settings)}</A>
                     <Show when=move || session.is_signed_in()>
                         <SignOutButton/>
                     </Show>

@@ -33,10 +33,16 @@ pub fn grant(user_id: &str, grant_id: &str) -> String {
     format!("{}/grants/{}", user(user_id), path_segment(grant_id))
 }
 
+/// The sign-in page, returning to the start (the user list) afterwards.
+pub const SIGN_IN: &str = "/sign-in";
+
 /// The sign-in page, returning to `next` (an in-app path) afterwards.
 pub fn sign_in(next: &str) -> String {
-    format!("/sign-in?next={}", encode(next))
+    format!("{SIGN_IN}?next={}", encode(next))
 }
+
+/// The connections, and adding one.
+pub const SETTINGS: &str = "/settings";
 
 fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))

@@ -342,7 +342,7 @@ async fn the_owner_is_named_once_the_organisations_are_known() {
     for token in [OWNER, ACME_MANAGER] {
         let page = mount(zitadel_v2(), token, || {
             // What the organisation menu does on every page.
-            let api = expect_context::<lifecycle_console::api::Api>();
+            let api = lifecycle_console::api::Api::current();
             leptos::task::spawn_local(async move {
                 api.list_organizations().await.expect("the organisations");
             });

@@ -7,6 +7,7 @@ use leptos_router::NavigateOptions;
 use crate::auth::oidc::{self, Callback, SignInError};
 use crate::auth::Session;
 use crate::config::Connection;
+use crate::routes;
 use crate::site;
 use crate::tr;
 
@@ -56,7 +57,7 @@ pub fn AuthCallbackPage() -> impl IntoView {
             <section class="card narrow" role="alert">
                 <h1>{tr!(signin.sign_in_did_not_finish)}</h1>
                 <p>{error.to_string()}</p>
-                <p><A href=site::href("/sign-in")>{tr!(signin.back_to_sign_in)}</A></p>
+                <p><A href=site::href(routes::SIGN_IN)>{tr!(signin.back_to_sign_in)}</A></p>
             </section>
         }
         .into_any(),
