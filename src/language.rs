@@ -17,10 +17,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt::Display;
 
-use leptos::prelude::*;
-
 use crate::storage::{self, Store};
-use crate::workspace::Workspace;
 
 const LANGUAGE_KEY: &str = "lifecycle-console.language";
 
@@ -379,48 +376,22 @@ fn not_loaded(language: Language, error: &str) -> String {
     crate::tr!(common.language_not_loaded, language = language.name, error)
 }
 
-/// The language menu of the top bar. A pick is remembered and rebuilds the
-/// console in that language; one not yet downloaded is fetched first.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    let workspace = Workspace::current();
-    let now = current();
-    let problem = RwSignal::new(START_PROBLEM.with_borrow(Clone::clone));
-    let pick = move |ev: leptos::ev::Event| {
-        let select = event_target::<web_sys::HtmlSelectElement>(&ev);
-        let Some(language) = from_tag(&select.value()) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            match load(language).await {
-                Ok(texts) => {
-                    START_PROBLEM.set(None);
-                    storage::write(Store::Browser, LANGUAGE_KEY, Some(language.tag));
-                    apply(language, texts);
-                    workspace.revision.update(|r| *r += 1);
-                }
-                Err(error) => {
-                    // The menu goes back to the language the console is in.
-                    select.set_value(current().tag);
-                    let _ = problem.try_set(Some(not_loaded(language, &error)));
-                }
-            }
-        });
-    };
-    view! {
-        <label class="picker language-picker">
-            <span>{crate::tr!(common.language)}</span>
-            <select on:change=pick>
-                {LANGUAGES
-                    .into_iter()
-                    .map(|language| view! {
-                        <option value=language.tag lang=language.tag selected=language == now>{language.name}</option>
-                    })
-                    .collect_view()}
-            </select>
-        </label>
-        {move || problem.get().map(|message| view! { <p class="language-problem" role="alert">{message}</p> })}
-    }
+/// Why the language wanted at start could not be used, if it could not.
+pub fn start_problem() -> Option<String> {
+    START_PROBLEM.with_borrow(Clone::clone)
+}
+
+/// Switches to `language`, the admin's pick: loads it (downloaded first if
+/// this browser does not have it), remembers it and makes it current. The
+/// caller rebuilds the console. Says why not, in words, when it cannot.
+pub async fn switch_to(language: Language) -> Result<(), String> {
+    let texts = load(language)
+        .await
+        .map_err(|error| not_loaded(language, &error))?;
+    START_PROBLEM.set(None);
+    storage::write(Store::Browser, LANGUAGE_KEY, Some(language.tag));
+    apply(language, texts);
+    Ok(())
 }
 
 /// Natively: they read locales/ from disk.

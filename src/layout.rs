@@ -1,5 +1,5 @@
 //! The bar on top of every page: where the admin is (connection and
-//! organisation), Settings, and signing out.
+//! organisation), the language and theme menus, Settings, and signing out.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,7 +9,7 @@ use leptos_router::hooks::use_location;
 use crate::api::Api;
 use crate::auth::{self, Connections, Session};
 use crate::config::Connection;
-use crate::language::LanguageSwitch;
+use crate::language::{self, LANGUAGES};
 use crate::routes;
 use crate::site;
 use crate::theme::Theme;
@@ -199,6 +199,45 @@ fn SignOutButton() -> impl IntoView {
         }
     };
     view! { <button type="button" class="link" on:click=sign_out>{tr!(common.sign_out)}</button> }
+}
+
+/// The language menu. A pick is remembered and rebuilds the console in that
+/// language; one not yet downloaded is fetched first.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let workspace = Workspace::current();
+    let now = language::current();
+    let problem = RwSignal::new(language::start_problem());
+    let pick = move |ev: leptos::ev::Event| {
+        let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+        let Some(chosen) = language::from_tag(&select.value()) else {
+            return;
+        };
+        spawn_local(async move {
+            match language::switch_to(chosen).await {
+                Ok(()) => workspace.revision.update(|r| *r += 1),
+                Err(message) => {
+                    // The menu goes back to the language the console is in.
+                    select.set_value(language::current_tag());
+                    let _ = problem.try_set(Some(message));
+                }
+            }
+        });
+    };
+    view! {
+        <label class="picker language-picker">
+            <span>{tr!(common.language)}</span>
+            <select on:change=pick>
+                {LANGUAGES
+                    .into_iter()
+                    .map(|language| view! {
+                        <option value=language.tag lang=language.tag selected=language == now>{language.name}</option>
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+        {move || problem.get().map(|message| view! { <p class="language-problem" role="alert">{message}</p> })}
+    }
 }
 
 /// System, light or dark; remembered in this browser.
