@@ -12,6 +12,7 @@ mod suites;
 use std::process::ExitCode;
 
 use cmd::{Ctx, Result};
+use sandbox::SandboxArgs;
 use suites::Suite;
 
 const HELP: &str = "\
@@ -254,19 +255,15 @@ fn demo(ctx: &Ctx, port: u16, reset: bool) -> Result {
         ctx.rel(&db_dir)
     );
     println!();
-    let mut sandbox = ctx
-        .cmd(ctx.target_dir().join("release/sandbox"))
-        .arg("--port")
-        .arg(port.to_string())
-        .arg("--db")
-        .arg(db_dir.join("sandbox.sqlite"))
-        .arg("--serve")
-        .arg(ctx.root.join("dist"))
-        .what("the sandbox");
-    if reset {
-        sandbox = sandbox.arg("--reset");
-    }
-    sandbox.run()
+    let args = SandboxArgs {
+        reset,
+        serve: Some(ctx.root.join("dist")),
+        ..SandboxArgs::new(port, db_dir.join("sandbox.sqlite"))
+    };
+    ctx.cmd(ctx.target_dir().join("release/sandbox"))
+        .args(args.to_args())
+        .what("the sandbox")
+        .run()
 }
 
 fn run(args: &[String]) -> Result {
