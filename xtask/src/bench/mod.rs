@@ -23,6 +23,7 @@
 
 mod browser;
 mod budgets;
+mod details;
 mod figures;
 #[cfg(test)]
 mod fixtures;
@@ -36,9 +37,10 @@ use std::time::Instant;
 use crate::cmd::{human_duration, Ctx, Result};
 use browser::{browser_run, SEED_USERS};
 use budgets::{apply_budgets, budget_table, format_figure, Figure, Verdict};
+use details::details;
 use figures::{add_browser_sections, first_load};
 use profile::{size_profile, size_profile_table, TOP_ITEMS};
-use results::{details, measured, Results, Section};
+use results::{measured, Results, Section};
 use sizes::{measure_dir, table};
 
 /// What `cargo xtask bench` was asked to do.
