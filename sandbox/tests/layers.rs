@@ -4,8 +4,10 @@
 //!
 //! A module here is one source file (`weavr/store.rs` is `weavr::store`), so that a
 //! surface's wire types can sit below its handlers. An import is any `crate::…` or
-//! `super::…` path outside the unit tests, and a path into one of the module's own
-//! submodules by its bare name (`store::find_token` in `oidc/mod.rs`).
+//! `super::…` path outside the unit tests, and a path through a module named by its bare
+//! name: one of the module's own submodules (`store::find_token` in `oidc/mod.rs`) or a
+//! module it imported by name (`use crate::weavr;` then `weavr::seed::…` reaches
+//! `weavr::seed`, not only `weavr`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -63,7 +65,6 @@ const LAYERS: &[(&str, u8)] = &[
     ("management_v1", 4),
     ("management_v1::changes", 4),
     ("management_v1::context", 4),
-    ("management_v1::context", 4),
     ("management_v1::credentials", 4),
     ("management_v1::list", 4),
     ("management_v1::metadata", 4),
@@ -110,6 +111,9 @@ fn modules_import_only_their_layer_or_below() {
     let graph = import_graph();
     let layer: BTreeMap<&str, u8> = LAYERS.iter().copied().collect();
     let mut wrong = Vec::new();
+    if layer.len() != LAYERS.len() {
+        wrong.push("a module is placed twice in LAYERS".to_string());
+    }
     for module in graph.keys() {
         if !layer.contains_key(module.as_str()) {
             wrong.push(format!("{module} has no layer in tests/layers.rs"));
@@ -158,7 +162,34 @@ fn the_graph_sees_known_imports() {
     assert!(imports("projection", "user_grants"));
     assert!(imports("weavr::handlers", "weavr::commands"));
     assert!(imports("faults", "faults::spec"));
+    // Through a parent imported by name: `use crate::{…, weavr};` then `weavr::seed::…`.
+    assert!(imports("server", "weavr::seed"));
     assert!(!imports("events", "projection"));
+}
+
+/// The parser on a snippet: a module reached through its parent's bare name counts as
+/// the module itself, so an L4 file could not reach `weavr::seed` unseen.
+#[test]
+fn a_module_reached_through_a_bare_name_is_imported() {
+    let modules: BTreeSet<String> = ["cors", "state", "weavr", "weavr::gate", "weavr::seed"]
+        .map(String::from)
+        .into();
+    let code = "use crate::weavr;\nuse crate::{state::AppState};\n\
+                fn f(_: AppState) { weavr::seed::people(); weavr::spec(); }\n";
+    let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        imports_of("cors", code, &modules),
+        set(&["state", "weavr", "weavr::seed"])
+    );
+    // A module reaches its own submodules by their bare names.
+    assert_eq!(
+        imports_of(
+            "weavr",
+            "fn g() { gate::check(); seed::people(); }",
+            &modules
+        ),
+        set(&["weavr::gate", "weavr::seed"])
+    );
 }
 
 fn top(module: &str) -> &str {
@@ -198,48 +229,61 @@ fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
     let mut graph = BTreeMap::new();
     for (module, text) in &files {
         let code = without_tests_and_comments(text);
-        let mut targets = BTreeSet::new();
-        let parent = module.rsplit_once("::").map_or("", |(parent, _)| parent);
-        let mut add = |path: Vec<String>| {
-            if let Some(target) = resolve(&modules, &path) {
-                if &target != module {
-                    targets.insert(target);
-                }
-            }
-        };
-        for start in find_all(&code, "crate::") {
-            for path in expand(&code[start + "crate::".len()..]) {
-                add(path);
-            }
-        }
-        for start in find_all(&code, "super::") {
-            for path in expand(&code[start + "super::".len()..]) {
-                let mut full: Vec<String> = parent
-                    .split("::")
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                full.extend(path);
-                add(full);
-            }
-        }
-        // A module reaches its own submodules by their bare names.
-        for child in modules
-            .iter()
-            .filter_map(|m| m.strip_prefix(&format!("{module}::")))
-        {
-            let bare = format!("{child}::");
-            let uses_child = find_all(&code, &bare).into_iter().any(|at| {
-                let before = code[..at].chars().next_back().unwrap_or(' ');
-                !(before.is_alphanumeric() || before == '_' || before == ':')
-            });
-            if uses_child {
-                targets.insert(format!("{module}::{child}"));
-            }
-        }
-        graph.insert(module.clone(), targets);
+        graph.insert(module.clone(), imports_of(module, &code, &modules));
     }
     graph
+}
+
+/// The modules that `code`, the file of `module`, imports.
+fn imports_of(module: &str, code: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
+    let parent: Vec<String> = module
+        .rsplit_once("::")
+        .map_or("", |(parent, _)| parent)
+        .split("::")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut paths = Vec::new();
+    for start in find_all(code, "crate::") {
+        paths.extend(expand(&code[start + "crate::".len()..]));
+    }
+    for start in find_all(code, "super::") {
+        for path in expand(&code[start + "super::".len()..]) {
+            paths.push([parent.clone(), path].concat());
+        }
+    }
+    // The bare names that reach a module: its own submodules, and every module a
+    // path names whole (`use crate::weavr;`, `use super::wire;`).
+    let mut bare: BTreeMap<String, String> = modules
+        .iter()
+        .filter_map(|m| m.strip_prefix(&format!("{module}::")))
+        .filter(|child| !child.contains("::"))
+        .map(|child| (child.to_string(), format!("{module}::{child}")))
+        .collect();
+    for path in &paths {
+        let whole = path.join("::");
+        if let (Some(name), true) = (path.last(), modules.contains(&whole)) {
+            bare.insert(name.clone(), whole);
+        }
+    }
+    for (name, target) in &bare {
+        let prefix = format!("{name}::");
+        for at in find_all(code, &prefix) {
+            let before = code[..at].chars().next_back().unwrap_or(' ');
+            if before.is_alphanumeric() || before == '_' || before == ':' {
+                continue;
+            }
+            for rest in expand(&code[at + prefix.len()..]) {
+                let through: Vec<String> = target.split("::").map(str::to_string).collect();
+                paths.push([through, rest].concat());
+            }
+        }
+    }
+    paths
+        .iter()
+        .filter_map(|path| resolve(modules, path))
+        .filter(|target| target != module)
+        .collect()
 }
 
 /// `(module path, text)` of every source file but lib.rs and main.rs.
