@@ -1,7 +1,9 @@
 //! Every call to a provider's API and to the OIDC token endpoint goes through
 //! here: base URL, auth header, timeout, and the mapping of transport
-//! failures (only `config.rs` fetches on its own: the static config.json,
-//! before any connection exists). Providers describe requests as plain data
+//! failures. Only two static files of the console's own are fetched on their
+//! own, as they need no connection: config.json (`config.rs`, before any
+//! connection exists) and a chosen language's catalogue (`language.rs`,
+//! locales/). Providers describe requests as plain data
 //! ([`ApiRequest`]) and read plain answers ([`ApiResponse`]), so they can be
 //! tested without a browser.
 

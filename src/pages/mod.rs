@@ -1,4 +1,7 @@
-//! One file per route (and the user page's grants section).
+//! One file per route, and the parts those pages are made of: the controller
+//! for what the server confirmed (`confirmed`), bulk runs (`bulk_queue`), the
+//! user page's sections (`user_grants`, `offboard`), the users list's rows
+//! (`user_rows`), tools (`export_users`) and its by-id form (`open_by_id`).
 
 mod auth_callback;
 mod bulk_queue;
