@@ -89,30 +89,30 @@ impl Connection {
     pub fn check(&self) -> Result<(), String> {
         let name = &self.name;
         if name.trim().is_empty() {
-            return Err(tr!(signin.check_needs_name).into());
+            return Err(tr!(config.check_needs_name).into());
         }
         if self
             .timeout_seconds
             .is_some_and(|t| !(0.1..=600.0).contains(&t))
         {
-            return Err(tr!(signin.check_timeout_range, name));
+            return Err(tr!(config.check_timeout_range, name));
         }
         let url = &self.api_base_url;
         if !(url.is_empty() || is_site_path(url) || is_http_url(url)) {
-            return Err(tr!(signin.check_api_base_url, name));
+            return Err(tr!(config.check_api_base_url, name));
         }
         if let Some(issuer) = &self.issuer {
             if !(is_http_url(issuer) || is_site_path(issuer)) {
-                return Err(tr!(signin.check_issuer_url, name));
+                return Err(tr!(config.check_issuer_url, name));
             }
         }
         match (&self.issuer, &self.client_id) {
-            (Some(_), None) => Err(tr!(signin.check_issuer_without_client_id, name)),
-            (None, Some(_)) => Err(tr!(signin.check_client_id_without_issuer, name)),
+            (Some(_), None) => Err(tr!(config.check_issuer_without_client_id, name)),
+            (None, Some(_)) => Err(tr!(config.check_client_id_without_issuer, name)),
             (Some(_), Some(_))
                 if self.provider.capabilities().sign_in != SignIn::OidcOrAccessToken =>
             {
-                Err(tr!(signin.check_oidc_only_for_zitadel, name))
+                Err(tr!(config.check_oidc_only_for_zitadel, name))
             }
             _ => Ok(()),
         }
@@ -137,11 +137,9 @@ pub enum ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ConfigError::Unavailable(detail) => {
-                f.write_str(&tr!(signin.config_unavailable, detail))
-            }
-            ConfigError::Malformed(detail) => f.write_str(&tr!(signin.config_malformed, detail)),
-            ConfigError::NoConnections => f.write_str(tr!(signin.config_no_connections)),
+            ConfigError::Unavailable(detail) => f.write_str(&tr!(config.unavailable, detail)),
+            ConfigError::Malformed(detail) => f.write_str(&tr!(config.malformed, detail)),
+            ConfigError::NoConnections => f.write_str(tr!(config.no_connections)),
         }
     }
 }
@@ -162,7 +160,7 @@ impl AppConfig {
                 .any(|other| other.name == connection.name)
             {
                 return Err(ConfigError::Malformed(tr!(
-                    signin.config_duplicate_name,
+                    config.duplicate_name,
                     name = &connection.name
                 )));
             }

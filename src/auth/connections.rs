@@ -94,7 +94,7 @@ impl Connections {
             .all
             .with_untracked(|all| all.iter().any(|c| c.name == connection.name))
         {
-            return Err(tr!(signin.connection_name_taken, name = connection.name));
+            return Err(tr!(settings.connection_name_taken, name = connection.name));
         }
         self.all.update(|all| all.push(connection));
         self.save()
@@ -103,7 +103,7 @@ impl Connections {
     /// Removes an added connection; configured ones stay.
     pub fn remove(&self, index: usize) -> Result<(), String> {
         if !self.is_added(index) {
-            return Err(tr!(signin.configured_connection_is_fixed).into());
+            return Err(tr!(settings.configured_connection_is_fixed).into());
         }
         self.all.update(|all| {
             if index < all.len() {
@@ -121,7 +121,7 @@ impl Connections {
         if storage::write(Store::Browser, ADDED_KEY, Some(&text)) {
             Ok(())
         } else {
-            Err(tr!(signin.storage_unavailable).to_string())
+            Err(tr!(settings.storage_unavailable).to_string())
         }
     }
 }
