@@ -125,7 +125,7 @@ export function inlineScriptHashes(html: string): string[] {
   return hashes;
 }
 
-/** The hashed files index.html loads: `{js, wasm, css}` paths. */
+/** The hashed files index.html loads: `{js, wasm, css}` paths (trunk's hash has no leading zeros). */
 export function assetPaths(html: string): { js: string; wasm: string; css: string } {
   const find = (re: RegExp, what: string) => {
     const m = html.match(re);
@@ -133,8 +133,8 @@ export function assetPaths(html: string): { js: string; wasm: string; css: strin
     return m[1];
   };
   return {
-    js: find(/href="([^"]+-[0-9a-f]{16}\.js)"/, 'JS'),
-    wasm: find(/href="([^"]+-[0-9a-f]{16}_bg\.wasm)"/, 'wasm'),
-    css: find(/href="([^"]+-[0-9a-f]{16}\.css)"/, 'stylesheet'),
+    js: find(/href="([^"]+-[0-9a-f]{1,16}\.js)"/, 'JS'),
+    wasm: find(/href="([^"]+-[0-9a-f]{1,16}_bg\.wasm)"/, 'wasm'),
+    css: find(/href="([^"]+-[0-9a-f]{1,16}\.css)"/, 'stylesheet'),
   };
 }

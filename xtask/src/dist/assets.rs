@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use super::write_bytes;
 use crate::cmd::Result;
 
-/// trunk's names for hashed files: `name-<16 hex>[_bg].js|wasm|css|svg`, the same
-/// pattern as the nginx location that caches them for a year.
+/// trunk's names for hashed files: `name-<hash>[_bg].js|wasm|css|svg`, the hash in
+/// lowercase hex without leading zeros (up to 16 digits), the same pattern as the nginx
+/// location that caches them for a year.
 pub fn is_hashed_asset(file_name: &str) -> bool {
     let Some((stem, ext)) = file_name.rsplit_once('.') else {
         return false;
@@ -20,7 +21,7 @@ pub fn is_hashed_asset(file_name: &str) -> bool {
         Some((name, hash)) => {
             !name.is_empty()
                 && !name.contains('/')
-                && hash.len() == 16
+                && (1..=16).contains(&hash.len())
                 && hash.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f'))
         }
         None => false,
@@ -71,6 +72,8 @@ mod tests {
             "lifecycle-console-ad160321911f5050_bg.wasm",
             "main-8de381580b2f01c2.css",
             "favicon-f18d499ee4a2551a.svg",
+            // A hash with a leading zero, as trunk writes it.
+            "lifecycle-console-e72a4e30d965bb4.js",
         ] {
             assert!(is_hashed_asset(name), "{name}");
         }
@@ -79,7 +82,7 @@ mod tests {
             "config.json",
             "main.css",
             "main-8DE381580B2F01C2.css",
-            "main-8de381580b2f01c.css",
+            "main-8de381580b2f01c2a.css",
             "-8de381580b2f01c2.css",
             "x-8de381580b2f01c2.js.gz",
         ] {

@@ -230,7 +230,7 @@ mod tests {
         assert!(t.contains("location / {\n        return 404;"));
         assert!(t.contains("location = /admin {\n        return 301 /admin/;"));
         assert!(t.contains(
-            r#"location ~ "^/admin/[^/]+-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css|svg)$" {"#
+            r#"location ~ "^/admin/[^/]+-[0-9a-f]{1,16}(?:_bg)?\.(?:js|wasm|css|svg)$" {"#
         ));
         assert!(t.contains(&format!(
             "add_header Content-Security-Policy \"{}\" always;",
