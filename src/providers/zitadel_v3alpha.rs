@@ -379,8 +379,7 @@ mod tests {
             Err(ApiError::NotImplemented(_))
         ));
         // v2.61-v2.62: the state changes are routed but not implemented.
-        let lock_unimplemented =
-            r#"{"code":12,"message":"method LockUser not implemented"}"#;
+        let lock_unimplemented = r#"{"code":12,"message":"method LockUser not implemented"}"#;
         assert_eq!(
             read_action(&ApiResponse::json(501, lock_unimplemented)),
             Err(ApiError::ServerTooOld { needs: "2.63" })
