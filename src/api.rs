@@ -362,7 +362,9 @@ impl Api {
                 self.organization_id(),
             ))
             .await?;
-        zitadel_grants::read_list(&response)
+        let (grants, total) = zitadel_grants::read_list(&response)?;
+        self.remember_grant_owners(&grants);
+        Ok((grants, total))
     }
 
     pub async fn get_grant(&self, user_id: &str, grant_id: &str) -> Result<Grant, ApiError> {
@@ -373,7 +375,31 @@ impl Api {
                 self.organization_id(),
             ))
             .await?;
-        zitadel_grants::read_grant(&response)
+        let grant = zitadel_grants::read_grant(&response)?;
+        self.remember_grant_owners(std::slice::from_ref(&grant));
+        Ok(grant)
+    }
+
+    /// A grant names the organisation that owns it (`orgName` beside
+    /// `details.resourceOwner`, both the grant's resource owner in ZITADEL's
+    /// `UserGrantToPb`): kept, so its owner is named without the menu's list.
+    fn remember_grant_owners(&self, grants: &[Grant]) {
+        let named: Vec<(String, String)> = grants
+            .iter()
+            .filter_map(|grant| {
+                let owner = grant.details.owner.as_ref()?;
+                let name = grant.organization_name.clone()?;
+                Some((owner.id.clone(), name))
+            })
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        self.organization_names.try_update(|names| {
+            for (id, name) in named {
+                names.entry(id).or_insert(name);
+            }
+        });
     }
 
     /// One page of a user's changes, newest first, older than `before` when

@@ -43,6 +43,11 @@ async fn deactivate_and_reactivate_a_grant() {
         details.contains("Organization") && details.contains(ACME) && details.contains("Created"),
         "{details}"
     );
+    // Named from the grant's own `orgName`: no organisation menu was loaded here.
+    assert!(
+        details.contains(&format!("Organization ACME {ACME}")),
+        "{details}"
+    );
 
     page.action("Deactivate").click();
     wait_until(&page, "the dialog", |p| p.dialog().is_some()).await;

@@ -145,17 +145,26 @@ async fn the_user_schema_feature_turned_off_is_said_so() {
 
 #[wasm_bindgen_test]
 async fn a_server_older_than_2_63_is_named() {
-    debug_settings(serde_json::json!({ "zitadelVersion": "2.62.0" })).await;
-    let page = open_user(JADE_GLOBEX);
-    // Depending on the route, the read or the first action meets the gateway's 404.
-    wait_until(&page, "the page", |p| {
-        p.alert().is_some() || p.query("[data-testid=state-unreadable]").is_some()
-    })
-    .await;
-    if page.alert().is_none() {
-        click(&page, "Unlock").await;
+    // v2.61-v2.62 route the state changes but answer them 501 (and have no
+    // `_activate`, only `_reactivate`); GetUser is 501 on every release.
+    for action in ["Unlock", "Reactivate"] {
+        debug_settings(serde_json::json!({ "zitadelVersion": "2.62.0" })).await;
+        let page = opened(JADE_GLOBEX).await;
+        click(&page, action).await;
         wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
+        debug_settings(serde_json::json!({ "zitadelVersion": "4.13.1" })).await;
+        let alert = page.alert().unwrap();
+        assert!(
+            alert.contains("Server version too old") && alert.contains("2.63"),
+            "{action}: {alert}"
+        );
+        assert!(!alert.contains("Not offered"), "{action}: {alert}");
+        assert_eq!(page.badge(), "", "{action}: nothing was confirmed");
     }
+    // Before v2.61 even the read meets the gateway's 404.
+    debug_settings(serde_json::json!({ "zitadelVersion": "2.60.4" })).await;
+    let page = open_user(JADE_GLOBEX);
+    wait_until(&page, "the refusal", |p| p.alert().is_some()).await;
     debug_settings(serde_json::json!({ "zitadelVersion": "4.13.1" })).await;
     let alert = page.alert().unwrap();
     assert!(
@@ -163,6 +172,27 @@ async fn a_server_older_than_2_63_is_named() {
         "{alert}"
     );
     assert!(!alert.contains("user not found"), "{alert}");
+}
+
+#[wasm_bindgen_test]
+async fn a_server_that_answers_get_user_shows_the_state_it_read() {
+    debug_settings(serde_json::json!({ "v3alphaGetUser": true })).await;
+    let page = open_user(RUBY_LOCKED);
+    wait_until(&page, "the state read", |p| !p.badge().is_empty()).await;
+    debug_settings(serde_json::json!({ "v3alphaGetUser": false })).await;
+    assert_eq!(page.badge(), "Locked");
+    assert_eq!(page.heading(), "Ruby");
+    assert!(
+        page.query("[data-testid=state-unreadable]").is_none(),
+        "{}",
+        page.text()
+    );
+    let details = page.details();
+    assert!(
+        details.contains("Organization") && details.contains(ACME) && details.contains("Created"),
+        "{details}"
+    );
+    assert!(page.alert().is_none(), "{}", page.text());
 }
 
 #[wasm_bindgen_test]

@@ -11,12 +11,13 @@ import {
   ActivateUserResponseSchema,
   DeactivateUserResponseSchema,
   DeleteUserResponseSchema,
+  GetUserResponseSchema,
   LockUserResponseSchema,
   SearchUsersResponseSchema,
   UnlockUserResponseSchema,
 } from "@zitadel/proto/zitadel/resources/user/v3alpha/user_service_pb";
 import { SearchFilterSchema } from "@zitadel/proto/zitadel/resources/user/v3alpha/query_pb";
-import { ACME_ORG_ID, call, expectError, expectOk } from "./zitadel.mjs";
+import { ACME_ORG_ID, BASE_URL, call, expectError, expectOk } from "./zitadel.mjs";
 
 const USERS = "/resources/v3alpha/users";
 const MINNIE = "226000000000000001"; // a v2 user, ACME
@@ -55,6 +56,35 @@ test("GetUser: 501 Unimplemented, as in every ZITADEL release", async () => {
     const answer = await call("GET", `${USERS}/${id}`);
     expectError(answer, 501, 12);
   }
+});
+
+/** The sandbox's runtime switches (`POST /debug/settings`, no token). */
+async function settings(changes) {
+  const response = await fetch(`${BASE_URL}/debug/settings`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(changes),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+test("GetUser as a future server might answer it: a GetUserResponse", async () => {
+  // No release implements GetUser; the sandbox's `v3alphaGetUser` answers it in the
+  // shape of proto/zitadel/resources/user/v3alpha/user_service.proto, for the
+  // console's use of such an answer (src/providers/zitadel_v3alpha.rs read_user).
+  await settings({ v3alphaGetUser: true });
+  try {
+    const { user } = expectOk(await call("GET", `${USERS}/${RUBY}`), GetUserResponseSchema);
+    assert.equal(user.details.id, RUBY);
+    assert.equal(user.details.owner?.id, ACME_ORG_ID);
+    assert.equal(user.data.givenName, "Ruby");
+    assert.equal(user.contact.email.address, "ruby@acme.example.com");
+    // zitadel.resources.user.v3alpha.State: USER_STATE_LOCKED = 4.
+    assert.equal(user.state, 4);
+  } finally {
+    await settings({ v3alphaGetUser: false });
+  }
+  expectError(await call("GET", `${USERS}/${RUBY}`), 501, 12);
 });
 
 test("SearchUsers with no filter, a username filter and paging", async () => {

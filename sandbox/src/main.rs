@@ -68,6 +68,7 @@ and passwords are printed at start):
 Settings switchable at runtime (no token): GET /debug/settings lists them, POST /debug/settings
 {\"userSchemaFeature\":false,\"listLagMs\":0,\"overcountTotals\":true,\"zitadelVersion\":\"2.57.0\",
 \"grantBehaviour\":\"legacy\"} changes any of them until the next start (the flags below set them).
+{\"v3alphaGetUser\":true} is no ZITADEL release: v3alpha GetUser answers 200 with the schema user.
 
 Faults (sandbox-only; real servers have nothing like it), applied to API paths before auth:
   per request:  header `x-sandbox-fault: <spec>`

@@ -46,6 +46,8 @@ impl Settings {
             overcount_totals: self.overcount_totals,
             zitadel_version: self.zitadel_version,
             grant_behaviour: self.grant_behaviour,
+            // A test harness's switch only: no flag sets it.
+            v3alpha_get_user: false,
         }
     }
 }

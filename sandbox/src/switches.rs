@@ -23,9 +23,16 @@ pub const V2_USERS_SINCE: ZitadelVersion = ZitadelVersion(2, 58, 0);
 /// (`proto/zitadel/org/v2/org_service.proto`).
 pub const V2_ORGANIZATIONS_SINCE: ZitadelVersion = ZitadelVersion(2, 59, 0);
 /// The v3alpha user resource has its state changes from this release
-/// (`proto/zitadel/resources/user/v3alpha/user_service.proto`; v2.61 and v2.62 had
-/// only create and delete, which the sandbox does not imitate).
+/// (`internal/api/grpc/resources/user/v3alpha/user.go` at v2.63.0 implements
+/// Deactivate/Activate/Lock/UnlockUser).
 pub const V3ALPHA_USERS_SINCE: ZitadelVersion = ZitadelVersion(2, 63, 0);
+/// The v3alpha user resource is served under `/resources/v3alpha/users` from this
+/// release: v2.60.0 registers the service, but its `user_service.proto` gives the
+/// routes without that prefix (`post: "/{user_id}/_lock"`), so those paths meet the
+/// gateway's 404 there. v2.61.0 and v2.62.0 route the full paths but implement only
+/// CreateUser and DeleteUser (`user.go`); the rest is `UnimplementedZITADELUsersServer`
+/// (501), and activate's path was `/_reactivate`.
+pub const V3ALPHA_ROUTES_SINCE: ZitadelVersion = ZitadelVersion(2, 61, 0);
 /// Session API v2 (`/v2/sessions…`) exists from this release
 /// (`proto/zitadel/session/v2/session_service.proto`; before it, only v2beta).
 pub const V2_SESSIONS_SINCE: ZitadelVersion = ZitadelVersion(2, 58, 0);
@@ -84,6 +91,9 @@ pub struct Switches {
     pub zitadel_version: ZitadelVersion,
     /// How a repeated grant `_deactivate`/`_reactivate` is answered.
     pub grant_behaviour: GrantBehaviour,
+    /// Not a ZITADEL release: v3alpha GetUser answers 200 with the schema user, as a
+    /// future server might, so the console's use of such an answer can be tested.
+    pub v3alpha_get_user: bool,
 }
 
 impl Default for Switches {
@@ -94,6 +104,7 @@ impl Default for Switches {
             overcount_totals: false,
             zitadel_version: DEFAULT_ZITADEL_VERSION,
             grant_behaviour: GrantBehaviour::Idempotent,
+            v3alpha_get_user: false,
         }
     }
 }
@@ -107,6 +118,7 @@ impl Switches {
             "overcountTotals": self.overcount_totals,
             "zitadelVersion": self.zitadel_version.to_string(),
             "grantBehaviour": self.grant_behaviour.name(),
+            "v3alphaGetUser": self.v3alpha_get_user,
         })
     }
 
@@ -149,6 +161,11 @@ impl Switches {
                         _ => return Err("grantBehaviour: give \"idempotent\" or \"legacy\"".into()),
                     };
                 }
+                "v3alphaGetUser" => {
+                    next.v3alpha_get_user = value
+                        .as_bool()
+                        .ok_or("v3alphaGetUser: give true or false")?;
+                }
                 other => return Err(format!("unknown setting `{other}`")),
             }
         }
@@ -184,9 +201,22 @@ impl Switches {
             return version >= V2_ORGANIZATIONS_SINCE;
         }
         if path.starts_with("/resources/v3alpha/users") {
-            return version >= V3ALPHA_USERS_SINCE;
+            // Activate was `ReactivateUser` at `/_reactivate` before v2.63.
+            if path.ends_with("/_reactivate") {
+                return version >= V3ALPHA_ROUTES_SINCE && version < V3ALPHA_USERS_SINCE;
+            }
+            if path.ends_with("/_activate") {
+                return version >= V3ALPHA_USERS_SINCE;
+            }
+            return version >= V3ALPHA_ROUTES_SINCE;
         }
         true
+    }
+
+    /// Whether the v3alpha user resource implements its state changes and search
+    /// (v2.63.0 and later); v2.61 and v2.62 answer them 501.
+    pub fn v3alpha_state_changes(&self) -> bool {
+        self.zitadel_version >= V3ALPHA_USERS_SINCE
     }
 }
 
@@ -288,13 +318,26 @@ mod tests {
         assert!(!old.serves("/v2/users/1/lock"));
         assert!(!old.serves("/resources/v3alpha/users/1/_lock"));
         assert!(old.serves("/management/v1/users/grants/_search"));
+        let before_routes = Switches {
+            zitadel_version: ZitadelVersion(2, 60, 4),
+            ..Switches::default()
+        };
+        assert!(before_routes.serves("/v2/users/1"));
+        assert!(!before_routes.serves("/resources/v3alpha/users/1/_lock"));
+        assert!(!before_routes.serves("/resources/v3alpha/users/1"));
         let mid = Switches {
             zitadel_version: ZitadelVersion(2, 62, 0),
             ..Switches::default()
         };
-        assert!(mid.serves("/v2/users/1"));
-        assert!(!mid.serves("/resources/v3alpha/users/1/_lock"));
-        assert!(Switches::default().serves("/resources/v3alpha/users/1/_lock"));
+        assert!(mid.serves("/resources/v3alpha/users/1/_lock"));
+        assert!(mid.serves("/resources/v3alpha/users/1/_reactivate"));
+        assert!(!mid.serves("/resources/v3alpha/users/1/_activate"));
+        assert!(!mid.v3alpha_state_changes());
+        let now = Switches::default();
+        assert!(now.serves("/resources/v3alpha/users/1/_lock"));
+        assert!(now.serves("/resources/v3alpha/users/1/_activate"));
+        assert!(!now.serves("/resources/v3alpha/users/1/_reactivate"));
+        assert!(now.v3alpha_state_changes());
     }
 
     #[test]

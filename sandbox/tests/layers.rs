@@ -86,6 +86,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("zitadel_v2::wire", 4),
     ("zitadel_v3alpha", 4),
     ("zitadel_v3alpha::commands", 4),
+    ("zitadel_v3alpha::read", 4),
     ("zitadel_v3alpha::wire", 4),
     // L5: routing, faults, the seed, the server and the test harness.
     ("cors", 5),

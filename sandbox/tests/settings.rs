@@ -36,7 +36,8 @@ async fn settings_are_listed_and_changed_all_or_nothing() {
             "listLagMs": 1000,
             "overcountTotals": false,
             "zitadelVersion": "4.13.1",
-            "grantBehaviour": "idempotent"
+            "grantBehaviour": "idempotent",
+            "v3alphaGetUser": false
         })
     );
     let changed = set(&sandbox, r#"{"listLagMs": 0, "zitadelVersion": "v2.57"}"#).await;
@@ -48,6 +49,7 @@ async fn settings_are_listed_and_changed_all_or_nothing() {
         r#"{"overcountTotals": "yes"}"#,
         r#"{"zitadelVersion": "four"}"#,
         r#"{"grantBehaviour": "sometimes"}"#,
+        r#"{"v3alphaGetUser": 1}"#,
         r#"{"listLagMs": 5, "colour": "red"}"#,
         "[]",
         "not json",

@@ -7,7 +7,7 @@ use sandbox::seed::{
     ids, ACME_MANAGER_TOKEN, ACME_ORG_ID, GLOBEX_MANAGER_TOKEN, GLOBEX_ORG_ID, OWNER_TOKEN,
     VIEWER_TOKEN,
 };
-use sandbox::test_support::{default_values, TestResponse, TestSandbox};
+use sandbox::test_support::{default_values, wire_time, TestResponse, TestSandbox};
 use serde_json::json;
 
 const UNKNOWN_ID: &str = "999999999999999999";
@@ -313,23 +313,164 @@ async fn without_the_user_schema_feature_everything_but_get_is_refused() {
 #[tokio::test]
 async fn releases_before_2_63_have_no_v3alpha_users() {
     let sandbox = TestSandbox::new();
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"zitadelVersion":"2.62.0"}"#),
-        )
-        .await;
+    let set_version = |version: &'static str| {
+        let body = format!(r#"{{"zitadelVersion":"{version}"}}"#);
+        let sandbox = &sandbox;
+        async move {
+            let response = sandbox
+                .call("POST", "/debug/settings", None, Some(&body))
+                .await;
+            assert_eq!(response.status, 200, "{}", response.text);
+        }
+    };
+    let gateway_404 = json!({"code": 5, "message": "Not Found"});
+
+    // v2.60 registers the service without the `/resources/v3alpha/users` prefix in its
+    // routes (`user_service.proto` at v2.60.0): none of these paths exists.
+    set_version("2.60.4").await;
     for response in [
         v3_act(&sandbox, schema::SCARLETT, "lock").await,
+        v3_act(&sandbox, schema::SCARLETT, "delete").await,
         sandbox
             .call("GET", &format!("{BASE}/{}", schema::SCARLETT), None, None)
             .await,
     ] {
         assert_eq!(response.status, 404);
-        assert_eq!(response.json(), json!({"code": 5, "message": "Not Found"}));
+        assert_eq!(response.json(), gateway_404);
     }
+
+    // v2.61 and v2.62 route the paths but implement only CreateUser and DeleteUser
+    // (`internal/api/grpc/resources/user/v3alpha/user.go` at v2.62.0).
+    set_version("2.62.0").await;
+    for (path, method) in [
+        (format!("{BASE}/{}/_lock", schema::SCARLETT), "LockUser"),
+        (format!("{BASE}/{}/_unlock", schema::RUBY), "UnlockUser"),
+        (
+            format!("{BASE}/{}/_deactivate", schema::SCARLETT),
+            "DeactivateUser",
+        ),
+        (
+            format!("{BASE}/{}/_reactivate", schema::ROSE),
+            "ReactivateUser",
+        ),
+        (format!("{BASE}/_search"), "SearchUsers"),
+    ] {
+        let response = sandbox.call("POST", &path, Some(OWNER_TOKEN), None).await;
+        assert_eq!(response.status, 501, "{path}: {}", response.text);
+        assert_eq!(
+            response.json(),
+            json!({"code": 12, "message": format!("method {method} not implemented")}),
+            "{path}"
+        );
+        // The auth interceptor runs first.
+        assert_eq!(sandbox.call("POST", &path, None, None).await.status, 401);
+    }
+    let get = sandbox
+        .call(
+            "GET",
+            &format!("{BASE}/{}", schema::SCARLETT),
+            Some(OWNER_TOKEN),
+            None,
+        )
+        .await;
+    assert_eq!(get.status, 501);
+    // Activate's path came with v2.63 (before it: `_reactivate`).
+    let activate = v3_act(&sandbox, schema::ROSE, "activate").await;
+    assert_eq!(activate.status, 404);
+    assert_eq!(activate.json(), gateway_404);
+    // Nothing changed: the refused calls wrote nothing.
+    set_version("4.13.1").await;
+    assert_eq!(v3_act(&sandbox, schema::RUBY, "unlock").await.status, 200);
+    assert_eq!(v3_act(&sandbox, schema::RUBY, "lock").await.status, 200);
+    set_version("2.62.0").await;
+    // DeleteUser is implemented, behind the feature check, and ignores the
+    // organisation (`getSchemaUserExists(ctx, "", id)` at v2.62.0).
+    sandbox
+        .call(
+            "POST",
+            "/debug/settings",
+            None,
+            Some(r#"{"userSchemaFeature":false}"#),
+        )
+        .await;
+    let off = v3_act(&sandbox, schema::AMBER, "delete").await;
+    assert_eq!(off.status, 400, "{}", off.text);
+    sandbox
+        .call(
+            "POST",
+            "/debug/settings",
+            None,
+            Some(r#"{"userSchemaFeature":true}"#),
+        )
+        .await;
+    let wrong_org = format!("?organization.orgId={GLOBEX_ORG_ID}");
+    let deleted = v3_act_as(&sandbox, OWNER_TOKEN, schema::AMBER, "delete", &wrong_org).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.text);
+    assert_eq!(deleted.json()["details"]["owner"]["id"], json!(ACME_ORG_ID));
+    assert_not_found(
+        &v3_act(&sandbox, schema::AMBER, "delete").await,
+        "COMMAND-syHyCsGmvM",
+    );
     // v2 is there.
     assert_eq!(sandbox.get_user(ids::MINNIE, OWNER_TOKEN).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_future_get_user_answers_with_the_schema_user() {
+    let sandbox = TestSandbox::new();
+    sandbox
+        .call(
+            "POST",
+            "/debug/settings",
+            None,
+            Some(r#"{"v3alphaGetUser":true}"#),
+        )
+        .await;
+    let get = |id: &'static str, token: &'static str| {
+        let sandbox = &sandbox;
+        async move {
+            sandbox
+                .call("GET", &format!("{BASE}/{id}"), Some(token), None)
+                .await
+        }
+    };
+    let ruby = get(schema::RUBY, OWNER_TOKEN).await;
+    assert_eq!(ruby.status, 200, "{}", ruby.text);
+    let body = ruby.json();
+    let user = &body["user"];
+    assert_eq!(user["state"], json!("USER_STATE_LOCKED"));
+    assert_eq!(user["details"]["id"], json!(schema::RUBY));
+    assert_eq!(
+        user["details"]["owner"],
+        json!({"type": "OWNER_TYPE_ORG", "id": ACME_ORG_ID})
+    );
+    assert_eq!(user["data"]["givenName"], json!("Ruby"));
+    assert_eq!(
+        user["contact"]["email"]["address"],
+        json!("ruby@acme.example.com")
+    );
+    assert!(user["schema"]["id"].is_string(), "{body}");
+    assert!(
+        wire_time(&user["details"]["created"]) < wire_time(&user["details"]["changed"]),
+        "{body}"
+    );
+    // A write shows at once.
+    assert_eq!(v3_act(&sandbox, schema::RUBY, "unlock").await.status, 200);
+    let unlocked = get(schema::RUBY, OWNER_TOKEN).await.json();
+    assert_eq!(unlocked["user"]["state"], json!("USER_STATE_ACTIVE"));
+    // Not schema users, and callers without the right.
+    assert_eq!(get(ids::MINNIE, OWNER_TOKEN).await.status, 404);
+    assert_eq!(get(schema::RUBY, GLOBEX_MANAGER_TOKEN).await.status, 404);
+    assert_eq!(get(schema::JADE, ACME_MANAGER_TOKEN).await.status, 404);
+    assert_eq!(get(schema::JADE, GLOBEX_MANAGER_TOKEN).await.status, 200);
+    // Without the switch, as every release: 501.
+    sandbox
+        .call(
+            "POST",
+            "/debug/settings",
+            None,
+            Some(r#"{"v3alphaGetUser":false}"#),
+        )
+        .await;
+    assert_eq!(get(schema::RUBY, OWNER_TOKEN).await.status, 501);
 }

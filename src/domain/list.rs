@@ -179,7 +179,12 @@ impl PageWindow {
         let last = offset + rows;
         // More rows lie beyond this page when the server counted past it, or
         // when it sent a full page and a total too low to be true (a lagging count).
-        let has_next = rows > 0 && (offset + size < counted || (rows == size && last > counted));
+        // A page can come back empty with more counted: every row of its
+        // LIMIT window was one the caller may not read (Corrections 3). That
+        // is not the end. Paging still ends: ZITADEL counts the rows its query
+        // matched before dropping any (`COUNT(*) OVER ()` in
+        // `internal/query/user.go`), so the offset passes the count.
+        let has_next = offset + size < counted || (rows > 0 && rows == size && last > counted);
         PageWindow {
             first: if rows == 0 { 0 } else { offset + 1 },
             last,
@@ -376,5 +381,31 @@ mod tests {
         // A page past the end.
         let w = PageWindow::of(&page(3), 0, 57);
         assert_eq!((w.first, w.has_previous, w.has_next), (0, true, false));
+    }
+
+    #[test]
+    fn an_empty_page_of_an_overcounting_server_is_not_the_end() {
+        let page = |n: u32| UserQuery {
+            page: n,
+            page_size: 50,
+            ..UserQuery::default()
+        };
+        // Every row of page 2's window was unreadable; 120 were counted.
+        let w = PageWindow::of(&page(2), 0, 120);
+        assert_eq!((w.first, w.has_previous, w.has_next), (0, true, true));
+        assert_eq!(w.total, 120);
+        // The first page, too.
+        assert!(PageWindow::of(&page(1), 0, 120).has_next);
+        // The window past the count ends it, empty or not.
+        assert!(!PageWindow::of(&page(3), 0, 120).has_next);
+        assert!(!PageWindow::of(&page(3), 20, 120).has_next);
+        // A server whose every page comes back empty is paged through once:
+        // the pages the count covers, then no more.
+        let mut pages = 1;
+        while PageWindow::of(&page(pages), 0, 120).has_next {
+            pages += 1;
+            assert!(pages <= 3, "paging must end");
+        }
+        assert_eq!(pages, 3);
     }
 }

@@ -118,8 +118,12 @@ async fn keep_reason(
     api.record_reason(&user.id, organization, &pending).await
 }
 
-/// An error with the server's own message, when it sent one.
+/// An error with the server's own message, when it sent one. An older
+/// server sends none: the version needed is said instead.
 pub fn describe(error: &ApiError) -> String {
+    if let ApiError::ServerTooOld { .. } = error {
+        return format!("{error}: {}", error.advice());
+    }
     match error
         .server_message()
         .map(ToString::to_string)
@@ -137,5 +141,19 @@ pub fn outcome_text(outcome: &BulkOutcome) -> (&'static str, String) {
         BulkOutcome::Done(Some(note)) => ("done", format!("{}. {note}", tr!(users.outcome_done))),
         BulkOutcome::Skipped(why) => ("skipped", tr!(users.outcome_skipped, why)),
         BulkOutcome::Failed(why) => ("failed", tr!(users.outcome_failed, why)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_server_is_described_with_the_version_needed() {
+        let text = describe(&ApiError::ServerTooOld { needs: "2.58" });
+        assert!(
+            text.starts_with("Server version too old: ") && text.contains("2.58"),
+            "{text}"
+        );
     }
 }

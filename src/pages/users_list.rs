@@ -126,6 +126,12 @@ fn ListedUsers() -> impl IntoView {
             >
                 {move || list.page.get().map(|answer| match answer {
                     Err(error) => view! { <ErrorAlert error=error on_retry=retry return_to=routes::USERS.to_string()/> }.into_any(),
+                    // Every row of this page's window was unreadable, and the
+                    // server counts more: not the end of the list.
+                    Ok(page) if page.users.is_empty() && PageWindow::of(&query.get(), 0, page.total).has_next => view! {
+                        <p class="empty" data-testid="page-unreadable">{tr!(users.page_unreadable)}</p>
+                        <Pager query=query rows=0 total=page.total/>
+                    }.into_any(),
                     Ok(page) if page.users.is_empty() => view! { <EmptyList query=query/> }.into_any(),
                     Ok(page) => {
                         let rows = page.users.len();
@@ -378,6 +384,10 @@ fn Pager(query: Memo<UserQuery>, rows: usize, total: u64) -> impl IntoView {
     let window = move || PageWindow::of(&query.get(), rows, total);
     let summary = move || {
         let w = window();
+        if w.first == 0 {
+            // An empty page: no rows to count from.
+            return String::new();
+        }
         tr!(
             users.page_summary,
             first = w.first,

@@ -69,6 +69,9 @@ const NOT_FOUND_OR_NOT_ALLOWED_IDS: [&str; 5] = [
     "COMMAND-syHyCsGmvM", // delete
 ];
 
+/// The id of the feature check's FailedPrecondition (see [`error`]).
+const FEATURE_OFF_ID: &str = "TODO";
+
 /// Reads a failed v3alpha answer.
 pub fn error(response: &ApiResponse) -> ApiError {
     match error_from_api_since(response, SINCE_VERSION) {
@@ -82,16 +85,31 @@ pub fn error(response: &ApiResponse) -> ApiError {
         }
         // The only FailedPrecondition of these routes is the feature check
         // (`internal/api/grpc/resources/user/v3alpha/user.go` at v4.13.1,
-        // `checkUserSchemaEnabled`: id "TODO", Errors.UserSchema.NotEnabled);
-        // state refusals come as NotFound above.
-        ApiError::Conflict(message) => ApiError::FeatureDisabled(message),
+        // `checkUserSchemaEnabled`: 400, code 9, id "TODO",
+        // Errors.UserSchema.NotEnabled); state refusals come as NotFound above.
+        // Any other conflict (a proxy's 409) is not said to be the feature.
+        ApiError::Conflict(message)
+            if response.status == 400 && message.id.as_deref() == Some(FEATURE_OFF_ID) =>
+        {
+            ApiError::FeatureDisabled(message)
+        }
         other => other,
     }
 }
 
+/// Reads the answer to a state change. A 501 there means a release before
+/// v2.63: v2.61 and v2.62 route the state changes but implement none of them
+/// (`internal/api/grpc/resources/user/v3alpha/user.go` at v2.62.0 has only
+/// CreateUser and DeleteUser). GetUser's 501 ([`read_user`]) is every
+/// release's, so it stays [`ApiError::NotImplemented`].
 pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
     if !response.is_success() {
-        return Err(error(response));
+        return Err(match error(response) {
+            ApiError::NotImplemented(_) => ApiError::ServerTooOld {
+                needs: SINCE_VERSION,
+            },
+            other => other,
+        });
     }
     let body: ActionResponse = serde_json::from_str(&response.body)
         .map_err(|_| unreadable(response, tr!(errors.expected_change_details)))?;
@@ -360,11 +378,33 @@ mod tests {
             read_user("1", &ApiResponse::json(501, unimplemented)),
             Err(ApiError::NotImplemented(_))
         ));
+        // v2.61-v2.62: the state changes are routed but not implemented.
+        let lock_unimplemented = r#"{"code":12,"message":"method LockUser not implemented"}"#;
+        assert_eq!(
+            read_action(&ApiResponse::json(501, lock_unimplemented)),
+            Err(ApiError::ServerTooOld { needs: "2.63" })
+        );
         let no_route = r#"{"code":5,"message":"Not Found","details":[]}"#;
         assert_eq!(
             read_action(&ApiResponse::json(404, no_route)),
             Err(ApiError::ServerTooOld { needs: "2.63" })
         );
+        assert_eq!(
+            read_user("1", &ApiResponse::json(404, no_route)),
+            Err(ApiError::ServerTooOld { needs: "2.63" })
+        );
+        // Only the feature check's shape means "feature off": a 409, or a
+        // FailedPrecondition with another id, stays a conflict.
+        let conflict = r#"{"code":9,"message":"x (COMMAND-abc)","details":[{"id":"COMMAND-abc","message":"x"}]}"#;
+        assert!(matches!(
+            read_action(&ApiResponse::json(400, conflict)),
+            Err(ApiError::Conflict(_))
+        ));
+        let proxy_409 = r#"{"code":10,"message":"Aborted (TODO)","details":[{"id":"TODO","message":"Aborted"}]}"#;
+        assert!(matches!(
+            read_action(&ApiResponse::json(409, proxy_409)),
+            Err(ApiError::Conflict(_))
+        ));
         assert!(matches!(
             read_action(&ok("{}")),
             Err(ApiError::UnreadableAnswer { .. })

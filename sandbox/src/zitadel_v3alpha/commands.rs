@@ -32,6 +32,17 @@ impl V3Action {
         }
     }
 
+    /// The RPC's name, as gRPC's Unimplemented answer quotes it.
+    pub fn method(self) -> &'static str {
+        match self {
+            V3Action::Deactivate => "DeactivateUser",
+            V3Action::Activate => "ActivateUser",
+            V3Action::Lock => "LockUser",
+            V3Action::Unlock => "UnlockUser",
+            V3Action::Delete => "DeleteUser",
+        }
+    }
+
     fn event_type(self) -> &'static str {
         match self {
             V3Action::Deactivate => event_type::DEACTIVATED,

@@ -3,8 +3,14 @@
 //! implemented (501), SearchUsers answers `{}`, and the state changes act only on
 //! schema users (`crate::schema_users`), never on v2 users. Every call but GetUser first
 //! needs the instance feature "User Schema" (`checkUserSchemaEnabled`).
+//!
+//! With `zitadelVersion` 2.61.x or 2.62.x it answers as those releases: only DeleteUser
+//! (and CreateUser, not served here) is implemented (`user.go` at v2.62.0), every other
+//! call is gRPC's Unimplemented (501), and activate is `/_reactivate`
+//! (`user_service.proto` at v2.62.0). Older releases lack the paths (`crate::switches`).
 
 mod commands;
+mod read;
 pub mod wire;
 
 use crate::api_kit::UserId;
@@ -36,6 +42,10 @@ pub fn routes(store: Store) -> Router<AppState> {
             post(deactivate),
         )
         .route("/resources/v3alpha/users/{id}/_activate", post(activate))
+        .route(
+            "/resources/v3alpha/users/{id}/_reactivate",
+            post(reactivate_before_2_63),
+        )
         .route("/resources/v3alpha/users/{id}/_lock", post(lock))
         .route("/resources/v3alpha/users/{id}/_unlock", post(unlock))
         .route_layer(middleware::from_fn_with_state(store, auth::require_caller))
@@ -54,22 +64,58 @@ fn check_user_schema_enabled(state: &AppState) -> Result<(), ApiError> {
     ))
 }
 
-/// `GET /resources/v3alpha/users/{id}`: the server embeds
-/// `UnimplementedZITADELUsersServer` and has no GetUser, so gRPC's own Unimplemented
-/// status answers (no ZITADEL error detail), whatever the id and the feature.
-async fn get_user() -> ApiError {
+/// What a method of `UnimplementedZITADELUsersServer` answers (the generated
+/// `user_service_grpc.pb.go`): gRPC's own Unimplemented status, no ZITADEL error
+/// detail, whatever the id and the feature. The auth interceptor has run before it.
+fn unimplemented(method: &str) -> ApiError {
     ApiError::plain(
         StatusCode::NOT_IMPLEMENTED,
         GrpcCode::Unimplemented,
-        "method GetUser not implemented",
+        &format!("method {method} not implemented"),
     )
+}
+
+/// v2.61 and v2.62 implement none of the state changes nor the search (`user.go` at
+/// v2.62.0 has only CreateUser and DeleteUser).
+fn check_implemented(state: &AppState, method: &str) -> Result<(), ApiError> {
+    if state.switches.get().v3alpha_state_changes() {
+        Ok(())
+    } else {
+        Err(unimplemented(method))
+    }
+}
+
+/// `GET /resources/v3alpha/users/{id}`: no release has GetUser (501). With the
+/// sandbox's `v3alphaGetUser` switch it answers as a future server might: see
+/// [`read::get_user`].
+async fn get_user(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    UserId(user_id): UserId,
+) -> Result<Response, ApiError> {
+    if !state.switches.get().v3alpha_get_user {
+        return Err(unimplemented("GetUser"));
+    }
+    check_user_schema_enabled(&state)?;
+    let answer = state
+        .store
+        .call(move |conn| read::get_user(conn, &caller, &user_id))
+        .await?;
+    Ok(json_response(StatusCode::OK, &answer))
 }
 
 /// `POST /resources/v3alpha/users/_search`: an empty `SearchUsersResponse` (`query.go`),
 /// whatever the filters.
 async fn search_users(State(state): State<AppState>) -> Result<Response, ApiError> {
+    check_implemented(&state, "SearchUsers")?;
     check_user_schema_enabled(&state)?;
     Ok(json_response(StatusCode::OK, &serde_json::json!({})))
+}
+
+/// `POST …/_reactivate`, served only by v2.61 and v2.62 (`crate::switches`), whose
+/// ReactivateUser is not implemented.
+async fn reactivate_before_2_63() -> ApiError {
+    unimplemented("ReactivateUser")
 }
 
 async fn deactivate(
@@ -127,12 +173,18 @@ async fn change_state(
     RawQuery(query): RawQuery,
     action: V3Action,
 ) -> Result<Response, ApiError> {
+    let implemented = state.switches.get().v3alpha_state_changes();
+    if action != V3Action::Delete {
+        check_implemented(&state, action.method())?;
+    }
     check_user_schema_enabled(&state)?;
     let pairs = query_pairs(query.as_deref());
     // grpc-gateway takes the camelCase and the proto (snake_case) name of a field.
+    // v2.62's DeleteSchemaUser looks the user up in every org (`internal/command/
+    // user_v3.go` at v2.62.0: `getSchemaUserExists(ctx, "", id)`).
     let org_id = query_value(&pairs, "organization.orgId")
         .or_else(|| query_value(&pairs, "organization.org_id"))
-        .filter(|id| !id.is_empty())
+        .filter(|id| !id.is_empty() && implemented)
         .map(str::to_string);
     let (user, _event) = state
         .store
