@@ -120,7 +120,7 @@ impl Subject for User {
         )
     }
     fn unread_announcement(action: UserAction) -> String {
-        super::user_detail::confirmed_sentence(action).to_string()
+        action.confirmed_sentence().to_string()
     }
     fn over_confirmed(api: &Api, fresh: User) -> User {
         api.user_as_confirmed(fresh)

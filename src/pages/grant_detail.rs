@@ -4,9 +4,8 @@ use leptos_router::hooks::use_params;
 use leptos_router::params::Params;
 
 use super::confirmed::Confirmed;
-use super::user_detail::MadeAfterAll;
 use crate::api::Api;
-use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
+use crate::components::{ActionBar, DetailsPanel, ErrorAlert, MadeAfterAll, StateBadge};
 use crate::domain::{Grant, GrantAction, GrantState};
 use crate::routes;
 use crate::site;

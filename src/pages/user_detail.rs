@@ -6,7 +6,7 @@ use super::GrantList;
 use crate::api::{Api, Intent};
 use crate::auth::Connections;
 use crate::components::{
-    ActionBar, DetailsPanel, ErrorAlert, HistoryFeed, StateBadge, UserHistory,
+    ActionBar, DetailsPanel, ErrorAlert, HistoryFeed, MadeAfterAll, StateBadge, UserHistory,
 };
 use crate::config::Connection;
 use crate::domain::{Details, User, UserAction, UserState};
@@ -154,17 +154,6 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     }
 }
 
-/// Said once a read showed made a change whose answer was lost: the error
-/// that said it "may or may not have been made" is gone with its retry.
-#[component]
-pub fn MadeAfterAll(#[prop(into)] made: Signal<bool>) -> impl IntoView {
-    move || {
-        made.get().then(|| {
-            view! { <p class="notice" data-testid="made-after-all">{tr!(user.made_after_all)}</p> }
-        })
-    }
-}
-
 /// The header and action bar of a loaded user.
 #[component]
 fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>) -> impl IntoView {
@@ -217,20 +206,6 @@ fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>
     }
 }
 
-/// What the answer to `action` confirms on a user whose state the API cannot
-/// read, and no more: v3alpha's lock is a flag beside the state, so unlock
-/// confirms "not locked", not "active", and (de)activation says nothing of
-/// the flag (`internal/command/user_v3_model.go` at v4.13.1).
-pub(super) fn confirmed_sentence(action: UserAction) -> &'static str {
-    match action {
-        UserAction::Lock => tr!(user.confirmed_locked),
-        UserAction::Unlock => tr!(user.confirmed_not_locked),
-        UserAction::Deactivate => tr!(user.confirmed_inactive),
-        UserAction::Reactivate => tr!(user.confirmed_active),
-        UserAction::Delete => tr!(user.confirmed_deleted),
-    }
-}
-
 /// The badge for what `action` confirmed: its label and tone.
 fn confirmed_badge(action: UserAction) -> (String, &'static str) {
     match action {
@@ -271,7 +246,7 @@ fn UnreadableUser(
         </header>
         <p class="notice" data-testid="state-unreadable">{tr!(user.state_unreadable)}</p>
         {move || page.user.last_change.get().map(|(action, _)| view! {
-            <p class="confirmed" data-testid="confirmed">{confirmed_sentence(action)}</p>
+            <p class="confirmed" data-testid="confirmed">{action.confirmed_sentence()}</p>
         })}
         <ActionBar
             actions=lifecycle.offered().to_vec()
