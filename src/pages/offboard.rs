@@ -13,14 +13,13 @@ use leptos::task::spawn_local;
 use crate::api::{new_intent, Api, Intent};
 use crate::components::ConfirmDialog;
 use crate::domain::offboarding::{
-    counted_outcome, failed_ids, state_outcome, to_end, EndAccess, Part, PartOutcome, Problem,
-    Reach, Remaining, CONCURRENT_WRITES,
+    counted_outcome, failed_ids, state_outcome, to_end, Credential, EndAccess, Part, PartOutcome,
+    Problem, Reach, Remaining, CONCURRENT_WRITES,
 };
 use crate::domain::{
     Confirmation, Details, GrantAction, GrantState, LifecycleAction, User, UserKind,
 };
 use crate::http::ApiError;
-use crate::providers::zitadel_machine_credentials::Credential;
 use crate::tr;
 
 /// The offboarding, as the confirmation dialog and its button name it.
