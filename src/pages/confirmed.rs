@@ -545,6 +545,28 @@ pub fn reads_after<T: Subject>(
     }
 }
 
+/// After `action` ended without a known outcome, for a page without a
+/// controller (a bulk run): reads with `read` on the controller's schedule
+/// until a read shows the change made, or reads run out or fail. The read
+/// that shows it made, if one did.
+pub async fn read_until_made<T, R, F>(action: T::Action, read: R) -> Option<T>
+where
+    T: Subject,
+    R: Fn() -> F,
+    F: Future<Output = Result<T, ApiError>>,
+{
+    let mut why = ReadFor::UnknownOutcome(action, 0);
+    loop {
+        let object = read().await.ok()?;
+        if object.shows_done(action) {
+            return Some(object);
+        }
+        let (next, delay) = next_read(why, false, false)?;
+        sleep(delay).await;
+        why = next;
+    }
+}
+
 /// Resolves after `delay`, on the browser's timer.
 async fn sleep(delay: Duration) {
     if delay.is_zero() {
