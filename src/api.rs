@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use leptos::prelude::{RwSignal, StoredValue, Update, UpdateValue, With, WithValue};
 
 use crate::domain::history::{action_name, Change, ReasonLog, ReasonRecord, HISTORY_PAGE_SIZE};
-use crate::domain::offboarding::Remaining;
+use crate::domain::offboarding::{Credential, Remaining};
 use crate::domain::Timestamp;
 use crate::domain::{
     Candidate, ConfirmedWrites, Details, Grant, GrantAction, Lifecycle, Me, User, UserAction,
@@ -17,7 +17,7 @@ use crate::domain::{
 use crate::http::{ApiError, ApiRequest, ApiResponse, HttpClient, RequestScope, ServerMessage};
 use crate::providers::weavr::{self, LoginError, Product};
 use crate::providers::zitadel::is_unknown_route;
-use crate::providers::zitadel_machine_credentials::{self, Credential};
+use crate::providers::zitadel_machine_credentials;
 use crate::providers::zitadel_orgs::{self, Organization};
 use crate::providers::{
     zitadel_grants, zitadel_history, zitadel_lookup, zitadel_sessions, zitadel_v2, zitadel_v3alpha,

@@ -283,3 +283,51 @@ async fn weavr_offboarding_is_deactivation_only_and_says_so() {
     let user: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(user["active"], false, "{body}");
 }
+
+/// The state change's answer is lost (the console stops waiting before the
+/// server is done): the state part goes through the user page's controller,
+/// whose reads look for the change until it shows, so the part is confirmed
+/// and the page says the change was made after all.
+#[wasm_bindgen_test]
+async fn an_offboarding_whose_answer_was_lost_is_confirmed_once_a_read_shows_it() {
+    // Barbara Liskov in Weavr Multi (sandbox/src/weavr/seed.rs), active.
+    let id = "110747174434373677";
+    let mut connection = connection(
+        lifecycle_console::providers::ProviderApi::WeavrMulti,
+        "/weavr/multi",
+        None,
+    );
+    connection.timeout_seconds = Some(0.5);
+    let page = mount(connection, WEAVR_ADMIN, move || {
+        view! { <UserDetail user_id=id.to_string()/> }.into_any()
+    });
+    wait_until(&page, "the user", |p| p.badge() == "Active").await;
+    arm_fault(
+        "POST",
+        &format!("/weavr/multi/users/{id}/deactivate"),
+        "latency=1500",
+        1,
+    )
+    .await;
+    offboard(&page, false, "").await;
+
+    let (outcome, text) = part(&page, "state");
+    assert_eq!(outcome, "confirmed", "{text}");
+    assert!(text.contains("Inactive"), "{text}");
+    assert_eq!(page.badge(), "Inactive");
+    assert!(
+        page.query("[data-testid=made-after-all]").is_some(),
+        "{}",
+        page.text()
+    );
+    let (_, body) = direct(
+        "GET",
+        &format!("/weavr/multi/users/{id}"),
+        WEAVR_ADMIN,
+        &[],
+        None,
+    )
+    .await;
+    let user: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(user["active"], false, "{body}");
+}

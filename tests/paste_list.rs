@@ -152,3 +152,59 @@ async fn a_stop_sends_nothing_more_and_every_outcome_is_the_servers() {
     }
     assert!(status(&page).ends_with("not sent"), "{}", status(&page));
 }
+
+/// A deactivation's answer is lost (the console stops waiting before the
+/// server is done; Weavr finishes a request whose caller left): the line's
+/// user is read as the user page reads after an unknown outcome, and once a
+/// read shows the change, the line is done, saying it was made after all.
+#[wasm_bindgen_test]
+async fn a_line_whose_answer_was_lost_is_done_once_a_read_shows_the_change() {
+    // Katherine Johnson in Weavr Multi (sandbox/src/weavr/seed.rs), active.
+    let id = "110747174434373675";
+    arm_fault(
+        "POST",
+        &format!("/weavr/multi/users/{id}/deactivate"),
+        "latency=3000",
+        1,
+    )
+    .await;
+    set_url("/users/paste");
+    let mut connection = connection(
+        lifecycle_console::providers::ProviderApi::WeavrMulti,
+        "/weavr/multi",
+        None,
+    );
+    connection.timeout_seconds = Some(1.5);
+    let page = mount(connection, WEAVR_ADMIN, || {
+        view! { <PasteListPage/> }.into_any()
+    });
+    paste(&page, id);
+    wait_until(&page, "the plan", |p| {
+        p.query("[data-testid=plan]").is_some()
+    })
+    .await;
+    button_in(&page.container, "Deactivate 1 user")
+        .expect("the run button")
+        .click();
+    wait_until(&page, "the confirmation", |p| p.dialog().is_some()).await;
+    page.confirm("Deactivate");
+    wait_until(&page, "the end of the run", |p| {
+        status(p).starts_with("Finished")
+    })
+    .await;
+    let shown = outcome(&page, 1);
+    assert!(
+        shown.starts_with("Done") && shown.contains("the change was made"),
+        "{shown}"
+    );
+    let (_, body) = direct(
+        "GET",
+        &format!("/weavr/multi/users/{id}"),
+        WEAVR_ADMIN,
+        &[],
+        None,
+    )
+    .await;
+    let user: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(user["active"], false, "{body}");
+}

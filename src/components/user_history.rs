@@ -12,26 +12,28 @@ use crate::routes;
 use crate::site;
 use crate::tr;
 
-/// A reason whose storing failed after its change was confirmed.
-#[derive(Clone, Debug)]
-struct Unkept {
+/// A reason to keep on a user for a change the server confirmed.
+#[derive(Clone)]
+struct Reason {
+    api: Api,
     user_id: String,
     organization_id: Option<String>,
     pending: PendingReason,
-    error: ApiError,
 }
+
+/// A reason not kept: it comes back with the error, for a retry.
+type Stored = Result<(), (Reason, ApiError)>;
 
 /// What the user page tells its history: that the server confirmed a change
 /// (the history reloads), and the reason to keep on the user for it. Created
 /// by the page, so it outlives the history's own re-renders. `Copy`.
 #[derive(Clone, Copy)]
 pub struct HistoryFeed {
-    /// Counts confirmed changes and stored reasons: each reloads the history.
+    /// Counts confirmed changes: each reloads the history.
     version: RwSignal<u64>,
-    unkept: RwSignal<Option<Unkept>>,
-    storing: RwSignal<bool>,
-    /// What a screen reader hears once a reason is stored.
-    announcement: RwSignal<String>,
+    /// Keeps a reason on its user; each one kept reloads the history too.
+    /// Only the latest store's outcome is kept.
+    store: Action<Reason, Stored>,
 }
 
 impl Default for HistoryFeed {
@@ -44,9 +46,17 @@ impl HistoryFeed {
     pub fn new() -> Self {
         HistoryFeed {
             version: RwSignal::new(0),
-            unkept: RwSignal::new(None),
-            storing: RwSignal::new(false),
-            announcement: RwSignal::new(String::new()),
+            store: Action::new_local(|reason: &Reason| {
+                let reason = reason.clone();
+                async move {
+                    let organization = reason.organization_id.as_deref();
+                    reason
+                        .api
+                        .record_reason(&reason.user_id, organization, &reason.pending)
+                        .await
+                        .map_err(|error| (reason, error))
+                }
+            }),
         }
     }
 
@@ -54,76 +64,120 @@ impl HistoryFeed {
     /// history reloads, and the reason given is kept on the user when the
     /// connection records reasons. A deleted user keeps no metadata.
     pub fn after_change(&self, api: &Api, user_id: &str, intent: &Intent, details: &Details) {
-        let _ = self.unkept.try_set(None);
-        let _ = self.version.try_update(|v| *v += 1);
+        // The answer may come after the page is gone.
+        if self.version.try_update(|v| *v += 1).is_none() {
+            return;
+        }
+        self.store.clear();
         let Some(pending) = api.reason_to_keep(intent, details) else {
             return;
         };
-        let organization_id = details.owner.as_ref().map(|owner| owner.id.clone());
-        self.store(api.clone(), user_id.to_string(), organization_id, pending);
+        self.store.dispatch_local(Reason {
+            api: api.clone(),
+            user_id: user_id.to_string(),
+            organization_id: details.owner.as_ref().map(|owner| owner.id.clone()),
+            pending,
+        });
     }
 
     /// Stores the reason again; only the metadata is written.
     fn retry(self) {
-        if let Some(unkept) = self.unkept.get_untracked() {
-            self.unkept.set(None);
-            self.store(
-                Api::for_page(),
-                unkept.user_id,
-                unkept.organization_id,
-                unkept.pending,
-            );
+        if let Some((reason, _)) = self.unkept_untracked() {
+            self.store.dispatch_local(reason);
         }
     }
 
-    fn store(
-        self,
-        api: Api,
-        user_id: String,
-        organization_id: Option<String>,
-        pending: PendingReason,
-    ) {
-        let _ = self.storing.try_set(true);
-        let _ = self.announcement.try_set(String::new());
-        spawn_local(async move {
-            let result = api
-                .record_reason(&user_id, organization_id.as_deref(), &pending)
-                .await;
-            if self.storing.try_set(false).is_some() {
-                return; // the page is gone
-            }
-            match result {
-                Ok(()) => {
-                    self.announcement.set(tr!(history.reason_kept).to_string());
-                    self.version.update(|v| *v += 1);
-                }
-                Err(error) => self.unkept.set(Some(Unkept {
-                    user_id,
-                    organization_id,
-                    pending,
-                    error,
-                })),
-            }
-        });
+    fn storing(&self) -> bool {
+        self.store.pending().get()
+    }
+
+    /// The reason not kept, and why; none while a store is running.
+    fn unkept(&self) -> Option<(Reason, ApiError)> {
+        if self.storing() {
+            return None;
+        }
+        self.store.value().get().and_then(Result::err)
+    }
+
+    fn unkept_untracked(&self) -> Option<(Reason, ApiError)> {
+        self.store.value().get_untracked().and_then(Result::err)
+    }
+
+    /// What a screen reader hears once a reason is stored.
+    fn announcement(&self) -> &'static str {
+        let kept = !self.storing() && matches!(self.store.value().get(), Some(Ok(())));
+        if kept {
+            tr!(history.reason_kept)
+        } else {
+            ""
+        }
     }
 }
 
-/// The history shown: the changes read so far and the reasons kept.
+/// The newest changes and the reasons kept for them, as one read.
+#[derive(Clone)]
+struct FirstPage {
+    changes: Vec<Change>,
+    reasons: ReasonLog,
+    /// The connection keeps reasons, but they could not be read.
+    reasons_unreadable: bool,
+}
+
+async fn read_first(
+    api: Api,
+    user_id: String,
+    organization_id: Option<String>,
+) -> Result<FirstPage, ApiError> {
+    let organization = organization_id.as_deref();
+    let changes = api.list_changes(&user_id, organization, None).await?;
+    let reasons = if api.records_reasons() {
+        Some(api.read_reasons(&user_id, organization).await)
+    } else {
+        None
+    };
+    Ok(FirstPage {
+        changes,
+        reasons_unreadable: matches!(reasons, Some(Err(_))),
+        reasons: reasons.and_then(Result::ok).unwrap_or_default(),
+    })
+}
+
+/// The pages below the first one, read one at a time on demand.
 #[derive(Clone, Copy)]
-struct Shown {
-    changes: RwSignal<Vec<Change>>,
-    reasons: RwSignal<ReasonLog>,
-    loaded: RwSignal<bool>,
-    read_error: RwSignal<Option<ApiError>>,
-    reasons_unreadable: RwSignal<bool>,
-    /// The sequence below which older changes are asked for, if any may exist.
-    older: RwSignal<Option<u64>>,
-    older_loading: RwSignal<bool>,
-    older_error: RwSignal<Option<ApiError>>,
-    /// Counts loads, so an answer to a superseded one is dropped.
-    generation: StoredValue<u64>,
-    /// Whose history is shown: another user's is cleared, not kept until the answer.
-    for_user: StoredValue<String>,
+struct Older {
+    pages: RwSignal<Vec<Vec<Change>>>,
+    loading: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+}
+
+impl Older {
+    fn new() -> Older {
+        Older {
+            pages: RwSignal::new(Vec::new()),
+            loading: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// The sequence below which the next page lies, after `first` and the
+    /// pages read so far; `None` once a page was short.
+    fn below(&self, first: &[Change]) -> Option<u64> {
+        self.pages.with(|pages| {
+            let last = pages.last().map_or(first, Vec::as_slice);
+            older_page_after(last, HISTORY_PAGE_SIZE)
+        })
+    }
+
+    /// Every change shown: the first page's, then the older pages'.
+    fn below_first(&self, first: &[Change]) -> Vec<Change> {
+        let mut changes = first.to_vec();
+        self.pages.with(|pages| {
+            for page in pages {
+                append_page(&mut changes, page.clone());
+            }
+        });
+        changes
+    }
 }
 
 /// A user's changes, newest first, with the reasons this console kept for
@@ -153,196 +207,158 @@ pub fn UserHistory(
             .with(|d| d.owner.as_ref().map(|owner| owner.id.clone()))
             .or_else(|| fallback_org.clone())
     });
-    let shown = Shown {
-        changes: RwSignal::new(Vec::new()),
-        reasons: RwSignal::new(ReasonLog::default()),
-        loaded: RwSignal::new(false),
-        read_error: RwSignal::new(None),
-        reasons_unreadable: RwSignal::new(false),
-        older: RwSignal::new(None),
-        older_loading: RwSignal::new(false),
-        older_error: RwSignal::new(None),
-        generation: StoredValue::new(0),
-        for_user: StoredValue::new(String::new()),
-    };
-    let load = {
+    // A plain read, again after each confirmed change and each reason
+    // stored; what was shown stays until the answer replaces it.
+    let first = LocalResource::new({
         let api = api.clone();
         move || {
-            let id = user_id.get_untracked();
-            let org = organization.get_untracked();
-            load_first(api.clone(), shown, id, org);
-        }
-    };
-    Effect::new({
-        let load = load.clone();
-        move || {
-            user_id.track();
-            organization.track();
             feed.version.track();
-            load();
+            feed.store.version().track();
+            read_first(api.clone(), user_id.get(), organization.get())
         }
     });
-    let retry_read = Callback::new(move |_| load());
-    let load_older = {
-        let api = api.clone();
-        move |_| {
-            load_next(
-                api.clone(),
-                shown,
-                user_id.get_untracked(),
-                organization.get_untracked(),
-            )
+    let older = Older::new();
+    // Older pages follow the first page they were read after.
+    Effect::new(move || {
+        first.track();
+        older.pages.set(Vec::new());
+        older.error.set(None);
+    });
+    let retry_read = Callback::new(move |_| first.refetch());
+    let load_older = Callback::new(move |_| {
+        if let Some(Ok(page)) = first.get_untracked() {
+            let (id, org) = (user_id.get_untracked(), organization.get_untracked());
+            read_older(api.clone(), older, id, org, page.changes);
         }
-    };
+    });
 
     view! {
         <section class="history" aria-labelledby="history-heading" data-testid="history">
             <h2 id="history-heading">{tr!(history.heading)}</h2>
             // A live region without the `status` role: the page's own status
             // line says what the change did; this one only that the reason is kept.
-            <p class="visually-hidden" aria-live="polite">{move || feed.announcement.get()}</p>
-            {move || feed.storing.get().then(|| view! { <p class="muted">{tr!(history.storing_reason)}</p> })}
+            <p class="visually-hidden" aria-live="polite">{move || feed.announcement()}</p>
+            {move || feed.storing().then(|| view! { <p class="muted">{tr!(history.storing_reason)}</p> })}
             // The feed outlives a move to another user (the editor's link):
             // a reason not kept is shown on its own user's page only.
-            {move || feed.unkept.get().filter(|u| u.user_id == user_id.get()).map(|unkept| view! {
+            {move || feed.unkept().filter(|(reason, _)| reason.user_id == user_id.get()).map(|(_, error)| view! {
                 <div class="stale-note" data-testid="reason-not-kept">
                     <p>{tr!(history.reason_not_kept)}</p>
-                    <ErrorAlert error=unkept.error/>
+                    <ErrorAlert error=error/>
                     // Offered whatever the error: it writes only the reason.
                     <button type="button" data-testid="retry-reason" on:click=move |_| feed.retry()>
                         {tr!(history.retry_reason)}
                     </button>
                 </div>
             })}
-            {move || shown.read_error.get().map(|error| view! {
-                <div data-testid="history-read-failed">
-                    <p>{tr!(history.read_failed)}</p>
-                    <ErrorAlert error=error on_retry=retry_read/>
-                </div>
-            })}
-            {move || shown.reasons_unreadable.get().then(|| view! {
-                <p class="notice">{tr!(history.reasons_unreadable)}</p>
-            })}
-            {move || match (shown.loaded.get(), shown.read_error.with(Option::is_some)) {
-                (false, false) => view! { <p class="muted" aria-live="polite">{tr!(history.loading)}</p> }.into_any(),
-                (true, _) if shown.changes.with(Vec::is_empty) => {
-                    let organization = organization.get().unwrap_or_default();
-                    view! { <p data-testid="history-empty">{tr!(history.none, organization)}</p> }.into_any()
-                }
-                (true, _) => view! { <ChangeTable shown=shown/> }.into_any(),
-                (false, true) => ().into_any(),
-            }}
-            {move || shown.older_error.get().map(|error| view! {
-                <p>{tr!(history.older_failed)}</p>
-                <ErrorAlert error=error/>
-            })}
-            {move || shown.older.get().is_some().then(|| {
-                let load_older = load_older.clone();
-                view! {
-                    <button
-                        type="button"
-                        data-testid="history-older"
-                        disabled=move || shown.older_loading.get()
-                        on:click=load_older
-                    >
-                        {move || if shown.older_loading.get() { tr!(history.loading_older) } else { tr!(history.load_older) }}
-                    </button>
-                }
-            })}
+            <Transition fallback=|| view! { <p class="muted" aria-live="polite">{tr!(history.loading)}</p> }>
+                {move || first.get().map(|answer| match answer {
+                    Err(error) => view! {
+                        <div data-testid="history-read-failed">
+                            <p>{tr!(history.read_failed)}</p>
+                            <ErrorAlert error=error on_retry=retry_read/>
+                        </div>
+                    }.into_any(),
+                    Ok(page) => view! {
+                        <Changes page=page older=older organization=organization load_older=load_older/>
+                    }.into_any(),
+                })}
+            </Transition>
         </section>
     }
     .into_any()
 }
 
-/// Reads the newest page and the reasons; what was shown of the same user
-/// stays until the answer replaces it.
-fn load_first(api: Api, shown: Shown, user_id: String, organization_id: Option<String>) {
-    shown.generation.update_value(|g| *g += 1);
-    let generation = shown.generation.get_value();
-    shown.older_error.set(None);
-    if shown.for_user.get_value() != user_id {
-        shown.for_user.set_value(user_id.clone());
-        shown.changes.set(Vec::new());
-        shown.reasons.set(ReasonLog::default());
-        shown.older.set(None);
-        shown.read_error.set(None);
-        shown.reasons_unreadable.set(false);
-        shown.loaded.set(false);
-    }
-    spawn_local(async move {
-        let changes = api
-            .list_changes(&user_id, organization_id.as_deref(), None)
-            .await;
-        let reasons = if api.records_reasons() {
-            Some(api.read_reasons(&user_id, organization_id.as_deref()).await)
+/// The first page's changes and the older pages read below it, or that
+/// there are none; the button for the next older page.
+#[component]
+fn Changes(
+    page: FirstPage,
+    older: Older,
+    organization: Memo<Option<String>>,
+    load_older: Callback<()>,
+) -> impl IntoView {
+    let FirstPage {
+        changes: first,
+        reasons,
+        reasons_unreadable,
+    } = page;
+    let below = {
+        let first = first.clone();
+        move || older.below(&first)
+    };
+    let table = move || {
+        let changes = older.below_first(&first);
+        if changes.is_empty() {
+            let organization = organization.get().unwrap_or_default();
+            view! { <p data-testid="history-empty">{tr!(history.none, organization)}</p> }
+                .into_any()
         } else {
-            None
-        };
-        if shown.generation.try_get_value() != Some(generation) {
-            return; // superseded, or the page is gone
+            view! { <ChangeTable changes=changes reasons=reasons.clone()/> }.into_any()
         }
-        match changes {
-            Ok(page) => {
-                shown.older.set(older_page_after(&page, HISTORY_PAGE_SIZE));
-                shown.changes.set(page);
-                shown.read_error.set(None);
-                shown.loaded.set(true);
+    };
+    view! {
+        {reasons_unreadable.then(|| view! { <p class="notice">{tr!(history.reasons_unreadable)}</p> })}
+        {table}
+        {move || older.error.get().map(|error| view! {
+            <p>{tr!(history.older_failed)}</p>
+            <ErrorAlert error=error/>
+        })}
+        {move || below().is_some().then(|| {
+            view! {
+                <button
+                    type="button"
+                    data-testid="history-older"
+                    disabled=move || older.loading.get()
+                    on:click=move |_| load_older.run(())
+                >
+                    {move || if older.loading.get() { tr!(history.loading_older) } else { tr!(history.load_older) }}
+                </button>
             }
-            Err(error) => shown.read_error.set(Some(error)),
-        }
-        match reasons {
-            Some(Ok(log)) => {
-                shown.reasons.set(log);
-                shown.reasons_unreadable.set(false);
-            }
-            Some(Err(_)) => shown.reasons_unreadable.set(true),
-            None => {}
-        }
-    });
+        })}
+    }
 }
 
-/// Reads the next older page and adds it below.
-fn load_next(api: Api, shown: Shown, user_id: String, organization_id: Option<String>) {
-    let Some(before) = shown.older.get_untracked() else {
+/// Reads the next older page and adds it below. An answer for a page that is
+/// no longer the next one (the first page was read again meanwhile) is dropped.
+fn read_older(
+    api: Api,
+    older: Older,
+    user_id: String,
+    organization_id: Option<String>,
+    first: Vec<Change>,
+) {
+    let Some(below) = older.below(&first) else {
         return;
     };
-    if shown.older_loading.get_untracked() {
+    if older.loading.get_untracked() {
         return;
     }
-    let generation = shown.generation.get_value();
-    shown.older_loading.set(true);
-    shown.older_error.set(None);
+    older.loading.set(true);
+    older.error.set(None);
     spawn_local(async move {
         let result = api
-            .list_changes(&user_id, organization_id.as_deref(), Some(before))
+            .list_changes(&user_id, organization_id.as_deref(), Some(below))
             .await;
-        if shown.older_loading.try_set(false).is_some()
-            || shown.generation.try_get_value() != Some(generation)
-        {
-            return;
+        if older.loading.try_set(false).is_some() {
+            return; // the page is gone
         }
         match result {
-            Ok(page) => {
-                shown.older.set(older_page_after(&page, HISTORY_PAGE_SIZE));
-                shown.changes.update(|changes| append_page(changes, page));
+            Ok(page) if older.below(&first) == Some(below) => {
+                older.pages.update(|pages| pages.push(page))
             }
-            Err(error) => shown.older_error.set(Some(error)),
+            Ok(_) => {}
+            Err(error) => older.error.set(Some(error)),
         }
     });
 }
 
 #[component]
-fn ChangeTable(shown: Shown) -> impl IntoView {
-    let rows = move || {
-        shown.changes.with(|changes| {
-            shown.reasons.with(|log| {
-                paired(changes, log)
-                    .into_iter()
-                    .map(|(change, reason)| change_row(change, reason))
-                    .collect_view()
-            })
-        })
-    };
+fn ChangeTable(changes: Vec<Change>, reasons: ReasonLog) -> impl IntoView {
+    let rows = paired(&changes, &reasons)
+        .into_iter()
+        .map(|(change, reason)| change_row(change, reason))
+        .collect_view();
     view! {
         <div class="table-scroll">
             <table data-testid="history-table">

@@ -66,6 +66,21 @@ impl UserAction {
             UserAction::Delete => UserState::Deleted,
         }
     }
+
+    /// What the answer to this action confirms on a user whose state the
+    /// API cannot read, and no more: v3alpha's lock is a flag beside the
+    /// state, so unlock confirms "not locked", not "active", and
+    /// (de)activation says nothing of the flag
+    /// (`internal/command/user_v3_model.go` at v4.13.1).
+    pub fn confirmed_sentence(self) -> &'static str {
+        match self {
+            UserAction::Lock => tr!(user.confirmed_locked),
+            UserAction::Unlock => tr!(user.confirmed_not_locked),
+            UserAction::Deactivate => tr!(user.confirmed_inactive),
+            UserAction::Reactivate => tr!(user.confirmed_active),
+            UserAction::Delete => tr!(user.confirmed_deleted),
+        }
+    }
 }
 
 impl LifecycleAction for UserAction {

@@ -62,6 +62,13 @@ impl Part {
     }
 }
 
+/// A service user's credential of one kind, as offboarding removes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    PersonalAccessToken,
+    Key,
+}
+
 /// How far an API's offboarding reaches (a capability).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reach {

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use leptos::task::spawn_local;
 
+use super::confirmed::read_until_made;
 use crate::api::{new_intent, Api, Intent};
 use crate::domain::{BulkOutcome, Details, User, UserAction};
 use crate::http::ApiError;
@@ -68,9 +69,10 @@ pub fn run_queue<T, W, F>(
 }
 
 /// Sends `action` for one user of a bulk run. Done only when the server
-/// confirmed it (the change is remembered for every page); a state
-/// precondition means it already was so (contracts); anything else failed.
-/// A reason is then kept on the user as on the user's page, when the
+/// confirmed it (the change is remembered for every page), or when its
+/// answer was lost and a read like the user page's shows it made after all;
+/// a state precondition means it already was so (contracts); anything else
+/// failed. A reason is then kept on the user as on the user's page, when the
 /// connection records reasons; if that fails the change still stands, with
 /// a note saying so.
 pub async fn act_on(
@@ -94,6 +96,13 @@ pub async fn act_on(
         }
         Err(ApiError::Conflict(message)) => {
             BulkOutcome::Skipped(tr!(users.server_refused, message))
+        }
+        Err(error) if error.leaves_outcome_unknown() => {
+            let read = || api.get_user(&user.id);
+            match read_until_made::<User, _, _>(action, read).await {
+                Some(_) => BulkOutcome::Done(Some(tr!(user.made_after_all).to_string())),
+                None => BulkOutcome::Failed(describe(&error)),
+            }
         }
         Err(error) => BulkOutcome::Failed(describe(&error)),
     }

@@ -120,7 +120,7 @@ impl Subject for User {
         )
     }
     fn unread_announcement(action: UserAction) -> String {
-        super::user_detail::confirmed_sentence(action).to_string()
+        action.confirmed_sentence().to_string()
     }
     fn over_confirmed(api: &Api, fresh: User) -> User {
         api.user_as_confirmed(fresh)
@@ -176,7 +176,7 @@ struct Source<T: Subject> {
 /// asked of it. `Copy`, so views and tasks can hold it.
 pub struct Confirmed<T: Subject> {
     /// The object as the server last confirmed it; never a guess.
-    pub shown: RwSignal<Option<T>>,
+    shown: RwSignal<Option<T>>,
     pub load_error: RwSignal<Option<ApiError>>,
     pub action_error: RwSignal<Option<ApiError>>,
     /// The action whose request is in flight.
@@ -227,6 +227,12 @@ impl<T: Subject> Confirmed<T> {
         }
     }
 
+    /// The object as the server last confirmed it; never a guess. Only the
+    /// controller writes it, under its rules for stale reads.
+    pub fn shown(&self) -> ReadSignal<Option<T>> {
+        self.shown.read_only()
+    }
+
     /// Shows a new object: forgets the last one and reads this one with
     /// `read`; `act` sends an action on it. `can_read` is false for an API
     /// that cannot read such objects (their reads answer 501).
@@ -270,74 +276,101 @@ impl<T: Subject> Confirmed<T> {
         }
     }
 
-    fn current(&self) -> Option<(u64, Api, bool, Reader<T>)> {
-        let generation = self.generation.try_get_value()?;
-        self.source
-            .try_with_value(|s| {
-                s.as_ref()
-                    .map(|s| (generation, s.api.clone(), s.can_read, s.read.clone()))
-            })
-            .flatten()
-    }
-
     fn is_current(&self, generation: u64) -> bool {
         self.generation.try_get_value() == Some(generation)
     }
 
     fn read(self, why: ReadFor<T::Action>) {
-        // A read scheduled by a page that is gone has nothing to update.
-        let Some((generation, api, can_read, read)) = self.current() else {
+        // A read asked for by a page that is gone has nothing to update.
+        let Some(generation) = self.generation.try_get_value() else {
             return;
         };
         spawn_local(async move {
-            let result = read().await;
-            // The page may show another object, or be gone, by now.
-            if !self.is_current(generation) {
-                return;
-            }
-            let seen = self.shown.with_untracked(Option::is_some);
-            let stale = match result {
-                Ok(fresh) => {
-                    let fresh = T::over_confirmed(&api, fresh);
-                    let mut stale = false;
-                    self.shown.update(|shown| {
-                        let (show, was_stale) = reconcile(shown.take(), fresh);
-                        *shown = Some(show);
-                        stale = was_stale;
-                    });
-                    self.load_error.set(None);
-                    stale
-                }
-                Err(error) => match read_failure(&error, seen, can_read) {
-                    ReadFailure::Unreadable => {
-                        self.load_error.set(None);
-                        self.unreadable.set(true);
-                        return;
-                    }
-                    ReadFailure::Gone => {
-                        self.shown.update(|shown| {
-                            if let Some(object) = shown.as_mut() {
-                                *object = object.gone();
-                                T::remember(&api, object);
-                            }
-                        });
-                        self.load_error.set(None);
-                        false
-                    }
-                    ReadFailure::Error => {
-                        self.load_error.set(Some(error));
-                        return;
-                    }
-                },
+            self.reads(generation, why).await;
+        });
+    }
+
+    /// Reads for `why`, and again as [`next_read`] says. `None` once the page
+    /// shows another object, acted since, or is gone; else the last read's
+    /// failure, if it failed.
+    async fn reads(
+        self,
+        generation: u64,
+        mut why: ReadFor<T::Action>,
+    ) -> Option<Result<(), ApiError>> {
+        loop {
+            let stale = match self.read_once(generation).await? {
+                Ok(stale) => stale,
+                Err(error) => return Some(Err(error)),
             };
             let made = match why {
                 ReadFor::UnknownOutcome(action, _) => self.settle_if_made(action),
                 _ => false,
             };
-            if let Some((next, delay)) = next_read(why, stale, made) {
-                set_timeout(move || self.read(next), delay);
+            let (next, delay) = match next_read(why, stale, made) {
+                Some(next) => next,
+                None => return Some(Ok(())),
+            };
+            sleep(delay).await;
+            why = next;
+        }
+    }
+
+    /// One read, shown under the controller's rules: a read older than a
+    /// confirmed write does not replace it, a 404 of a shown object means it
+    /// is gone, a 501 that the API cannot read it. Whether the read was stale,
+    /// or why it failed; `None` once the page moved on.
+    async fn read_once(self, generation: u64) -> Option<Result<bool, ApiError>> {
+        let (api, can_read, read) = self
+            .source
+            .try_with_value(|s| {
+                s.as_ref()
+                    .map(|s| (s.api.clone(), s.can_read, s.read.clone()))
+            })
+            .flatten()?;
+        if !self.is_current(generation) {
+            return None;
+        }
+        let result = read().await;
+        // The page may show another object, or be gone, by now.
+        if !self.is_current(generation) {
+            return None;
+        }
+        let seen = self.shown.with_untracked(Option::is_some);
+        Some(match result {
+            Ok(fresh) => {
+                let fresh = T::over_confirmed(&api, fresh);
+                let mut stale = false;
+                self.shown.update(|shown| {
+                    let (show, was_stale) = reconcile(shown.take(), fresh);
+                    *shown = Some(show);
+                    stale = was_stale;
+                });
+                self.load_error.set(None);
+                Ok(stale)
             }
-        });
+            Err(error) => match read_failure(&error, seen, can_read) {
+                ReadFailure::Unreadable => {
+                    self.load_error.set(None);
+                    self.unreadable.set(true);
+                    Err(error)
+                }
+                ReadFailure::Gone => {
+                    self.shown.update(|shown| {
+                        if let Some(object) = shown.as_mut() {
+                            *object = object.gone();
+                            T::remember(&api, object);
+                        }
+                    });
+                    self.load_error.set(None);
+                    Ok(false)
+                }
+                ReadFailure::Error => {
+                    self.load_error.set(Some(error.clone()));
+                    Err(error)
+                }
+            },
+        })
     }
 
     /// After an unknown outcome: when the read shows `action`'s result, the
@@ -364,48 +397,31 @@ impl<T: Subject> Confirmed<T> {
         if self.busy.get_untracked().is_some() {
             return;
         }
-        let Some(send) = self
-            .source
-            .with_value(|s| s.as_ref().map(|s| (s.api.clone(), s.act.clone())))
-        else {
-            return;
-        };
-        let (api, send) = send;
         // A retry of the same click keeps its reference, so the server can
         // recognise a repeat and never act twice.
         let intent = Intent::for_click(self.intent.get_untracked(), action, reason, new_intent);
         self.intent.set(Some(intent.clone()));
-        self.busy.set(Some(action));
         self.action_error.set(None);
         self.made_after_all.set(None);
         self.announcement.set(String::new());
-        // Reads scheduled before this action no longer apply.
-        self.generation.update_value(|g| *g += 1);
-        let generation = self.generation.get_value();
         let page = *self;
+        let sent = page.send(intent);
         spawn_local(async move {
-            let result = send(intent).await;
-            if page.busy.try_set(None).is_some() || !page.is_current(generation) {
+            let Some((generation, result)) = sent.await else {
                 return; // the page is gone
-            }
+            };
+            let why = page.reads_after(action, &result);
             match result {
-                Ok(details) if page.unreadable.get_untracked() => {
+                Ok(_) => {
                     page.intent.set(None);
-                    page.announcement.set(T::unread_announcement(action));
-                    page.last_change.set(Some((action, details)));
-                }
-                Ok(details) => {
-                    page.intent.set(None);
-                    page.shown.update(|shown| {
-                        if let Some(object) = shown.as_mut() {
-                            *object = object.after(action, details);
-                            T::remember(&api, object);
-                            page.announcement.set(object.announcement());
-                        }
-                    });
-                    if !T::ends_it(action) {
-                        set_timeout(move || page.read(ReadFor::Write(0)), REREAD_DELAYS[0]);
-                    }
+                    let said = if page.unreadable.get_untracked() {
+                        T::unread_announcement(action)
+                    } else {
+                        page.shown
+                            .with_untracked(|s| s.as_ref().map(T::announcement))
+                            .unwrap_or_default()
+                    };
+                    page.announcement.set(said);
                 }
                 Err(error) => {
                     if !error.is_retryable() {
@@ -413,20 +429,157 @@ impl<T: Subject> Confirmed<T> {
                     }
                     // Refused, or the outcome is unknown: say why, and show
                     // the state the server reports now.
-                    let why = if error.leaves_outcome_unknown() {
-                        ReadFor::UnknownOutcome(action, 0)
-                    } else {
-                        ReadFor::Show
-                    };
-                    let reread = error.calls_for_a_fresh_read() && !page.unreadable.get_untracked();
+                    let reread = error.calls_for_a_fresh_read();
                     page.action_error.set(Some(error));
-                    if reread {
-                        page.read(why);
+                    if !reread {
+                        return;
                     }
                 }
             }
+            if let Some((why, delay)) = why {
+                sleep(delay).await;
+                page.reads(generation, why).await;
+            }
         });
     }
+
+    /// Sends `intent` for a part of the page that reports its outcome itself
+    /// (offboarding's checklist), under the controller's rules: the write,
+    /// then the same reads as after any action. Resolves to the write's
+    /// answer and what the last read showed: the object as the controller
+    /// shows it now, or why the read failed. `None` once the page moved on.
+    pub async fn settle(
+        self,
+        intent: Intent<T::Action>,
+    ) -> Option<(Result<Details, ApiError>, Result<T, ApiError>)> {
+        let action = intent.action;
+        let (generation, write) = self.send(intent).await?;
+        if let Some((why, delay)) = self.reads_after(action, &write) {
+            sleep(delay).await;
+            if let Some(Err(error)) = self.reads(generation, why).await {
+                return Some((write, Err(error)));
+            }
+        }
+        let shown = self.shown.try_get_untracked().flatten()?;
+        Some((write, Ok(shown)))
+    }
+
+    /// Sends `intent`; on success the object shows what the server
+    /// confirmed, and every page of the connection knows it. Resolves to the
+    /// generation the reads that follow belong to, and the answer; `None`
+    /// when the page is gone.
+    fn send(
+        self,
+        intent: Intent<T::Action>,
+    ) -> impl Future<Output = Option<(u64, Result<Details, ApiError>)>> {
+        // Marked busy now, not once the task runs: a second click that lands
+        // before then finds the page busy.
+        let action = intent.action;
+        let source = self
+            .source
+            .with_value(|s| s.as_ref().map(|s| (s.api.clone(), s.act.clone())));
+        if source.is_some() {
+            self.busy.set(Some(action));
+            // Reads scheduled before this action no longer apply.
+            self.generation.update_value(|g| *g += 1);
+        }
+        let generation = self.generation.get_value();
+        async move {
+            let (api, send) = source?;
+            let result = send(intent).await;
+            if self.busy.try_set(None).is_some() || !self.is_current(generation) {
+                return None;
+            }
+            self.confirmed(&api, action, &result);
+            Some((generation, result))
+        }
+    }
+
+    /// What a confirmed write shows: the object after it, remembered for
+    /// every page of the connection; on an object the API cannot read, the
+    /// change and its details.
+    fn confirmed(&self, api: &Api, action: T::Action, result: &Result<Details, ApiError>) {
+        if let Ok(details) = result {
+            if self.unreadable.get_untracked() {
+                self.last_change.set(Some((action, details.clone())));
+            } else {
+                self.shown.update(|shown| {
+                    if let Some(object) = shown.as_mut() {
+                        *object = object.after(action, details.clone());
+                        T::remember(api, object);
+                    }
+                });
+            }
+        }
+    }
+
+    fn reads_after(
+        &self,
+        action: T::Action,
+        result: &Result<Details, ApiError>,
+    ) -> Option<(ReadFor<T::Action>, Duration)> {
+        reads_after::<T>(action, result, self.unreadable.get_untracked())
+    }
+}
+
+/// The reads after the answer to `action`, and how long to wait for the
+/// first: after a confirmed write, the re-reads that catch a lagging
+/// projection; after an unknown outcome, the reads that look for the change
+/// made; after a refusal, one read of the state now. None for an object the
+/// API cannot read, or after a change that leaves nothing to read.
+pub fn reads_after<T: Subject>(
+    action: T::Action,
+    result: &Result<Details, ApiError>,
+    unreadable: bool,
+) -> Option<(ReadFor<T::Action>, Duration)> {
+    if unreadable {
+        return None;
+    }
+    match result {
+        Ok(_) if T::ends_it(action) => None,
+        Ok(_) => Some((ReadFor::Write(0), REREAD_DELAYS[0])),
+        Err(error) if error.leaves_outcome_unknown() => {
+            Some((ReadFor::UnknownOutcome(action, 0), Duration::ZERO))
+        }
+        Err(_) => Some((ReadFor::Show, Duration::ZERO)),
+    }
+}
+
+/// After `action` ended without a known outcome, for a page without a
+/// controller (a bulk run): reads with `read` on the controller's schedule
+/// until a read shows the change made, or reads run out or fail. The read
+/// that shows it made, if one did.
+pub async fn read_until_made<T, R, F>(action: T::Action, read: R) -> Option<T>
+where
+    T: Subject,
+    R: Fn() -> F,
+    F: Future<Output = Result<T, ApiError>>,
+{
+    let mut why = ReadFor::UnknownOutcome(action, 0);
+    loop {
+        let object = read().await.ok()?;
+        if object.shows_done(action) {
+            return Some(object);
+        }
+        let (next, delay) = next_read(why, false, false)?;
+        sleep(delay).await;
+        why = next;
+    }
+}
+
+/// Resolves after `delay`, on the browser's timer.
+async fn sleep(delay: Duration) {
+    if delay.is_zero() {
+        return;
+    }
+    let (done, elapsed) = futures::channel::oneshot::channel();
+    set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        delay,
+    );
+    let _ = elapsed.await;
 }
 
 #[cfg(test)]
@@ -463,6 +616,36 @@ mod tests {
             next_read(ReadFor::UnknownOutcome(action, 0), false, true),
             None,
             "seen made: no more reads"
+        );
+    }
+
+    #[test]
+    fn each_answer_to_a_write_is_followed_by_its_reads() {
+        let deactivate = UserAction::Deactivate;
+        let confirmed = Ok(Details::default());
+        assert_eq!(
+            reads_after::<User>(deactivate, &confirmed, false),
+            Some((ReadFor::Write(0), REREAD_DELAYS[0])),
+            "a confirmed write is read again once the projection may have caught up"
+        );
+        assert_eq!(
+            reads_after::<User>(UserAction::Delete, &confirmed, false),
+            None
+        );
+        assert_eq!(
+            reads_after::<User>(deactivate, &Err(ApiError::Timeout), false),
+            Some((ReadFor::UnknownOutcome(deactivate, 0), Duration::ZERO)),
+            "a lost answer: read at once, and look for the change"
+        );
+        let refused = Err(ApiError::Conflict(ServerMessage::default()));
+        assert_eq!(
+            reads_after::<User>(deactivate, &refused, false),
+            Some((ReadFor::Show, Duration::ZERO))
+        );
+        assert_eq!(
+            reads_after::<User>(deactivate, &Err(ApiError::Timeout), true),
+            None,
+            "an object the API cannot read is not read"
         );
     }
 

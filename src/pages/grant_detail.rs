@@ -4,9 +4,8 @@ use leptos_router::hooks::use_params;
 use leptos_router::params::Params;
 
 use super::confirmed::Confirmed;
-use super::user_detail::MadeAfterAll;
 use crate::api::Api;
-use crate::components::{ActionBar, DetailsPanel, ErrorAlert, StateBadge};
+use crate::components::{ActionBar, DetailsPanel, ErrorAlert, MadeAfterAll, StateBadge};
 use crate::domain::{Grant, GrantAction, GrantState};
 use crate::routes;
 use crate::site;
@@ -64,18 +63,18 @@ pub fn GrantDetail(
     let retry_load = Callback::new(move |_| page.retry_read());
     let here = move || routes::grant(&user_id.get_untracked(), &grant_id.get_untracked());
     let state = move || {
-        page.shown.with(|g| {
+        page.shown().with(|g| {
             g.as_ref()
                 .map(|g| g.state.clone())
                 .unwrap_or(GrantState::Unspecified)
         })
     };
     let title = Signal::derive(move || {
-        page.shown
+        page.shown()
             .with(|g| g.as_ref().map(Grant::title).unwrap_or_default())
     });
     let details = Signal::derive(move || {
-        page.shown
+        page.shown()
             .with(|g| g.as_ref().map(|g| g.details.clone()).unwrap_or_default())
     });
     let refusal = Callback::new(move |action: GrantAction| action.refusal_reason(&state()));
@@ -83,12 +82,12 @@ pub fn GrantDetail(
     view! {
         <article class="grant-page">
             <p><A href=move || site::href(&routes::user(&user_id.get()))>{tr!(user.back_to_user)}</A></p>
-            {move || match (page.shown.with(Option::is_some), page.load_error.get()) {
+            {move || match (page.shown().with(Option::is_some), page.load_error.get()) {
                 (false, None) => view! { <p class="muted" aria-live="polite">{tr!(user.loading_grant)}</p> }.into_any(),
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),
                 (true, _) => ().into_any(),
             }}
-            <Show when=move || page.shown.with(Option::is_some)>
+            <Show when=move || page.shown().with(Option::is_some)>
                 <header class="user-header">
                     <h1>{move || tr!(user.grant_heading, title = title.get())}</h1>
                     {move || {
@@ -98,7 +97,7 @@ pub fn GrantDetail(
                 </header>
                 <p class="login-name">
                     {move || {
-                        let roles = page.shown.with(|g| g.as_ref().map(|g| g.roles.join(", ")).unwrap_or_default());
+                        let roles = page.shown().with(|g| g.as_ref().map(|g| g.roles.join(", ")).unwrap_or_default());
                         tr!(user.grant_roles, roles)
                     }}
                 </p>

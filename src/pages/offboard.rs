@@ -10,17 +10,15 @@ use futures::stream::{self, StreamExt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use super::confirmed::Confirmed;
 use crate::api::{new_intent, Api, Intent};
 use crate::components::ConfirmDialog;
 use crate::domain::offboarding::{
-    counted_outcome, failed_ids, state_outcome, to_end, EndAccess, Part, PartOutcome, Problem,
-    Reach, Remaining, CONCURRENT_WRITES,
+    counted_outcome, failed_ids, state_outcome, to_end, Credential, EndAccess, Part, PartOutcome,
+    Problem, Reach, Remaining, CONCURRENT_WRITES,
 };
-use crate::domain::{
-    Confirmation, Details, GrantAction, GrantState, LifecycleAction, User, UserKind,
-};
+use crate::domain::{Confirmation, GrantAction, GrantState, LifecycleAction, User, UserKind};
 use crate::http::ApiError;
-use crate::providers::zitadel_machine_credentials::Credential;
 use crate::tr;
 
 /// The offboarding, as the confirmation dialog and its button name it.
@@ -50,63 +48,64 @@ impl LifecycleAction for Offboarding {
     }
 }
 
-/// What one offboarding works on: the user as last read, and the choices.
+/// One offboarding click: how access ends, and the state change's intent
+/// (its reference and reason). A retry of any part keeps both.
+#[derive(Clone)]
+struct Click {
+    aim: EndAccess,
+    intent: Intent,
+}
+
+/// What one offboarding works on: the user as last read, and the click.
 #[derive(Clone)]
 struct Run {
     api: Api,
+    /// The user page's controller: the state change goes through it.
+    confirmed: Confirmed<User>,
     user: User,
-    aim: EndAccess,
-    reason: Option<String>,
+    click: Click,
     /// The checklist, part by part.
     outcomes: RwSignal<HashMap<Part, PartOutcome>>,
-    /// Called with the user as a read after the state change showed them.
-    on_user_read: Callback<User>,
-    /// Called with the state change the server confirmed (its reason goes
-    /// where the user page keeps reasons, and the history follows).
-    on_state_changed: Callback<(Intent, Details)>,
-    /// Called once grants were written, so the page's grant list reads again.
-    on_grants_changed: Callback<()>,
+    /// Bumped once grants were written, so the page's grant list reads again.
+    grants_revision: RwSignal<u32>,
     /// Sessions whose ending failed, tried again by a retry.
     unended_sessions: RwSignal<Vec<String>>,
 }
 
-/// The Offboard section of a loaded user. `user` is the user as the page
-/// last confirmed it; `on_user_read` receives each read of the user,
-/// `on_state_changed` the confirmed state change and `on_grants_changed` a
-/// call once grants were written.
+/// The Offboard section of a loaded user. `user` is the page's controller:
+/// the state change is sent through it, so it follows the controller's
+/// rules (reference kept by a retry, re-reads, made after all). The grant
+/// list reads again when `grants_revision` is bumped.
 #[component]
-pub fn Offboard(
-    #[prop(into)] user: Signal<Option<User>>,
-    on_user_read: Callback<User>,
-    on_state_changed: Callback<(Intent, Details)>,
-    on_grants_changed: Callback<()>,
-) -> impl IntoView {
+pub fn Offboard(user: Confirmed<User>, grants_revision: RwSignal<u32>) -> impl IntoView {
     let api = Api::for_page();
     let reach = api.provider().capabilities().offboarding;
+    let shown = user.shown();
     let aim = RwSignal::new(EndAccess::Deactivate);
     let asking = RwSignal::new(false);
     let running = RwSignal::new(false);
     let outcomes = RwSignal::new(HashMap::<Part, PartOutcome>::new());
     let started = RwSignal::new(false);
     let unended_sessions = RwSignal::new(Vec::<String>::new());
+    let last_click = StoredValue::new(None::<Click>);
     let subject = move || {
-        user.with(|u| u.as_ref().map(|u| u.display_name.clone()))
+        shown
+            .with(|u| u.as_ref().map(|u| u.display_name.clone()))
             .unwrap_or_default()
     };
-    let is_service = move || user.with(|u| u.as_ref().is_some_and(|u| u.kind == UserKind::Machine));
+    let is_service =
+        move || shown.with(|u| u.as_ref().is_some_and(|u| u.kind == UserKind::Machine));
 
     let run_for = {
         let api = api.clone();
-        move |reason: Option<String>| {
+        move |click: Click| {
             Some(Run {
                 api: api.clone(),
-                user: user.get_untracked()?,
-                aim: aim.get_untracked(),
-                reason,
+                confirmed: user,
+                user: shown.get_untracked()?,
+                click,
                 outcomes,
-                on_user_read,
-                on_state_changed,
-                on_grants_changed,
+                grants_revision,
                 unended_sessions,
             })
         }
@@ -115,7 +114,16 @@ pub fn Offboard(
         let run_for = run_for.clone();
         move |reason: Option<String>| {
             asking.set(false);
-            let Some(run) = run_for(reason) else { return };
+            let aim = aim.get_untracked();
+            let click = Click {
+                aim,
+                intent: Intent {
+                    reason,
+                    ..new_intent(aim.action())
+                },
+            };
+            last_click.set_value(Some(click.clone()));
+            let Some(run) = run_for(click) else { return };
             let parts: Vec<Part> = Part::ALL
                 .into_iter()
                 .filter(|p| p.applies(reach, run.user.kind == UserKind::Machine))
@@ -142,7 +150,9 @@ pub fn Offboard(
         }
     });
     let retry = Callback::new(move |part: Part| {
-        let Some(run) = run_for(None) else { return };
+        let Some(run) = last_click.get_value().and_then(&run_for) else {
+            return;
+        };
         running.set(true);
         outcomes.update(|o| {
             o.insert(part, PartOutcome::Pending);
@@ -167,7 +177,7 @@ pub fn Offboard(
                 <button
                     type="button"
                     class="danger"
-                    disabled=move || running.get() || user.with(Option::is_none)
+                    disabled=move || running.get() || shown.with(Option::is_none)
                     on:click=move |_| asking.set(true)
                 >
                     {tr!(offboard.start)}
@@ -361,11 +371,6 @@ impl Run {
         });
     }
 
-    /// Whether the page that started this is still there.
-    fn page_alive(&self) -> bool {
-        self.outcomes.try_with_untracked(|_| ()).is_some()
-    }
-
     fn organization(&self) -> Option<String> {
         self.user.details.owner.as_ref().map(|o| o.id.clone())
     }
@@ -405,22 +410,18 @@ impl Run {
         }
     }
 
+    /// The state change, through the page's controller: the click's
+    /// intent, then the controller's reads (a lagging read does not undo a
+    /// confirmed write; after an unknown outcome, reads look for the change).
     async fn state(&self) {
-        let mut intent = new_intent(self.aim.action());
-        intent.reason = self.reason.clone();
-        let write = self.api.act(&self.user.id, &intent).await;
-        // Only while the page is still there (it may have been left meanwhile).
-        if let (Ok(details), true) = (&write, self.page_alive()) {
-            self.on_state_changed.run((intent.clone(), details.clone()));
-        }
-        let write = write.map(|_| ());
-        let read = self.api.get_user(&self.user.id).await;
-        if let (Ok(user), true) = (&read, self.page_alive()) {
-            self.api.remember_confirmed_user(user);
-            self.on_user_read.run(user.clone());
-        }
+        let Some((write, read)) = self.confirmed.settle(self.click.intent.clone()).await else {
+            return; // the page moved on
+        };
         let state = read.map(|u| u.state);
-        self.set(Part::UserState, state_outcome(self.aim, &write, &state));
+        self.set(
+            Part::UserState,
+            state_outcome(self.click.aim, &write.map(|_| ()), &state),
+        );
     }
 
     async fn sessions(&self, before: Result<Remaining, ApiError>) {
@@ -470,7 +471,8 @@ impl Run {
                 Remaining::new(ids.clone(), ids.len() as u64)
             });
         let ids = listed.as_ref().map(|l| l.ids.clone()).unwrap_or_default();
-        let (api, user_id, reason) = (&self.api, &self.user.id, self.reason.as_deref());
+        let (api, user_id) = (&self.api, &self.user.id);
+        let reason = self.click.intent.reason.as_deref();
         let writes = bounded(ids.clone(), |id| async move {
             api.act_on_grant(user_id, &id, GrantAction::Deactivate, reason)
                 .await
@@ -493,8 +495,8 @@ impl Run {
                 let total = ids.len() as u64;
                 Remaining::new(ids, total)
             });
-        if writes.iter().any(Result::is_ok) && self.page_alive() {
-            self.on_grants_changed.run(());
+        if writes.iter().any(Result::is_ok) {
+            self.grants_revision.update(|r| *r += 1);
         }
         self.set(Part::Grants, counted_outcome(&listed, &writes, &read_back));
     }

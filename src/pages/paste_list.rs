@@ -77,10 +77,31 @@ fn PasteList() -> impl IntoView {
     let api = StoredValue::new_local(Api::for_page());
     let text = RwSignal::new(String::new());
     let input_error = RwSignal::new(None::<String>);
-    let checking = RwSignal::new(None::<(usize, usize)>);
-    let lookup_error = RwSignal::new(None::<ApiError>);
-    let planned = RwSignal::new(None::<Planned>);
-    let generation = StoredValue::new(0u64);
+    // How far the dry run got: lines looked up, of all.
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    // The dry run: only the latest one's answer is kept.
+    let dry_run = Action::new_local(move |entries: &Vec<Entry>| {
+        let (api, entries) = (api.get_value(), entries.clone());
+        async move {
+            let (candidates, me) = look_up(&api, &entries, progress).await?;
+            let lines = plan(&entries, &candidates, &me, api.lifecycle());
+            let outcomes = lines.iter().map(|_| RwSignal::new(None)).collect();
+            Ok::<_, ApiError>(Planned {
+                lines: Arc::new(lines),
+                outcomes: Arc::new(outcomes),
+                me_known: me != Me::Unknown,
+            })
+        }
+    });
+    let checking = dry_run.pending();
+    // The plan, once the dry run answered with one.
+    let planned = move || dry_run.value().get_untracked().and_then(Result::ok);
+    let has_plan = Memo::new(move |_| dry_run.value().with(|v| matches!(v, Some(Ok(_)))));
+    let lookup_error = move || {
+        (!checking.get())
+            .then(|| dry_run.value().get().and_then(Result::err))
+            .flatten()
+    };
     let run = Run::new();
 
     let check = move || {
@@ -90,35 +111,11 @@ fn PasteList() -> impl IntoView {
             return;
         }
         input_error.set(None);
-        lookup_error.set(None);
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        let api = api.get_value();
-        spawn_local(async move {
-            let current = move || generation.try_get_value() == Some(mine);
-            match look_up(&api, &entries, checking).await {
-                Ok((candidates, me)) if current() => {
-                    let lines = plan(&entries, &candidates, &me, api.lifecycle());
-                    let outcomes = lines.iter().map(|_| RwSignal::new(None)).collect();
-                    planned.set(Some(Planned {
-                        lines: Arc::new(lines),
-                        outcomes: Arc::new(outcomes),
-                        me_known: me != Me::Unknown,
-                    }));
-                }
-                Err(error) if current() => lookup_error.set(Some(error)),
-                _ => {}
-            }
-            if current() {
-                checking.set(None);
-            }
-        });
+        progress.set(None);
+        dry_run.dispatch_local(entries);
     };
     let start_over = move |_| {
-        generation.update_value(|g| *g += 1);
-        planned.set(None);
-        checking.set(None);
-        lookup_error.set(None);
+        dry_run.clear();
         run.finished.set(false);
         run.stop.set(false);
         for count in [run.done, run.skipped, run.failed] {
@@ -126,7 +123,7 @@ fn PasteList() -> impl IntoView {
         }
     };
     let on_confirm = Callback::new(move |reason: Option<String>| {
-        if let Some(planned) = planned.get_untracked() {
+        if let Some(Ok(planned)) = dry_run.value().get_untracked() {
             start_run(api.get_value(), planned, run, reason);
         }
     });
@@ -135,13 +132,13 @@ fn PasteList() -> impl IntoView {
         <article class="paste-list">
             <p><A href=site::href(routes::USERS)>{tr!(users.title)}</A></p>
             <h1>{tr!(bulk.paste_title)}</h1>
-            {move || match planned.get() {
+            {move || match has_plan.get().then(planned).flatten() {
                 None => view! {
-                    <ListInput text=text error=input_error busy=Signal::derive(move || checking.get().is_some()) on_check=Callback::new(move |_| check())/>
-                    {move || checking.get().map(|(done, total)| view! {
+                    <ListInput text=text error=input_error busy=checking.into() on_check=Callback::new(move |_| check())/>
+                    {move || checking.get().then(|| progress.get()).flatten().map(|(done, total)| view! {
                         <p class="muted" aria-live="polite" data-testid="checking">{tr!(bulk.checking, done, total)}</p>
                     })}
-                    {move || lookup_error.get().map(|error| view! {
+                    {move || lookup_error().map(|error| view! {
                         <ErrorAlert error=error on_retry=Callback::new(move |_| check()) return_to=routes::PASTE_LIST.to_string()/>
                     })}
                 }.into_any(),

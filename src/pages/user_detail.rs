@@ -3,13 +3,13 @@ use leptos::prelude::*;
 use super::confirmed::Confirmed;
 use super::offboard::Offboard;
 use super::GrantList;
-use crate::api::{Api, Intent};
+use crate::api::Api;
 use crate::auth::Connections;
 use crate::components::{
-    ActionBar, DetailsPanel, ErrorAlert, HistoryFeed, StateBadge, UserHistory,
+    ActionBar, DetailsPanel, ErrorAlert, HistoryFeed, MadeAfterAll, StateBadge, UserHistory,
 };
 use crate::config::Connection;
-use crate::domain::{Details, User, UserAction, UserState};
+use crate::domain::{User, UserAction, UserState};
 use crate::http::ApiError;
 use crate::layout::switch_connection;
 use crate::routes;
@@ -91,19 +91,11 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     let retry_load = Callback::new(move |_| user.retry_read());
     let here = move || routes::user(&user_id.get_untracked());
     let details = Signal::derive(move || {
-        user.shown
+        user.shown()
             .with(|u| u.as_ref().map(|u| u.details.clone()).unwrap_or_default())
     });
     let has_grants = api.provider().capabilities().has_grants;
     let grants_revision = RwSignal::new(0u32);
-    // Offboarding's state change is a change like any other: its reason is
-    // kept and the history follows.
-    let on_offboard_change = Callback::new({
-        let api = api.clone();
-        move |(intent, details): (Intent, Details)| {
-            history.after_change(&api, &user_id.get_untracked(), &intent, &details)
-        }
-    });
 
     view! {
         <article class="user-page">
@@ -115,7 +107,7 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 (false, Some(error)) => view! { <ErrorAlert error=error on_retry=retry_load return_to=here()/> }.into_any(),
                 (true, _) => ().into_any(),
             }}
-            <Show when=move || user.shown.with(Option::is_some)>
+            <Show when=move || user.shown().with(Option::is_some)>
                 <UserHeader page=page on_action=on_action/>
                 {move || user.load_error.get().map(|error| view! {
                     <div class="stale-note">
@@ -127,12 +119,9 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
                 <MadeAfterAll made=Signal::derive(move || user.made_after_all.with(Option::is_some))/>
                 <DetailsPanel details=details/>
                 {has_grants.then(|| view! { <GrantList user_id=user_id revision=grants_revision/> })}
-                <Offboard
-                    user=Signal::derive(move || user.shown.get())
-                    on_user_read=Callback::new(move |read: User| user.shown.set(Some(read)))
-                    on_state_changed=on_offboard_change
-                    on_grants_changed=Callback::new(move |_| grants_revision.update(|r| *r += 1))
-                />
+                // Offboarding changes the user's state through the page's own
+                // controller: its reason is kept and the history follows.
+                <Offboard user=user grants_revision=grants_revision/>
                 <UserHistory user_id=user_id details=details feed=history/>
             </Show>
             <Show when=move || user.unreadable.get()>
@@ -154,17 +143,6 @@ pub fn UserDetail(#[prop(into)] user_id: Signal<String>) -> impl IntoView {
     }
 }
 
-/// Said once a read showed made a change whose answer was lost: the error
-/// that said it "may or may not have been made" is gone with its retry.
-#[component]
-pub fn MadeAfterAll(#[prop(into)] made: Signal<bool>) -> impl IntoView {
-    move || {
-        made.get().then(|| {
-            view! { <p class="notice" data-testid="made-after-all">{tr!(user.made_after_all)}</p> }
-        })
-    }
-}
-
 /// The header and action bar of a loaded user.
 #[component]
 fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>) -> impl IntoView {
@@ -172,12 +150,12 @@ fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>
     let field = move |f: fn(&User) -> String| {
         Signal::derive(move || {
             page.user
-                .shown
+                .shown()
                 .with(|u| u.as_ref().map(f).unwrap_or_default())
         })
     };
     let state = move || {
-        page.user.shown.with(|u| {
+        page.user.shown().with(|u| {
             u.as_ref()
                 .map(|u| u.state.clone())
                 .unwrap_or(UserState::Unspecified)
@@ -186,7 +164,7 @@ fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>
     let refusal =
         Callback::new(move |action: UserAction| lifecycle.refusal_reason(action, &state()));
     let email = move || {
-        page.user.shown.with(|u| {
+        page.user.shown().with(|u| {
             u.as_ref()
                 .and_then(|u| u.email.clone().filter(|e| Some(e) != u.login_name.as_ref()))
         })
@@ -214,20 +192,6 @@ fn UserHeader(page: PageState, on_action: Callback<(UserAction, Option<String>)>
             busy=page.user.busy
             on_action=on_action
         />
-    }
-}
-
-/// What the answer to `action` confirms on a user whose state the API cannot
-/// read, and no more: v3alpha's lock is a flag beside the state, so unlock
-/// confirms "not locked", not "active", and (de)activation says nothing of
-/// the flag (`internal/command/user_v3_model.go` at v4.13.1).
-pub(super) fn confirmed_sentence(action: UserAction) -> &'static str {
-    match action {
-        UserAction::Lock => tr!(user.confirmed_locked),
-        UserAction::Unlock => tr!(user.confirmed_not_locked),
-        UserAction::Deactivate => tr!(user.confirmed_inactive),
-        UserAction::Reactivate => tr!(user.confirmed_active),
-        UserAction::Delete => tr!(user.confirmed_deleted),
     }
 }
 
@@ -271,7 +235,7 @@ fn UnreadableUser(
         </header>
         <p class="notice" data-testid="state-unreadable">{tr!(user.state_unreadable)}</p>
         {move || page.user.last_change.get().map(|(action, _)| view! {
-            <p class="confirmed" data-testid="confirmed">{confirmed_sentence(action)}</p>
+            <p class="confirmed" data-testid="confirmed">{action.confirmed_sentence()}</p>
         })}
         <ActionBar
             actions=lifecycle.offered().to_vec()

@@ -228,7 +228,19 @@ pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
 /// Weavr error bodies: 400 `{message, syntaxErrors}`, 403/409 `{errorCode}`,
 /// 404 `{code, message}`; 401, 413, 422, 429 and 5xx have none.
 pub fn error_from_response(response: &ApiResponse) -> ApiError {
-    let body: ErrorWire = serde_json::from_str(&response.body).unwrap_or_default();
+    let parsed = serde_json::from_str::<ErrorWire>(&response.body)
+        .ok()
+        .filter(ErrorWire::says_anything);
+    // JSON that is not Weavr's error shape (cut short, or another
+    // service's) is quoted nowhere: the answer could not be read. A body
+    // that is not JSON at all (a proxy's page) leaves the status to speak.
+    if parsed.is_none() && looks_like_json(&response.body) {
+        return ApiError::UnreadableAnswer {
+            status: response.status,
+            detail: tr!(errors.error_answer_unreadable, status = response.status),
+        };
+    }
+    let body = parsed.unwrap_or_default();
     let id = non_empty(body.error_code).or(non_empty(body.code));
     let syntax = body
         .syntax_errors
@@ -267,6 +279,19 @@ struct ErrorWire {
     code: Option<String>,
     message: Option<String>,
     syntax_errors: Option<SyntaxErrorsWire>,
+}
+
+impl ErrorWire {
+    fn says_anything(&self) -> bool {
+        self.error_code.is_some()
+            || self.code.is_some()
+            || self.message.is_some()
+            || self.syntax_errors.is_some()
+    }
+}
+
+fn looks_like_json(body: &str) -> bool {
+    matches!(body.trim_start().chars().next(), Some('{' | '['))
 }
 
 #[derive(Deserialize, Default)]
@@ -636,6 +661,24 @@ mod tests {
         // Weavr's own front-end reads `message` on a 403; both are kept.
         let err = error_from_response(&answer(403, r#"{"message":"STEP_UP_REQUIRED"}"#));
         assert_eq!(err.server_text(), Some("STEP_UP_REQUIRED"));
+    }
+
+    #[test]
+    fn an_error_answer_not_in_weavrs_shape_is_unreadable_and_never_quoted() {
+        for body in [r#"{"errorCode":"#, r#"{"code":"#, "[1,2]", r#"{"foo":1}"#] {
+            let err = error_from_response(&answer(409, body));
+            assert!(
+                matches!(err, ApiError::UnreadableAnswer { status: 409, .. }),
+                "{body}: {err:?}"
+            );
+            assert_eq!(err.server_text(), None, "{body}");
+        }
+        // A proxy's page is not JSON: the status still says what happened.
+        let page = "<html><head><title>502 Bad Gateway</title></head></html>";
+        assert!(matches!(
+            error_from_response(&answer(502, page)),
+            ApiError::ServerError { status: 502, .. }
+        ));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::wire::{to_json, ListQuery, QueryOnly};
 use super::zitadel::{error_from_response, read_change_details, unreadable, ListDetailsWire};
-use crate::domain::offboarding::Remaining;
+use crate::domain::offboarding::{Credential, Remaining};
 use crate::http::{path_segment, ApiError, ApiRequest, ApiResponse};
 use crate::tr;
 
@@ -17,19 +17,11 @@ const ORG_HEADER: &str = "x-zitadel-orgid";
 /// ZITADEL's largest page.
 pub const LIST_LIMIT: u32 = 1000;
 
-/// Which kind of credential.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Credential {
-    PersonalAccessToken,
-    Key,
-}
-
-impl Credential {
-    fn segment(self) -> &'static str {
-        match self {
-            Credential::PersonalAccessToken => "pats",
-            Credential::Key => "keys",
-        }
+/// The path segment of a kind of credential.
+fn segment(kind: Credential) -> &'static str {
+    match kind {
+        Credential::PersonalAccessToken => "pats",
+        Credential::Key => "keys",
     }
 }
 
@@ -41,7 +33,7 @@ pub fn list_request(kind: Credential, user_id: &str, organization_id: Option<&st
         format!(
             "/management/v1/users/{}/{}/_search",
             path_segment(user_id),
-            kind.segment()
+            segment(kind)
         ),
         Some(body),
     )
@@ -57,7 +49,7 @@ pub fn remove_request(
     ApiRequest::delete(format!(
         "/management/v1/users/{}/{}/{}",
         path_segment(user_id),
-        kind.segment(),
+        segment(kind),
         path_segment(id)
     ))
     .with_header(ORG_HEADER, organization_id)
