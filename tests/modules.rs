@@ -2,12 +2,16 @@
 //! directory is one module) stand on floors, and each imports only modules on a
 //! floor below its own, so no two of them import each other, directly or in a circle.
 //!
-//! An import is a `crate::x` path outside the unit tests and comments (a `use` or a
-//! path in code, grouped or not), and every `tr!`: the macro expands to
-//! `$crate::language::…`, which is why `language` stands on the ground floor with
-//! `storage` only below it.
+//! An import is what `tests/support/module_graph.rs` reads as one (the parser this test
+//! shares with the sandbox's layers test), counted between top-level modules, and every
+//! `tr!`: the macro expands to `$crate::language::…`, which is why `language` stands on
+//! the ground floor with `storage` only below it.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/module_graph.rs"]
+mod module_graph;
+
+use module_graph::{describe, find_cycle, without_tests_and_comments, Graph};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -66,15 +70,12 @@ fn modules_import_only_modules_on_lower_floors() {
 #[test]
 fn no_modules_import_each_other_in_a_circle() {
     let graph = import_graph();
-    let mut done = BTreeSet::new();
-    for start in graph.keys() {
-        if let Some(cycle) = find_cycle(&graph, start, &mut Vec::new(), &mut done) {
-            panic!(
-                "modules import each other: {}\n\nwhat each module imports:\n{}",
-                cycle.join(" -> "),
-                describe(&graph)
-            );
-        }
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!(
+            "modules import each other: {}\n\nwhat each module imports:\n{}",
+            cycle.join(" -> "),
+            describe(&graph)
+        );
     }
     println!("{}", describe(&graph));
 }
@@ -82,7 +83,7 @@ fn no_modules_import_each_other_in_a_circle() {
 /// The parser finds each kind of import on a snippet, and real edges in src/.
 #[test]
 fn the_graph_sees_known_imports() {
-    let modules: BTreeSet<String> = ["api", "domain", "http", "language", "routes"]
+    let modules: BTreeSet<String> = ["api", "domain", "http", "language", "pages", "routes"]
         .map(String::from)
         .into();
     let code = without_tests_and_comments(
@@ -92,7 +93,11 @@ fn the_graph_sees_known_imports() {
          #[cfg(all(test, not(target_arch = \"wasm32\")))]\nmod tests { use crate::routes; }\n",
     );
     assert_eq!(
-        imports_of("pages", &code, &modules),
+        top_level(
+            "pages",
+            &module_graph::imports_of("pages", &code, &modules),
+            &code
+        ),
         ["api", "domain", "http", "language"]
             .map(String::from)
             .into()
@@ -106,153 +111,39 @@ fn the_graph_sees_known_imports() {
     assert!(!imports("language", "workspace"));
 }
 
-/// Every top-level module and what it imports.
-fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    collect_files(&src, &src, &mut files);
-    let modules: BTreeSet<String> = files.iter().map(|(module, _)| module.clone()).collect();
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, text) in &files {
-        let code = without_tests_and_comments(text);
+/// Every top-level module and what it imports: the files' graph, each file counted
+/// as its top-level module.
+fn import_graph() -> Graph {
+    let files = module_graph::source_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let by_file = module_graph::import_graph(&files);
+    let mut graph = Graph::new();
+    for (module, code) in &files {
         graph
-            .entry(module.clone())
+            .entry(top(module).to_string())
             .or_default()
-            .extend(imports_of(module, &code, &modules));
+            .extend(top_level(module, &by_file[module], code));
     }
     graph
 }
 
-/// The other top-level modules that `code`, a file of `module`, imports.
-fn imports_of(module: &str, code: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut named: Vec<String> = code
-        .match_indices("crate::")
-        .flat_map(|(at, _)| first_segments(&code[at + "crate::".len()..]))
-        .collect();
-    let uses_tr = code.match_indices("tr!").any(|(at, _)| {
+/// The other top-level modules among `targets`, what the file of `module` imports,
+/// and `language` when its `code` uses `tr!`.
+fn top_level(module: &str, targets: &BTreeSet<String>, code: &str) -> BTreeSet<String> {
+    let mut named: BTreeSet<String> = targets.iter().map(|t| top(t).to_string()).collect();
+    if uses_tr(code) {
+        named.insert("language".into());
+    }
+    named.remove(top(module));
+    named
+}
+
+fn uses_tr(code: &str) -> bool {
+    code.match_indices("tr!").any(|(at, _)| {
         let before = code[..at].chars().next_back().unwrap_or(' ');
         !(before.is_alphanumeric() || before == '_')
-    });
-    if uses_tr {
-        named.push("language".into());
-    }
-    named
-        .into_iter()
-        .filter(|name| name != module && modules.contains(name))
-        .collect()
+    })
 }
 
-/// The first segment of each path at the start of `text`: `a::B` gives `a`,
-/// `{a::B, b}` gives `a` and `b`.
-fn first_segments(text: &str) -> Vec<String> {
-    let ident = |text: &str| -> String {
-        let text = text.trim_start();
-        text.chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect()
-    };
-    let Some(group) = text.strip_prefix('{') else {
-        return vec![ident(text)];
-    };
-    // Split the group at its own commas, not those of nested groups.
-    let (mut depth, mut start, mut names) = (0, 0, Vec::new());
-    for (at, c) in group.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' if depth == 0 => {
-                names.push(ident(&group[start..at]));
-                break;
-            }
-            '}' => depth -= 1,
-            ',' if depth == 0 => {
-                names.push(ident(&group[start..at]));
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    names
-}
-
-/// `(top-level module, text)` of every source file but lib.rs and main.rs.
-fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("src/ is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect_files(root, &path, files);
-            continue;
-        }
-        let relative = path.strip_prefix(root).expect("under src/");
-        let name = relative.to_string_lossy().replace('\\', "/");
-        let Some(stem) = name.strip_suffix(".rs") else {
-            continue;
-        };
-        if stem == "lib" || stem == "main" {
-            continue;
-        }
-        let module = stem.split('/').next().unwrap_or(stem).to_string();
-        let text = std::fs::read_to_string(&path).expect("a readable source file");
-        files.push((module, text));
-    }
-}
-
-/// The code without line comments and without the unit tests at the end (a
-/// `#[cfg(…test…)]` line before `mod …`).
-fn without_tests_and_comments(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let tests_start = lines
-        .windows(2)
-        .position(|pair| {
-            pair[0].starts_with("#[cfg(") && pair[0].contains("test") && pair[1].starts_with("mod ")
-        })
-        .unwrap_or(lines.len());
-    lines[..tests_start]
-        .iter()
-        .map(|line| match line.find("//") {
-            Some(at) if !line[..at].contains('"') => &line[..at],
-            _ => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn find_cycle(
-    graph: &BTreeMap<String, BTreeSet<String>>,
-    module: &str,
-    path: &mut Vec<String>,
-    done: &mut BTreeSet<String>,
-) -> Option<Vec<String>> {
-    if let Some(at) = path.iter().position(|m| m == module) {
-        let mut cycle = path[at..].to_vec();
-        cycle.push(module.to_string());
-        return Some(cycle);
-    }
-    if done.contains(module) {
-        return None;
-    }
-    path.push(module.to_string());
-    for next in graph.get(module).into_iter().flatten() {
-        if let Some(cycle) = find_cycle(graph, next, path, done) {
-            return Some(cycle);
-        }
-    }
-    path.pop();
-    done.insert(module.to_string());
-    None
-}
-
-/// One line per module: `pages -> api, auth, …`.
-fn describe(graph: &BTreeMap<String, BTreeSet<String>>) -> String {
-    graph
-        .iter()
-        .map(|(module, targets)| {
-            let targets: Vec<&str> = targets.iter().map(String::as_str).collect();
-            format!("{module} -> {}", targets.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+fn top(module: &str) -> &str {
+    module.split("::").next().unwrap_or(module)
 }

@@ -3,12 +3,14 @@
 //! one another, and no two modules import each other, directly or in a circle.
 //!
 //! A module here is one source file (`weavr/store.rs` is `weavr::store`), so that a
-//! surface's wire types can sit below its handlers. An import is any `crate::…` or
-//! `super::…` path outside the unit tests, and a path through a module named by its bare
-//! name: one of the module's own submodules (`store::find_token` in `oidc/mod.rs`) or a
-//! module it imported by name (`use crate::weavr;` then `weavr::seed::…` reaches
-//! `weavr::seed`, not only `weavr`).
+//! surface's wire types can sit below its handlers. What counts as an import is said in
+//! `tests/support/module_graph.rs`, the parser this test shares with the app's
+//! `tests/modules.rs`.
 
+#[path = "../../tests/support/module_graph.rs"]
+mod module_graph;
+
+use module_graph::{describe, find_cycle, imports_of, Graph};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -144,12 +146,12 @@ fn modules_import_only_their_layer_or_below() {
 #[test]
 fn no_modules_import_each_other_in_a_circle() {
     let graph = import_graph();
-    let mut done = BTreeSet::new();
-    for start in graph.keys() {
-        let mut path = Vec::new();
-        if let Some(cycle) = find_cycle(&graph, start, &mut path, &mut done) {
-            panic!("modules import each other: {}", cycle.join(" -> "));
-        }
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!(
+            "modules import each other: {}\n\nwhat each module imports:\n{}",
+            cycle.join(" -> "),
+            describe(&graph)
+        );
     }
 }
 
@@ -197,197 +199,7 @@ fn top(module: &str) -> &str {
     module.split("::").next().unwrap_or(module)
 }
 
-fn find_cycle(
-    graph: &BTreeMap<String, BTreeSet<String>>,
-    module: &str,
-    path: &mut Vec<String>,
-    done: &mut BTreeSet<String>,
-) -> Option<Vec<String>> {
-    if let Some(at) = path.iter().position(|m| m == module) {
-        let mut cycle = path[at..].to_vec();
-        cycle.push(module.to_string());
-        return Some(cycle);
-    }
-    if done.contains(module) {
-        return None;
-    }
-    path.push(module.to_string());
-    for next in graph.get(module).into_iter().flatten() {
-        if let Some(cycle) = find_cycle(graph, next, path, done) {
-            return Some(cycle);
-        }
-    }
-    path.pop();
-    done.insert(module.to_string());
-    None
-}
-
-fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
+fn import_graph() -> Graph {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    collect_files(&src, &src, &mut files);
-    let modules: BTreeSet<String> = files.iter().map(|(module, _)| module.clone()).collect();
-    let mut graph = BTreeMap::new();
-    for (module, text) in &files {
-        let code = without_tests_and_comments(text);
-        graph.insert(module.clone(), imports_of(module, &code, &modules));
-    }
-    graph
-}
-
-/// The modules that `code`, the file of `module`, imports.
-fn imports_of(module: &str, code: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
-    let parent: Vec<String> = module
-        .rsplit_once("::")
-        .map_or("", |(parent, _)| parent)
-        .split("::")
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    let mut paths = Vec::new();
-    for start in find_all(code, "crate::") {
-        paths.extend(expand(&code[start + "crate::".len()..]));
-    }
-    for start in find_all(code, "super::") {
-        for path in expand(&code[start + "super::".len()..]) {
-            paths.push([parent.clone(), path].concat());
-        }
-    }
-    // The bare names that reach a module: its own submodules, and every module a
-    // path names whole (`use crate::weavr;`, `use super::wire;`).
-    let mut bare: BTreeMap<String, String> = modules
-        .iter()
-        .filter_map(|m| m.strip_prefix(&format!("{module}::")))
-        .filter(|child| !child.contains("::"))
-        .map(|child| (child.to_string(), format!("{module}::{child}")))
-        .collect();
-    for path in &paths {
-        let whole = path.join("::");
-        if let (Some(name), true) = (path.last(), modules.contains(&whole)) {
-            bare.insert(name.clone(), whole);
-        }
-    }
-    for (name, target) in &bare {
-        let prefix = format!("{name}::");
-        for at in find_all(code, &prefix) {
-            let before = code[..at].chars().next_back().unwrap_or(' ');
-            if before.is_alphanumeric() || before == '_' || before == ':' {
-                continue;
-            }
-            for rest in expand(&code[at + prefix.len()..]) {
-                let through: Vec<String> = target.split("::").map(str::to_string).collect();
-                paths.push([through, rest].concat());
-            }
-        }
-    }
-    paths
-        .iter()
-        .filter_map(|path| resolve(modules, path))
-        .filter(|target| target != module)
-        .collect()
-}
-
-/// `(module path, text)` of every source file but lib.rs and main.rs.
-fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("src/ is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect_files(root, &path, files);
-            continue;
-        }
-        let relative = path.strip_prefix(root).expect("under src/");
-        let name = relative.to_string_lossy().replace('\\', "/");
-        let Some(stem) = name.strip_suffix(".rs") else {
-            continue;
-        };
-        if stem == "lib" || stem == "main" {
-            continue;
-        }
-        let module = stem.trim_end_matches("/mod").replace('/', "::");
-        let text = std::fs::read_to_string(&path).expect("a readable source file");
-        files.push((module, text));
-    }
-}
-
-/// The code without line comments and without the `#[cfg(test)] mod tests` at the end.
-fn without_tests_and_comments(text: &str) -> String {
-    let code = match text.find("#[cfg(test)]\nmod tests") {
-        Some(at) => &text[..at],
-        None => text,
-    };
-    code.lines()
-        .map(|line| match line.find("//") {
-            Some(at) if !line[..at].contains('"') => &line[..at],
-            _ => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn find_all(text: &str, needle: &str) -> Vec<usize> {
-    text.match_indices(needle).map(|(at, _)| at).collect()
-}
-
-/// The paths named at the start of `text`: `a::b::C` gives `[a, b, C]`,
-/// `a::{b, c::D}` gives `[a, b]` and `[a, c, D]`, `a::{self, b}` gives `[a]`, `[a, b]`.
-fn expand(text: &str) -> Vec<Vec<String>> {
-    let mut paths = Vec::new();
-    expand_into(text, Vec::new(), &mut paths);
-    paths
-}
-
-fn expand_into(text: &str, prefix: Vec<String>, paths: &mut Vec<Vec<String>>) -> usize {
-    let mut path = prefix;
-    let mut at = 0;
-    loop {
-        let rest = &text[at..];
-        let trimmed = rest.trim_start();
-        at += rest.len() - trimmed.len();
-        if let Some(group) = trimmed.strip_prefix('{') {
-            at += 1;
-            let mut inner = 0;
-            loop {
-                inner += expand_into(&group[inner..], path.clone(), paths);
-                let next = group[inner..].trim_start();
-                inner += group[inner..].len() - next.len();
-                match next.strip_prefix(',') {
-                    Some(after) if !after.trim_start().starts_with('}') => inner += 1,
-                    _ => break,
-                }
-            }
-            let closing = group[inner..].find('}').map_or(inner, |c| inner + c + 1);
-            return at + closing;
-        }
-        let ident: String = trimmed
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        if ident.is_empty() {
-            paths.push(path);
-            return at;
-        }
-        at += ident.len();
-        if ident != "self" {
-            path.push(ident);
-        }
-        match text[at..].strip_prefix("::") {
-            Some(_) => at += 2,
-            None => {
-                paths.push(path);
-                return at;
-            }
-        }
-    }
-}
-
-/// The deepest module that `path` names or reaches into.
-fn resolve(modules: &BTreeSet<String>, path: &[String]) -> Option<String> {
-    (1..=path.len())
-        .rev()
-        .map(|len| path[..len].join("::"))
-        .find(|candidate| modules.contains(candidate))
+    module_graph::import_graph(&module_graph::source_files(&src))
 }
