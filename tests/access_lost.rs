@@ -75,21 +75,6 @@ fn open_paste_list(token: &str) -> (Mounted, lifecycle_console::auth::Session) {
     })
 }
 
-fn paste(page: &Mounted, text: &str) {
-    let area: web_sys::HtmlTextAreaElement = page
-        .query("#paste-list")
-        .expect("a text area")
-        .unchecked_into();
-    area.set_value(text);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    button_in(&page.container, "Check the list")
-        .expect("the check button")
-        .click();
-}
-
 #[wasm_bindgen_test]
 async fn the_pasted_lists_lookup_names_a_server_older_than_2_58() {
     debug_settings(serde_json::json!({ "zitadelVersion": "2.57.0" })).await;

@@ -26,21 +26,6 @@ fn open_page() -> Mounted {
     })
 }
 
-fn paste(page: &Mounted, text: &str) {
-    let area: web_sys::HtmlTextAreaElement = page
-        .query("#paste-list")
-        .expect("a text area")
-        .unchecked_into();
-    area.set_value(text);
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    button_in(&page.container, "Check the list")
-        .expect("the check button")
-        .click();
-}
-
 fn verdict(page: &Mounted, line: usize) -> String {
     page.query(&format!("tr[data-line=\"{line}\"]"))
         .and_then(|row| row.get_attribute("data-verdict"))
@@ -197,14 +182,8 @@ async fn a_line_whose_answer_was_lost_is_done_once_a_read_shows_the_change() {
         shown.starts_with("Done") && shown.contains("the change was made"),
         "{shown}"
     );
-    let (_, body) = direct(
-        "GET",
-        &format!("/weavr/multi/users/{id}"),
-        WEAVR_ADMIN,
-        &[],
-        None,
-    )
-    .await;
-    let user: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(user["active"], false, "{body}");
+    assert!(
+        !weavr_user_active(id).await,
+        "the server still has the user active"
+    );
 }

@@ -269,6 +269,32 @@ pub async fn server_state(user_id: &str) -> String {
         .to_string()
 }
 
+/// Whether the sandbox's Weavr Multi user `id` is active, as its admin reads it.
+pub async fn weavr_user_active(id: &str) -> bool {
+    let path = format!("/weavr/multi/users/{id}");
+    let (_, body) = direct("GET", &path, WEAVR_ADMIN, &[], None).await;
+    let user: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    user["active"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("no active flag in {body}"))
+}
+
+/// Pastes `text` into the pasted-list page's box and asks for the dry run.
+pub fn paste(page: &Mounted, text: &str) {
+    let area: web_sys::HtmlTextAreaElement = page
+        .query("#paste-list")
+        .expect("a text area")
+        .unchecked_into();
+    area.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    button_in(&page.container, "Check the list")
+        .expect("the check button")
+        .click();
+}
+
 /// Arms a sandbox fault for the next matching request(s).
 pub async fn arm_fault(method: &str, path_prefix: &str, fault: &str, times: u32) {
     let body = serde_json::json!({ "pathPrefix": path_prefix, "method": method, "fault": fault, "times": times });
