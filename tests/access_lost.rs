@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use lifecycle_console::components::{HistoryFeed, UserHistory};
 use lifecycle_console::domain::{Details, Owner, OwnerKind};
 use lifecycle_console::pages::{GrantDetail, PasteListPage, UserDetail, UsersList};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -94,10 +93,7 @@ async fn the_pasted_lists_lookup_names_a_server_older_than_2_58() {
 async fn the_pasted_lists_lookup_says_not_found_only_among_the_users_one_may_see() {
     let (page, _) = open_paste_list(GLOBEX_MANAGER);
     paste(&page, &generated(24));
-    wait_until(&page, "the plan", |p| {
-        p.query("[data-testid=plan]").is_some()
-    })
-    .await;
+    wait_for_plan(&page).await;
     let line = page
         .query("tr[data-line=\"1\"]")
         .expect("the line's verdict");
@@ -120,16 +116,9 @@ async fn a_pasted_list_run_after_access_went_says_so_per_user() {
     ] {
         let (page, session) = open_paste_list(OWNER);
         paste(&page, &target);
-        wait_until(&page, "the plan", |p| {
-            p.query("[data-testid=plan]").is_some()
-        })
-        .await;
+        wait_for_plan(&page).await;
         session.sign_in(token, None);
-        button_in(&page.container, "Deactivate 1 user")
-            .expect("the run button")
-            .click();
-        wait_until(&page, "the confirmation", |p| p.dialog().is_some()).await;
-        page.confirm("Deactivate");
+        start_run(&page, "Deactivate 1 user").await;
         wait_until(&page, "the end of the run", |p| {
             p.query("[data-testid=run-status]")
                 .is_some_and(|s| s.inner_text().starts_with("Finished"))

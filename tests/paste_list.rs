@@ -8,7 +8,6 @@ mod common;
 use common::*;
 use leptos::prelude::*;
 use lifecycle_console::pages::PasteListPage;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -53,10 +52,7 @@ async fn the_dry_run_writes_nothing_and_the_run_changes_only_the_plan() {
         &target[..target.len() - 1]
     );
     paste(&page, &list);
-    wait_until(&page, "the plan", |p| {
-        p.query("[data-testid=plan]").is_some()
-    })
-    .await;
+    wait_for_plan(&page).await;
     assert_eq!(
         (1..=5).map(|l| verdict(&page, l)).collect::<Vec<_>>(),
         [
@@ -74,11 +70,7 @@ async fn the_dry_run_writes_nothing_and_the_run_changes_only_the_plan() {
     );
     assert_eq!(server_state(&target).await, "USER_STATE_LOCKED");
 
-    button_in(&page.container, "Deactivate 1 user")
-        .expect("the run button")
-        .click();
-    wait_until(&page, "the confirmation", |p| p.dialog().is_some()).await;
-    page.confirm("Deactivate");
+    start_run(&page, "Deactivate 1 user").await;
     wait_until(&page, "the end of the run", |p| {
         status(p).starts_with("Finished")
     })
@@ -104,15 +96,8 @@ async fn a_stop_sends_nothing_more_and_every_outcome_is_the_servers() {
     arm_fault("POST", "/v2/users/2260000010000000", "latency=1500", 4).await;
     let page = open_page();
     paste(&page, &users.join(","));
-    wait_until(&page, "the plan", |p| {
-        p.query("[data-testid=plan]").is_some()
-    })
-    .await;
-    button_in(&page.container, "Deactivate 8 users")
-        .expect("the run button")
-        .click();
-    wait_until(&page, "the confirmation", |p| p.dialog().is_some()).await;
-    page.confirm("Deactivate");
+    wait_for_plan(&page).await;
+    start_run(&page, "Deactivate 8 users").await;
     wait_until(&page, "the stop button", |p| {
         button_in(&p.container, "Stop").is_some()
     })
@@ -164,15 +149,8 @@ async fn a_line_whose_answer_was_lost_is_done_once_a_read_shows_the_change() {
         view! { <PasteListPage/> }.into_any()
     });
     paste(&page, id);
-    wait_until(&page, "the plan", |p| {
-        p.query("[data-testid=plan]").is_some()
-    })
-    .await;
-    button_in(&page.container, "Deactivate 1 user")
-        .expect("the run button")
-        .click();
-    wait_until(&page, "the confirmation", |p| p.dialog().is_some()).await;
-    page.confirm("Deactivate");
+    wait_for_plan(&page).await;
+    start_run(&page, "Deactivate 1 user").await;
     wait_until(&page, "the end of the run", |p| {
         status(p).starts_with("Finished")
     })

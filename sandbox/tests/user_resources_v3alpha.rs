@@ -42,6 +42,13 @@ async fn v3_act(sandbox: &TestSandbox, user_id: &str, action: &str) -> TestRespo
     v3_act_as(sandbox, OWNER_TOKEN, user_id, action, "").await
 }
 
+/// v3alpha GetUser of `user_id` as `token`.
+async fn v3_get(sandbox: &TestSandbox, user_id: &str, token: &str) -> TestResponse {
+    sandbox
+        .call("GET", &format!("{BASE}/{user_id}"), Some(token), None)
+        .await
+}
+
 fn assert_not_found(response: &TestResponse, id: &str) {
     assert_eq!(response.status, 404, "{}", response.text);
     assert_eq!(
@@ -62,9 +69,7 @@ fn assert_not_found(response: &TestResponse, id: &str) {
 async fn get_user_is_not_implemented_and_search_is_empty() {
     let sandbox = TestSandbox::new();
     for id in [schema::SCARLETT, ids::MINNIE, UNKNOWN_ID] {
-        let response = sandbox
-            .call("GET", &format!("{BASE}/{id}"), Some(OWNER_TOKEN), None)
-            .await;
+        let response = v3_get(&sandbox, id, OWNER_TOKEN).await;
         assert_eq!(response.status, 501, "{id}");
         assert_eq!(
             response.json(),
@@ -289,14 +294,7 @@ async fn without_the_user_schema_feature_everything_but_get_is_refused() {
         .await;
     assert_eq!(search.status, 400);
     assert_eq!(search.json(), expected);
-    let get = sandbox
-        .call(
-            "GET",
-            &format!("{BASE}/{}", schema::SCARLETT),
-            Some(OWNER_TOKEN),
-            None,
-        )
-        .await;
+    let get = v3_get(&sandbox, schema::SCARLETT, OWNER_TOKEN).await;
     assert_eq!(get.status, 501);
     // Switched on again, the writes work.
     sandbox
@@ -365,14 +363,7 @@ async fn releases_before_2_63_have_no_v3alpha_users() {
         // The auth interceptor runs first.
         assert_eq!(sandbox.call("POST", &path, None, None).await.status, 401);
     }
-    let get = sandbox
-        .call(
-            "GET",
-            &format!("{BASE}/{}", schema::SCARLETT),
-            Some(OWNER_TOKEN),
-            None,
-        )
-        .await;
+    let get = v3_get(&sandbox, schema::SCARLETT, OWNER_TOKEN).await;
     assert_eq!(get.status, 501);
     // Activate's path came with v2.63 (before it: `_reactivate`).
     let activate = v3_act(&sandbox, schema::ROSE, "activate").await;
@@ -426,14 +417,7 @@ async fn a_future_get_user_answers_with_the_schema_user() {
             Some(r#"{"v3alphaGetUser":true}"#),
         )
         .await;
-    let get = |id: &'static str, token: &'static str| {
-        let sandbox = &sandbox;
-        async move {
-            sandbox
-                .call("GET", &format!("{BASE}/{id}"), Some(token), None)
-                .await
-        }
-    };
+    let get = |id, token| v3_get(&sandbox, id, token);
     let ruby = get(schema::RUBY, OWNER_TOKEN).await;
     assert_eq!(ruby.status, 200, "{}", ruby.text);
     let body = ruby.json();

@@ -295,6 +295,24 @@ pub fn paste(page: &Mounted, text: &str) {
         .click();
 }
 
+/// Waits for the pasted list's dry run to show its plan.
+pub async fn wait_for_plan(page: &Mounted) {
+    wait_until(page, "the plan", |p| {
+        p.query("[data-testid=plan]").is_some()
+    })
+    .await;
+}
+
+/// Starts the pasted list's run with its button `label` ("Deactivate 1 user") and
+/// confirms it.
+pub async fn start_run(page: &Mounted, label: &str) {
+    button_in(&page.container, label)
+        .expect("the run button")
+        .click();
+    wait_until(page, "the confirmation", |p| p.dialog().is_some()).await;
+    page.confirm("Deactivate");
+}
+
 /// Arms a sandbox fault for the next matching request(s).
 pub async fn arm_fault(method: &str, path_prefix: &str, fault: &str, times: u32) {
     let body = serde_json::json!({ "pathPrefix": path_prefix, "method": method, "fault": fault, "times": times });
