@@ -354,5 +354,10 @@ async fn the_owner_is_named_once_the_organisations_are_known() {
             details.contains(&format!("Organization ACME {ACME}")),
             "the id stays visible: {details}"
         );
+        let scope = format!("Grants owned by organisation ACME ({ACME}).");
+        wait_until(&page, "the grants' organisation named", |p| {
+            p.text().contains(&scope)
+        })
+        .await;
     }
 }

@@ -38,8 +38,13 @@ pub fn GrantList(
         }
     });
     let retry = Callback::new(move |_| grants.refetch());
-    let scope = match organization {
-        Some(organization) => tr!(user.grants_scope_organization, organization),
+    // Named once the organisations are known (the menu's list), the id kept.
+    let names = Api::for_page();
+    let scope = move || match &organization {
+        Some(organization) => match names.organization_name(organization) {
+            Some(name) => tr!(user.grants_scope_named_organization, name, organization),
+            None => tr!(user.grants_scope_organization, organization),
+        },
         None => tr!(user.grants_scope_own_organization).to_string(),
     };
 
