@@ -192,6 +192,14 @@ impl Api {
             .flatten()
     }
 
+    /// Every organisation named so far, by id (tracked): for views that name
+    /// many owners at once.
+    pub fn organization_names(&self) -> HashMap<String, String> {
+        self.organization_names
+            .try_with(HashMap::clone)
+            .unwrap_or_default()
+    }
+
     /// Signs in with email and password (Weavr's login, through the
     /// deployment's proxy: `SignIn::PasswordOrAuthToken`); returns the auth
     /// token.

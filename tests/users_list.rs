@@ -58,6 +58,31 @@ async fn the_first_page_lists_users_as_links_with_their_state() {
     assert!(pager.contains("1–50 of"), "{pager}");
 }
 
+/// The rows name each owner once the organisations are known, however late
+/// their list comes: the rows are made before it here, and again when it lands.
+#[wasm_bindgen_test]
+async fn owners_are_named_once_the_organisations_are_known() {
+    set_url("/users");
+    let api = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let handed = api.clone();
+    let page = mount(zitadel_v2(), OWNER, move || {
+        *handed.lock().unwrap() = Some(lifecycle_console::api::Api::current());
+        view! { <UsersList/> }.into_any()
+    });
+    wait_until(&page, "rows", |p| !rows(p).is_empty()).await;
+    let unnamed = format!("Organization {ACME}");
+    assert!(rows(&page).iter().any(|row| row.contains(&unnamed)));
+    // What the organisation menu does on every page.
+    let api = api.lock().unwrap().clone().expect("mounted");
+    api.list_organizations().await.expect("the organisations");
+    let named = format!("Organization ACME {ACME}");
+    wait_until(&page, "the owners named", |p| {
+        rows(p).iter().any(|row| row.contains(&named))
+    })
+    .await;
+    assert_eq!(rows(&page).len(), 50, "each user once");
+}
+
 #[wasm_bindgen_test]
 async fn a_filter_goes_into_the_url_and_the_url_restores_it() {
     let page = open_list("/users");

@@ -36,10 +36,13 @@ pub fn DetailsPanel(#[prop(into)] details: Signal<Details>) -> impl IntoView {
 /// The owner's type, and the organisation's name where the console knows it
 /// (the id is shown beside it either way).
 pub fn owner_label(owner: &Owner) -> String {
-    let name = (owner.kind == OwnerKind::Organization)
-        .then(|| Api::try_current().and_then(|api| api.organization_name(&owner.id)))
-        .flatten();
-    match name {
+    let name = Api::try_current().and_then(|api| api.organization_name(&owner.id));
+    owner_label_named(owner, name.as_deref())
+}
+
+/// The owner's type, and `name` when the owner is an organisation.
+pub fn owner_label_named(owner: &Owner, name: Option<&str>) -> String {
+    match name.filter(|_| owner.kind == OwnerKind::Organization) {
         Some(name) => format!("{} {name}", owner.kind.label()),
         None => owner.kind.label().to_string(),
     }

@@ -7,21 +7,25 @@
 //! it is made here at full speed. Every text goes in as text (`textContent`) and every
 //! value as an attribute value: nothing is parsed as HTML.
 
+use std::collections::HashMap;
+
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement};
 
-use crate::components::{owner_label, TimeTexts};
+use crate::components::{owner_label_named, TimeTexts};
 use crate::domain::User;
 use crate::tr;
 
 /// One `<tr>` of the users table: checkbox, name (a link to `href`), login
-/// name, state badge, owner and when it last changed. The same markup the
+/// name, state badge, owner (named from `organizations`, by id, where the
+/// console knows the name) and when it last changed. The same markup the
 /// table's header, styles and tests expect.
 pub fn user_row(
     document: &Document,
     user: &User,
     href: &str,
     selected: bool,
+    organizations: &HashMap<String, String>,
 ) -> Result<Element, JsValue> {
     let row = document.create_element("tr")?;
     row.set_attribute("data-user-id", &user.id)?;
@@ -49,11 +53,10 @@ pub fn user_row(
     badge.set_text_content(Some(user.state.label()));
     cell(document, &row, None)?.append_child(&badge)?;
 
-    let owner = user
-        .details
-        .owner
-        .as_ref()
-        .map(|o| format!("{} {}", owner_label(o), o.id));
+    let owner = user.details.owner.as_ref().map(|o| {
+        let name = organizations.get(&o.id).map(String::as_str);
+        format!("{} {}", owner_label_named(o, name), o.id)
+    });
     cell(document, &row, Some("muted"))?.set_text_content(owner.as_deref());
 
     let changed = cell(document, &row, None)?;

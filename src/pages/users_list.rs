@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -301,11 +301,16 @@ fn UserTable(list: ListState, users: Vec<User>) -> impl IntoView {
     };
     // The rows go in once the <tbody> exists (see user_rows.rs for why by
     // hand), checked as the selection is then; the watcher follows its later
-    // changes.
-    body.on_load(move |tbody| {
+    // changes. They are made again when an organisation's name arrives after
+    // them (the organisation menu's list), so owners are named.
+    let api = Api::current();
+    Effect::new(move |_| {
+        let (Some(tbody), organizations) = (body.get(), api.organization_names()) else {
+            return;
+        };
         untrack(|| {
             list.selected
-                .with(|selected| fill_rows(&tbody, &users, selected))
+                .with(|selected| fill_rows(&tbody, &users, selected, &organizations))
         })
     });
     Effect::watch(
@@ -362,7 +367,12 @@ fn row_user_id(element: &web_sys::Element) -> Option<String> {
 }
 
 /// Makes the rows of `users` the rows of `tbody`, all at once.
-fn fill_rows(tbody: &web_sys::HtmlTableSectionElement, users: &[User], selected: &HashSet<String>) {
+fn fill_rows(
+    tbody: &web_sys::HtmlTableSectionElement,
+    users: &[User],
+    selected: &HashSet<String>,
+    organizations: &HashMap<String, String>,
+) {
     let Some(document) = tbody.owner_document() else {
         return;
     };
@@ -371,7 +381,8 @@ fn fill_rows(tbody: &web_sys::HtmlTableSectionElement, users: &[User], selected:
     let rows = document.create_document_fragment();
     for user in users {
         let href = format!("{base}{}", routes::user(&user.id));
-        if let Ok(row) = user_row(&document, user, &href, selected.contains(&user.id)) {
+        let selected = selected.contains(&user.id);
+        if let Ok(row) = user_row(&document, user, &href, selected, organizations) {
             let _ = rows.append_child(&row);
         }
     }
