@@ -11,7 +11,7 @@
 #[path = "support/module_graph.rs"]
 mod module_graph;
 
-use module_graph::{describe, find_cycle, without_tests_and_comments, Graph};
+use module_graph::{assert_no_cycle, describe, without_tests_and_comments, Graph};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -70,13 +70,7 @@ fn modules_import_only_modules_on_lower_floors() {
 #[test]
 fn no_modules_import_each_other_in_a_circle() {
     let graph = import_graph();
-    if let Some(cycle) = find_cycle(&graph) {
-        panic!(
-            "modules import each other: {}\n\nwhat each module imports:\n{}",
-            cycle.join(" -> "),
-            describe(&graph)
-        );
-    }
+    assert_no_cycle(&graph);
     println!("{}", describe(&graph));
 }
 

@@ -168,6 +168,13 @@ impl TestSandbox {
         self.send(request.body(body).expect("valid request")).await
     }
 
+    /// Changes the sandbox's switches at run time (`POST /debug/settings`), as
+    /// `{"userSchemaFeature":false}`.
+    pub async fn settings(&self, settings: &str) -> TestResponse {
+        self.call("POST", "/debug/settings", None, Some(settings))
+            .await
+    }
+
     pub async fn get_user(&self, user_id: &str, token: &str) -> TestResponse {
         self.call("GET", &format!("/v2/users/{user_id}"), Some(token), None)
             .await

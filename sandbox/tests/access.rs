@@ -242,14 +242,7 @@ async fn the_grant_behaviour_switches_at_runtime() {
         .call("POST", &path, Some(ACME_MANAGER_TOKEN), Some("{}"))
         .await;
     assert_eq!(repeat.status, 200, "{}", repeat.text);
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"grantBehaviour":"legacy"}"#),
-        )
-        .await;
+    sandbox.settings(r#"{"grantBehaviour":"legacy"}"#).await;
     let refused = sandbox
         .call("POST", &path, Some(ACME_MANAGER_TOKEN), Some("{}"))
         .await;

@@ -10,7 +10,7 @@
 #[path = "../../tests/support/module_graph.rs"]
 mod module_graph;
 
-use module_graph::{describe, find_cycle, imports_of, Graph};
+use module_graph::{assert_no_cycle, imports_of, Graph};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -146,13 +146,7 @@ fn modules_import_only_their_layer_or_below() {
 #[test]
 fn no_modules_import_each_other_in_a_circle() {
     let graph = import_graph();
-    if let Some(cycle) = find_cycle(&graph) {
-        panic!(
-            "modules import each other: {}\n\nwhat each module imports:\n{}",
-            cycle.join(" -> "),
-            describe(&graph)
-        );
-    }
+    assert_no_cycle(&graph);
 }
 
 /// The parser finds each kind of import, so the two tests above check real edges.

@@ -7,9 +7,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 async fn set(sandbox: &TestSandbox, body: &str) -> TestResponse {
-    sandbox
-        .call("POST", "/debug/settings", None, Some(body))
-        .await
+    sandbox.settings(body).await
 }
 
 /// `POST /management/v1/users/grants/_search` (ListUserGrants) with `body`.

@@ -220,14 +220,7 @@ async fn v2_metadata_needs_user_write_and_a_v4_server() {
         .call("POST", &path, Some(VIEWER_TOKEN), Some(&body))
         .await;
     assert_eq!(viewer.status, 403);
-    let switched = sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"zitadelVersion":"3.4.9"}"#),
-        )
-        .await;
+    let switched = sandbox.settings(r#"{"zitadelVersion":"3.4.9"}"#).await;
     assert_eq!(switched.status, 200);
     let old = sandbox
         .call("POST", &path, Some(OWNER_TOKEN), Some(&body))

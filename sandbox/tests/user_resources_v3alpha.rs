@@ -258,14 +258,7 @@ async fn permissions_and_lost_access() {
 #[tokio::test]
 async fn without_the_user_schema_feature_everything_but_get_is_refused() {
     let sandbox = TestSandbox::new();
-    let off = sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"userSchemaFeature":false}"#),
-        )
-        .await;
+    let off = sandbox.settings(r#"{"userSchemaFeature":false}"#).await;
     assert_eq!(off.status, 200);
     assert_eq!(off.json()["userSchemaFeature"], false);
     let expected = json!({
@@ -297,14 +290,7 @@ async fn without_the_user_schema_feature_everything_but_get_is_refused() {
     let get = v3_get(&sandbox, schema::SCARLETT, OWNER_TOKEN).await;
     assert_eq!(get.status, 501);
     // Switched on again, the writes work.
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"userSchemaFeature":true}"#),
-        )
-        .await;
+    sandbox.settings(r#"{"userSchemaFeature":true}"#).await;
     assert_eq!(v3_act(&sandbox, schema::SCARLETT, "lock").await.status, 200);
 }
 
@@ -315,9 +301,7 @@ async fn releases_before_2_63_have_no_v3alpha_users() {
         let body = format!(r#"{{"zitadelVersion":"{version}"}}"#);
         let sandbox = &sandbox;
         async move {
-            let response = sandbox
-                .call("POST", "/debug/settings", None, Some(&body))
-                .await;
+            let response = sandbox.settings(&body).await;
             assert_eq!(response.status, 200, "{}", response.text);
         }
     };
@@ -376,24 +360,10 @@ async fn releases_before_2_63_have_no_v3alpha_users() {
     set_version("2.62.0").await;
     // DeleteUser is implemented, behind the feature check, and ignores the
     // organisation (`getSchemaUserExists(ctx, "", id)` at v2.62.0).
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"userSchemaFeature":false}"#),
-        )
-        .await;
+    sandbox.settings(r#"{"userSchemaFeature":false}"#).await;
     let off = v3_act(&sandbox, schema::AMBER, "delete").await;
     assert_eq!(off.status, 400, "{}", off.text);
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"userSchemaFeature":true}"#),
-        )
-        .await;
+    sandbox.settings(r#"{"userSchemaFeature":true}"#).await;
     let wrong_org = format!("?organization.orgId={GLOBEX_ORG_ID}");
     let deleted = v3_act_as(&sandbox, OWNER_TOKEN, schema::AMBER, "delete", &wrong_org).await;
     assert_eq!(deleted.status, 200, "{}", deleted.text);
@@ -409,14 +379,7 @@ async fn releases_before_2_63_have_no_v3alpha_users() {
 #[tokio::test]
 async fn a_future_get_user_answers_with_the_schema_user() {
     let sandbox = TestSandbox::new();
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"v3alphaGetUser":true}"#),
-        )
-        .await;
+    sandbox.settings(r#"{"v3alphaGetUser":true}"#).await;
     let get = |id, token| v3_get(&sandbox, id, token);
     let ruby = get(schema::RUBY, OWNER_TOKEN).await;
     assert_eq!(ruby.status, 200, "{}", ruby.text);
@@ -448,13 +411,6 @@ async fn a_future_get_user_answers_with_the_schema_user() {
     assert_eq!(get(schema::JADE, ACME_MANAGER_TOKEN).await.status, 404);
     assert_eq!(get(schema::JADE, GLOBEX_MANAGER_TOKEN).await.status, 200);
     // Without the switch, as every release: 501.
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"v3alphaGetUser":false}"#),
-        )
-        .await;
+    sandbox.settings(r#"{"v3alphaGetUser":false}"#).await;
     assert_eq!(get(schema::RUBY, OWNER_TOKEN).await.status, 501);
 }

@@ -549,14 +549,7 @@ async fn users_act_on_themselves_only_before_4_3() {
         200
     );
 
-    sandbox
-        .call(
-            "POST",
-            "/debug/settings",
-            None,
-            Some(r#"{"zitadelVersion":"4.2.3"}"#),
-        )
-        .await;
+    sandbox.settings(r#"{"zitadelVersion":"4.2.3"}"#).await;
     let response = sandbox.act(ids::AUDITOR, "lock", VIEWER_TOKEN).await;
     assert_eq!(response.status, 200, "{}", response.text);
     // A locked user's token stops working.

@@ -88,8 +88,20 @@ pub fn imports_of(module: &str, code: &str, modules: &BTreeSet<String>) -> BTree
         .collect()
 }
 
+/// Fails, naming the circle and what each module imports, when a module
+/// imports itself through others.
+pub fn assert_no_cycle(graph: &Graph) {
+    if let Some(cycle) = find_cycle(graph) {
+        panic!(
+            "modules import each other: {}\n\nwhat each module imports:\n{}",
+            cycle.join(" -> "),
+            describe(graph)
+        );
+    }
+}
+
 /// The first module that imports itself through others, as `a -> b -> a`.
-pub fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
+fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
     let mut done = BTreeSet::new();
     graph
         .keys()
