@@ -176,10 +176,16 @@ impl Api {
             }
         }
         let organizations = zitadel_orgs::merged(lists);
-        self.organization_names.try_update(|names| {
+        // Only a new or changed name tells the views that name owners.
+        self.organization_names.try_maybe_update(|names| {
+            let mut changed = false;
             for org in &organizations {
-                names.insert(org.id.clone(), org.name.clone());
+                if names.get(&org.id) != Some(&org.name) {
+                    names.insert(org.id.clone(), org.name.clone());
+                    changed = true;
+                }
             }
+            (changed, ())
         });
         Ok(organizations)
     }
@@ -403,10 +409,16 @@ impl Api {
         if named.is_empty() {
             return;
         }
-        self.organization_names.try_update(|names| {
+        // Only a new name tells the views that name owners.
+        self.organization_names.try_maybe_update(|names| {
+            let mut changed = false;
             for (id, name) in named {
-                names.entry(id).or_insert(name);
+                if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
+                    slot.insert(name);
+                    changed = true;
+                }
             }
+            (changed, ())
         });
     }
 

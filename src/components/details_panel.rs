@@ -36,7 +36,9 @@ pub fn DetailsPanel(#[prop(into)] details: Signal<Details>) -> impl IntoView {
 /// The owner's type, and the organisation's name where the console knows it
 /// (the id is shown beside it either way).
 pub fn owner_label(owner: &Owner) -> String {
-    let name = Api::try_current().and_then(|api| api.organization_name(&owner.id));
+    let name = (owner.kind == OwnerKind::Organization)
+        .then(|| Api::try_current().and_then(|api| api.organization_name(&owner.id)))
+        .flatten();
     owner_label_named(owner, name.as_deref())
 }
 

@@ -12,7 +12,7 @@ mod user_history;
 
 pub use action_bar::ActionBar;
 pub use confirm_dialog::ConfirmDialog;
-pub use details_panel::{owner_label, owner_label_named, DetailsPanel};
+pub use details_panel::{owner_label_named, DetailsPanel};
 pub use error_alert::ErrorAlert;
 pub use made_after_all::MadeAfterAll;
 pub use state_badge::StateBadge;

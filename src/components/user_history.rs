@@ -21,8 +21,9 @@ struct Reason {
     pending: PendingReason,
 }
 
-/// A reason not kept: it comes back with the error, for a retry.
-type Stored = Result<(), (Reason, ApiError)>;
+/// A store's ticket (which dispatch it answers), and the reason not kept:
+/// it comes back with the error, for a retry.
+type Stored = (u64, Result<(), (Reason, ApiError)>);
 
 /// What the user page tells its history: that the server confirmed a change
 /// (the history reloads), and the reason to keep on the user for it. Created
@@ -31,9 +32,14 @@ type Stored = Result<(), (Reason, ApiError)>;
 pub struct HistoryFeed {
     /// Counts confirmed changes: each reloads the history.
     version: RwSignal<u64>,
-    /// Keeps a reason on its user; each one kept reloads the history too.
-    /// Only the latest store's outcome is kept.
-    store: Action<Reason, Stored>,
+    /// Keeps a reason on its user.
+    store: Action<(u64, Reason), Stored>,
+    /// The ticket of the latest store: only its outcome is shown (an earlier
+    /// store that ends later says nothing about the latest reason).
+    dispatched: StoredValue<u64>,
+    /// The ticket of the latest store that kept its reason: each reloads the
+    /// history too (a failed store does not).
+    kept: Memo<Option<u64>>,
 }
 
 impl Default for HistoryFeed {
@@ -44,19 +50,29 @@ impl Default for HistoryFeed {
 
 impl HistoryFeed {
     pub fn new() -> Self {
+        let store = Action::new_local(|(ticket, reason): &(u64, Reason)| {
+            let (ticket, reason) = (*ticket, reason.clone());
+            async move {
+                let organization = reason.organization_id.as_deref();
+                let stored = reason
+                    .api
+                    .record_reason(&reason.user_id, organization, &reason.pending)
+                    .await
+                    .map_err(|error| (reason, error));
+                (ticket, stored)
+            }
+        });
+        let kept = Memo::new(move |_| {
+            store.value().with(|value| match value {
+                Some((ticket, Ok(()))) => Some(*ticket),
+                _ => None,
+            })
+        });
         HistoryFeed {
             version: RwSignal::new(0),
-            store: Action::new_local(|reason: &Reason| {
-                let reason = reason.clone();
-                async move {
-                    let organization = reason.organization_id.as_deref();
-                    reason
-                        .api
-                        .record_reason(&reason.user_id, organization, &reason.pending)
-                        .await
-                        .map_err(|error| (reason, error))
-                }
-            }),
+            store,
+            dispatched: StoredValue::new(0),
+            kept,
         }
     }
 
@@ -72,7 +88,7 @@ impl HistoryFeed {
         let Some(pending) = api.reason_to_keep(intent, details) else {
             return;
         };
-        self.store.dispatch_local(Reason {
+        self.dispatch(Reason {
             api: api.clone(),
             user_id: user_id.to_string(),
             organization_id: details.owner.as_ref().map(|owner| owner.id.clone()),
@@ -82,9 +98,27 @@ impl HistoryFeed {
 
     /// Stores the reason again; only the metadata is written.
     fn retry(self) {
-        if let Some((reason, _)) = self.unkept_untracked() {
-            self.store.dispatch_local(reason);
+        let unkept = untrack(|| self.latest(|s| s.as_ref().err().map(|(r, _)| r.clone())));
+        if let Some(reason) = unkept.flatten() {
+            self.dispatch(reason);
         }
+    }
+
+    fn dispatch(&self, reason: Reason) {
+        self.dispatched.update_value(|t| *t += 1);
+        self.store
+            .dispatch_local((self.dispatched.get_value(), reason));
+    }
+
+    /// `read` of the latest store's outcome, once it has one (tracked).
+    fn latest<R>(&self, read: impl FnOnce(&Result<(), (Reason, ApiError)>) -> R) -> Option<R> {
+        let latest = self.dispatched.get_value();
+        self.store.value().with(|value| {
+            value
+                .as_ref()
+                .filter(|(ticket, _)| *ticket == latest)
+                .map(|(_, stored)| read(stored))
+        })
     }
 
     fn storing(&self) -> bool {
@@ -96,16 +130,12 @@ impl HistoryFeed {
         if self.storing() {
             return None;
         }
-        self.store.value().get().and_then(Result::err)
-    }
-
-    fn unkept_untracked(&self) -> Option<(Reason, ApiError)> {
-        self.store.value().get_untracked().and_then(Result::err)
+        self.latest(|s| s.as_ref().err().cloned()).flatten()
     }
 
     /// What a screen reader hears once a reason is stored.
     fn announcement(&self) -> &'static str {
-        let kept = !self.storing() && matches!(self.store.value().get(), Some(Ok(())));
+        let kept = !self.storing() && self.latest(Result::is_ok) == Some(true);
         if kept {
             tr!(history.reason_kept)
         } else {
@@ -213,7 +243,7 @@ pub fn UserHistory(
         let api = api.clone();
         move || {
             feed.version.track();
-            feed.store.version().track();
+            feed.kept.track();
             read_first(api.clone(), user_id.get(), organization.get())
         }
     });

@@ -92,6 +92,8 @@ pub enum Problem {
     Hidden(u64),
     /// The read-back shows the user in this state, not the one aimed for.
     StateIs(UserState),
+    /// Not sent: another change of the user was in flight (one at a time).
+    Busy,
 }
 
 /// The outcome of one part, as the checklist shows it.

@@ -100,7 +100,12 @@ pub async fn act_on(
         Err(error) if error.leaves_outcome_unknown() => {
             let read = || api.get_user(&user.id);
             match read_until_made::<User, _, _>(action, read).await {
-                Some(_) => BulkOutcome::Done(Some(tr!(user.made_after_all).to_string())),
+                Some(read) => {
+                    // Every page of the connection shows the state the read
+                    // confirmed, not the list's lagging one.
+                    api.remember_confirmed_user(&read);
+                    BulkOutcome::Done(Some(tr!(user.made_after_all).to_string()))
+                }
                 None => BulkOutcome::Failed(describe(&error)),
             }
         }

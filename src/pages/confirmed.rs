@@ -172,6 +172,18 @@ struct Source<T: Subject> {
     act: Rc<dyn Fn(Intent<T::Action>) -> Answer<Details>>,
 }
 
+/// A change's answer, and the generation of the reads that follow it.
+type Sent = (u64, Result<Details, ApiError>);
+
+/// Why a change asked of the controller was not sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotSent {
+    /// Another change of the object is in flight: one at a time.
+    Busy,
+    /// The page shows another object now, or is gone.
+    MovedOn,
+}
+
 /// The state of one object as the server confirmed it, and what the page
 /// asked of it. `Copy`, so views and tasks can hold it.
 pub struct Confirmed<T: Subject> {
@@ -194,6 +206,9 @@ pub struct Confirmed<T: Subject> {
     intent: RwSignal<Option<Intent<T::Action>>>,
     /// Counts opens and actions, so an answer to a superseded one is dropped.
     generation: StoredValue<u64>,
+    /// Counts opens only: a change asked for on one object is never sent
+    /// once the page shows another.
+    opened: StoredValue<u64>,
     source: StoredValue<Option<Source<T>>, LocalStorage>,
 }
 
@@ -223,6 +238,7 @@ impl<T: Subject> Confirmed<T> {
             made_after_all: RwSignal::new(None),
             intent: RwSignal::new(None),
             generation: StoredValue::new(0),
+            opened: StoredValue::new(0),
             source: StoredValue::new_local(None),
         }
     }
@@ -242,6 +258,7 @@ impl<T: Subject> Confirmed<T> {
         F: Fn(Intent<T::Action>) -> Answer<Details> + 'static,
     {
         self.generation.update_value(|g| *g += 1);
+        self.opened.update_value(|o| *o += 1);
         self.source.set_value(Some(Source {
             api,
             can_read,
@@ -256,6 +273,13 @@ impl<T: Subject> Confirmed<T> {
         self.action_error.set(None);
         self.intent.set(None);
         self.read(ReadFor::Show);
+    }
+
+    /// Which object the page shows, as a count of opens: what a part of the
+    /// page that acts later ([`Confirmed::settle`]) holds on to. `None` once
+    /// the page is gone.
+    pub fn opened(&self) -> Option<u64> {
+        self.opened.try_get_value()
     }
 
     /// Whether anything is shown: the object, or that it cannot be read.
@@ -393,19 +417,18 @@ impl<T: Subject> Confirmed<T> {
 
     /// Asks the server for `action`; on success shows what it confirmed.
     pub fn act(&self, action: T::Action, reason: Option<String>) {
-        // One request at a time: a double click, or Enter held down, sends one.
-        if self.busy.get_untracked().is_some() {
-            return;
-        }
+        let Some(opened) = self.opened() else {
+            return; // the page is gone
+        };
         // A retry of the same click keeps its reference, so the server can
         // recognise a repeat and never act twice.
         let intent = Intent::for_click(self.intent.get_untracked(), action, reason, new_intent);
-        self.intent.set(Some(intent.clone()));
-        self.action_error.set(None);
-        self.made_after_all.set(None);
-        self.announcement.set(String::new());
         let page = *self;
-        let sent = page.send(intent);
+        // One request at a time: a double click, or Enter held down, sends one.
+        let Ok(sent) = page.send(intent.clone(), opened) else {
+            return;
+        };
+        self.intent.set(Some(intent));
         spawn_local(async move {
             let Some((generation, result)) = sent.await else {
                 return; // the page is gone
@@ -445,54 +468,79 @@ impl<T: Subject> Confirmed<T> {
 
     /// Sends `intent` for a part of the page that reports its outcome itself
     /// (offboarding's checklist), under the controller's rules: the write,
-    /// then the same reads as after any action. Resolves to the write's
-    /// answer and what the last read showed: the object as the controller
-    /// shows it now, or why the read failed. `None` once the page moved on.
+    /// then the same reads as after any action. `opened` is the object the
+    /// part was started on ([`Confirmed::opened`]): once the page shows
+    /// another, nothing is sent. Resolves to the write's answer and what the
+    /// last read showed: the object as the controller shows it now, or why
+    /// the read failed.
     pub async fn settle(
         self,
         intent: Intent<T::Action>,
-    ) -> Option<(Result<Details, ApiError>, Result<T, ApiError>)> {
+        opened: u64,
+    ) -> Result<(Result<Details, ApiError>, Result<T, ApiError>), NotSent> {
         let action = intent.action;
-        let (generation, write) = self.send(intent).await?;
+        let (generation, write) = self.send(intent, opened)?.await.ok_or(NotSent::MovedOn)?;
+        let mut read = None;
         if let Some((why, delay)) = self.reads_after(action, &write) {
             sleep(delay).await;
             if let Some(Err(error)) = self.reads(generation, why).await {
-                return Some((write, Err(error)));
+                read = Some(error);
             }
         }
-        let shown = self.shown.try_get_untracked().flatten()?;
-        Some((write, Ok(shown)))
+        // The page may show another object by now: its state is not this one's.
+        if self.opened() != Some(opened) {
+            return Err(NotSent::MovedOn);
+        }
+        let read = match read {
+            Some(error) => Err(error),
+            None => Ok(self
+                .shown
+                .try_get_untracked()
+                .flatten()
+                .ok_or(NotSent::MovedOn)?),
+        };
+        Ok((write, read))
     }
 
-    /// Sends `intent`; on success the object shows what the server
-    /// confirmed, and every page of the connection knows it. Resolves to the
-    /// generation the reads that follow belong to, and the answer; `None`
-    /// when the page is gone.
+    /// Starts sending `intent` on the object `opened`, one change at a time:
+    /// marks the page busy at once (a second click that lands before the
+    /// task runs finds it busy) and clears what the last change said. The
+    /// future resolves to the generation the reads that follow belong to,
+    /// and the answer (on success the object shows what the server
+    /// confirmed, and every page of the connection knows it); `None` when
+    /// the page is gone.
     fn send(
         self,
         intent: Intent<T::Action>,
-    ) -> impl Future<Output = Option<(u64, Result<Details, ApiError>)>> {
-        // Marked busy now, not once the task runs: a second click that lands
-        // before then finds the page busy.
+        opened: u64,
+    ) -> Result<impl Future<Output = Option<Sent>>, NotSent> {
         let action = intent.action;
-        let source = self
-            .source
-            .with_value(|s| s.as_ref().map(|s| (s.api.clone(), s.act.clone())));
-        if source.is_some() {
-            self.busy.set(Some(action));
-            // Reads scheduled before this action no longer apply.
-            self.generation.update_value(|g| *g += 1);
+        if self.opened() != Some(opened) {
+            return Err(NotSent::MovedOn);
         }
+        let (api, send) = self
+            .source
+            .try_with_value(|s| s.as_ref().map(|s| (s.api.clone(), s.act.clone())))
+            .flatten()
+            .ok_or(NotSent::MovedOn)?;
+        if self.busy.get_untracked().is_some() {
+            return Err(NotSent::Busy);
+        }
+        self.action_error.set(None);
+        self.made_after_all.set(None);
+        self.announcement.set(String::new());
+        self.busy.set(Some(action));
+        // Reads scheduled before this action no longer apply.
+        self.generation.update_value(|g| *g += 1);
         let generation = self.generation.get_value();
-        async move {
-            let (api, send) = source?;
+        Ok(async move {
             let result = send(intent).await;
             if self.busy.try_set(None).is_some() || !self.is_current(generation) {
                 return None;
             }
             self.confirmed(&api, action, &result);
             Some((generation, result))
-        }
+        })
     }
 
     /// What a confirmed write shows: the object after it, remembered for

@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::confirmed::Confirmed;
+use super::confirmed::{Confirmed, NotSent};
 use crate::api::{new_intent, Api, Intent};
 use crate::components::ConfirmDialog;
 use crate::domain::offboarding::{
@@ -48,12 +48,14 @@ impl LifecycleAction for Offboarding {
     }
 }
 
-/// One offboarding click: how access ends, and the state change's intent
-/// (its reference and reason). A retry of any part keeps both.
+/// One offboarding click: how access ends, the state change's intent (its
+/// reference and reason) and the user it was asked on (the controller's
+/// open count). A retry of any part keeps all three.
 #[derive(Clone)]
 struct Click {
     aim: EndAccess,
     intent: Intent,
+    opened: u64,
 }
 
 /// What one offboarding works on: the user as last read, and the click.
@@ -114,6 +116,7 @@ pub fn Offboard(user: Confirmed<User>, grants_revision: RwSignal<u32>) -> impl I
         let run_for = run_for.clone();
         move |reason: Option<String>| {
             asking.set(false);
+            let Some(opened) = user.opened() else { return };
             let aim = aim.get_untracked();
             let click = Click {
                 aim,
@@ -121,6 +124,7 @@ pub fn Offboard(user: Confirmed<User>, grants_revision: RwSignal<u32>) -> impl I
                     reason,
                     ..new_intent(aim.action())
                 },
+                opened,
             };
             last_click.set_value(Some(click.clone()));
             let Some(run) = run_for(click) else { return };
@@ -177,7 +181,9 @@ pub fn Offboard(user: Confirmed<User>, grants_revision: RwSignal<u32>) -> impl I
                 <button
                     type="button"
                     class="danger"
-                    disabled=move || running.get() || shown.with(Option::is_none)
+                    disabled=move || {
+                        running.get() || shown.with(Option::is_none) || user.busy.get().is_some()
+                    }
                     on:click=move |_| asking.set(true)
                 >
                     {tr!(offboard.start)}
@@ -337,6 +343,7 @@ fn line(part: Part, outcome: &PartOutcome, is_service: bool) -> AnyView {
                 Problem::StillThere(count) => (tr!(offboard.still_there, count = *count), None),
                 Problem::Hidden(count) => (tr!(offboard.hidden, count = *count), None),
                 Problem::StateIs(state) => (tr!(offboard.state_is, state = state.label()), None),
+                Problem::Busy => (tr!(offboard.state_busy).to_string(), None),
             };
             view! {
                 <span>{tr!(offboard.failed)} " " {why} " " {so_far(*ended, *left)}</span>
@@ -414,14 +421,23 @@ impl Run {
     /// intent, then the controller's reads (a lagging read does not undo a
     /// confirmed write; after an unknown outcome, reads look for the change).
     async fn state(&self) {
-        let Some((write, read)) = self.confirmed.settle(self.click.intent.clone()).await else {
-            return; // the page moved on
+        let settled = self
+            .confirmed
+            .settle(self.click.intent.clone(), self.click.opened)
+            .await;
+        let outcome = match settled {
+            Ok((write, read)) => {
+                let state = read.map(|u| u.state);
+                state_outcome(self.click.aim, &write.map(|_| ()), &state)
+            }
+            Err(NotSent::Busy) => PartOutcome::Failed {
+                problem: Problem::Busy,
+                ended: 0,
+                left: None,
+            },
+            Err(NotSent::MovedOn) => return, // the page shows another user, or is gone
         };
-        let state = read.map(|u| u.state);
-        self.set(
-            Part::UserState,
-            state_outcome(self.click.aim, &write.map(|_| ()), &state),
-        );
+        self.set(Part::UserState, outcome);
     }
 
     async fn sessions(&self, before: Result<Remaining, ApiError>) {

@@ -79,7 +79,7 @@ fn PasteList() -> impl IntoView {
     let input_error = RwSignal::new(None::<String>);
     // How far the dry run got: lines looked up, of all.
     let progress = RwSignal::new(None::<(usize, usize)>);
-    // The dry run: only the latest one's answer is kept.
+    // The dry run; the check button waits while one runs, so runs never overlap.
     let dry_run = Action::new_local(move |entries: &Vec<Entry>| {
         let (api, entries) = (api.get_value(), entries.clone());
         async move {

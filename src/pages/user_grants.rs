@@ -18,6 +18,8 @@ pub fn GrantList(
 ) -> impl IntoView {
     let api = Api::for_page();
     let organization = api.organization_id().map(str::to_string);
+    // Names the organisation once the console knows it (the menu's list).
+    let names = api.clone();
     // A plain read: the list is re-read whenever the user changes; a list
     // read older than a write confirmed on the grant's page does not
     // overwrite it (the list projection lags).
@@ -38,8 +40,6 @@ pub fn GrantList(
         }
     });
     let retry = Callback::new(move |_| grants.refetch());
-    // Named once the organisations are known (the menu's list), the id kept.
-    let names = Api::for_page();
     let scope = move || match &organization {
         Some(organization) => match names.organization_name(organization) {
             Some(name) => tr!(user.grants_scope_named_organization, name, organization),
