@@ -160,8 +160,5 @@ async fn a_line_whose_answer_was_lost_is_done_once_a_read_shows_the_change() {
         shown.starts_with("Done") && shown.contains("the change was made"),
         "{shown}"
     );
-    assert!(
-        !weavr_user_active(id).await,
-        "the server still has the user active"
-    );
+    assert_eq!(weavr_active("/weavr/multi/users", id).await, Some(false));
 }

@@ -29,11 +29,6 @@ fn open_user(connection: Connection, token: &str, id: &str) -> Mounted {
     })
 }
 
-async fn weavr_active(prefix: &str, id: &str) -> Option<bool> {
-    let (_, body) = direct("GET", &format!("{prefix}/{id}"), WEAVR_ADMIN, &[], None).await;
-    serde_json::from_str::<serde_json::Value>(&body).ok()?["active"].as_bool()
-}
-
 #[wasm_bindgen_test]
 async fn a_multi_user_is_deactivated_and_activated() {
     let id = "110747174434373672";

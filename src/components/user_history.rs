@@ -256,10 +256,8 @@ pub fn UserHistory(
     });
     let retry_read = Callback::new(move |_| first.refetch());
     let load_older = Callback::new(move |_| {
-        if let Some(Ok(page)) = first.get_untracked() {
-            let (id, org) = (user_id.get_untracked(), organization.get_untracked());
-            read_older(api.clone(), older, id, org, page.changes);
-        }
+        let (id, org) = (user_id.get_untracked(), organization.get_untracked());
+        read_older(api.clone(), older, id, org, first);
     });
 
     view! {
@@ -350,15 +348,20 @@ fn Changes(
 }
 
 /// Reads the next older page and adds it below. An answer for a page that is
-/// no longer the next one (the first page was read again meanwhile) is dropped.
+/// no longer the next one below the first page as it is then (it may have
+/// been read again meanwhile) is dropped.
 fn read_older(
     api: Api,
     older: Older,
     user_id: String,
     organization_id: Option<String>,
-    first: Vec<Change>,
+    first: LocalResource<Result<FirstPage, ApiError>>,
 ) {
-    let Some(below) = older.below(&first) else {
+    let next_below = move || match first.try_get_untracked().flatten() {
+        Some(Ok(page)) => older.below(&page.changes),
+        _ => None,
+    };
+    let Some(below) = next_below() else {
         return;
     };
     if older.loading.get_untracked() {
@@ -374,9 +377,7 @@ fn read_older(
             return; // the page is gone
         }
         match result {
-            Ok(page) if older.below(&first) == Some(below) => {
-                older.pages.update(|pages| pages.push(page))
-            }
+            Ok(page) if next_below() == Some(below) => older.pages.update(|pages| pages.push(page)),
             Ok(_) => {}
             Err(error) => older.error.set(Some(error)),
         }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::wire::{non_empty, to_json};
+use super::wire::{self, non_empty, to_json};
 use crate::domain::{
     Details, Owner, OwnerKind, User, UserAction, UserKind, UserPage, UserQuery, UserState,
 };
@@ -228,19 +228,10 @@ pub fn read_action(response: &ApiResponse) -> Result<Details, ApiError> {
 /// Weavr error bodies: 400 `{message, syntaxErrors}`, 403/409 `{errorCode}`,
 /// 404 `{code, message}`; 401, 413, 422, 429 and 5xx have none.
 pub fn error_from_response(response: &ApiResponse) -> ApiError {
-    let parsed = serde_json::from_str::<ErrorWire>(&response.body)
-        .ok()
-        .filter(ErrorWire::says_anything);
-    // JSON that is not Weavr's error shape (cut short, or another
-    // service's) is quoted nowhere: the answer could not be read. A body
-    // that is not JSON at all (a proxy's page) leaves the status to speak.
-    if parsed.is_none() && looks_like_json(&response.body) {
-        return ApiError::UnreadableAnswer {
-            status: response.status,
-            detail: tr!(errors.error_answer_unreadable, status = response.status),
-        };
-    }
-    let body = parsed.unwrap_or_default();
+    let body = match wire::error_body(response, ErrorWire::says_anything) {
+        Ok(parsed) => parsed.unwrap_or_default(),
+        Err(unreadable) => return unreadable,
+    };
     let id = non_empty(body.error_code).or(non_empty(body.code));
     let syntax = body
         .syntax_errors
@@ -288,10 +279,6 @@ impl ErrorWire {
             || self.message.is_some()
             || self.syntax_errors.is_some()
     }
-}
-
-fn looks_like_json(body: &str) -> bool {
-    matches!(body.trim_start().chars().next(), Some('{' | '['))
 }
 
 #[derive(Deserialize, Default)]

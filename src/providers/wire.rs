@@ -1,8 +1,11 @@
 //! Tolerant pieces of wire format shared by the provider modules.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::Timestamp;
+use crate::http::{ApiError, ApiResponse};
+use crate::tr;
 
 /// A 64-bit integer, which grpc-gateway sends as a JSON string (`"366"`)
 /// but which may also arrive as a number.
@@ -78,4 +81,26 @@ impl ListQuery {
 #[derive(Serialize)]
 pub struct QueryOnly<Q> {
     pub query: Q,
+}
+
+/// A failed answer's body in the provider's error shape `T`, when it says
+/// anything (`says_anything`); `None` when the body is not JSON at all (a
+/// proxy's page: its status speaks). JSON that is not the provider's error
+/// shape (cut short, or another service's) is quoted nowhere: the answer
+/// could not be read.
+pub fn error_body<T: DeserializeOwned>(
+    response: &ApiResponse,
+    says_anything: impl Fn(&T) -> bool,
+) -> Result<Option<T>, ApiError> {
+    let parsed = serde_json::from_str::<T>(&response.body)
+        .ok()
+        .filter(|body| says_anything(body));
+    let looks_like_json = matches!(response.body.trim_start().chars().next(), Some('{' | '['));
+    if parsed.is_none() && looks_like_json {
+        return Err(ApiError::UnreadableAnswer {
+            status: response.status,
+            detail: tr!(errors.error_answer_unreadable, status = response.status),
+        });
+    }
+    Ok(parsed)
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::wire::{int64, non_empty, timestamp};
+use super::wire::{self, int64, non_empty, timestamp};
 use crate::domain::{Details, Owner, OwnerKind};
 use crate::http::{ApiError, ApiResponse, ServerMessage};
 use crate::tr;
@@ -107,17 +107,12 @@ pub struct ListDetailsWire {
 /// Reads a failed ZITADEL answer. The body may be a grpc-gateway status, a
 /// Connect error, plain text (a proxy's or the gateway's own), HTML, or empty.
 pub fn error_from_response(response: &ApiResponse) -> ApiError {
-    let parsed: Option<StatusBody> = serde_json::from_str::<StatusBody>(&response.body)
-        .ok()
-        .filter(|body| body.code.is_some() || body.message.is_some());
-    // JSON that is not ZITADEL's error shape (cut short, or another
-    // service's) is quoted nowhere: the answer could not be read.
-    if parsed.is_none() && looks_like_json(&response.body) {
-        return ApiError::UnreadableAnswer {
-            status: response.status,
-            detail: tr!(errors.error_answer_unreadable, status = response.status),
-        };
-    }
+    let parsed = match wire::error_body(response, |body: &StatusBody| {
+        body.code.is_some() || body.message.is_some()
+    }) {
+        Ok(parsed) => parsed,
+        Err(unreadable) => return unreadable,
+    };
     let (message, precondition) = match parsed {
         Some(body) => {
             let precondition = match &body.code {
@@ -136,10 +131,6 @@ pub fn error_from_response(response: &ApiResponse) -> ApiError {
     // (`internal/api/http/middleware/cors_interceptor.go`), so the console
     // never depends on it.
     ApiError::from_status(response.status, message, precondition, None)
-}
-
-fn looks_like_json(body: &str) -> bool {
-    matches!(body.trim_start().chars().next(), Some('{' | '['))
 }
 
 /// A message key ZITADEL did not translate (`Errors.Token.Invalid`): the

@@ -269,14 +269,11 @@ pub async fn server_state(user_id: &str) -> String {
         .to_string()
 }
 
-/// Whether the sandbox's Weavr Multi user `id` is active, as its admin reads it.
-pub async fn weavr_user_active(id: &str) -> bool {
-    let path = format!("/weavr/multi/users/{id}");
-    let (_, body) = direct("GET", &path, WEAVR_ADMIN, &[], None).await;
-    let user: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-    user["active"]
-        .as_bool()
-        .unwrap_or_else(|| panic!("no active flag in {body}"))
+/// Whether the sandbox's Weavr user `id` under `prefix` (`/weavr/multi/users`,
+/// `/weavr/payment-run/v1/users`) is active, as its admin reads it.
+pub async fn weavr_active(prefix: &str, id: &str) -> Option<bool> {
+    let (_, body) = direct("GET", &format!("{prefix}/{id}"), WEAVR_ADMIN, &[], None).await;
+    serde_json::from_str::<serde_json::Value>(&body).ok()?["active"].as_bool()
 }
 
 /// Pastes `text` into the pasted-list page's box and asks for the dry run.
