@@ -13,7 +13,7 @@ use common::*;
 use leptos::prelude::*;
 use lifecycle_console::components::{HistoryFeed, UserHistory};
 use lifecycle_console::domain::{Details, Owner, OwnerKind};
-use lifecycle_console::pages::{GrantDetail, PasteListPage, UserDetail, UsersList};
+use lifecycle_console::pages::{GrantDetail, PasteListPage, UsersList};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -188,10 +188,7 @@ fn part(page: &Mounted, part: &str) -> (String, String) {
 #[wasm_bindgen_test]
 async fn offboarding_after_access_went_says_not_permitted() {
     let id = generated(20);
-    let target = id.clone();
-    let (page, session) = mount_as(zitadel_v2(), OWNER, move || {
-        view! { <UserDetail user_id=target/> }.into_any()
-    });
+    let (page, session) = open_user_as(zitadel_v2(), OWNER, &id);
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
     wait_until(&page, "the offboard section", |p| {
         p.query("[data-testid=offboard] button").is_some()

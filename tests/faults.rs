@@ -8,8 +8,6 @@
 mod common;
 
 use common::*;
-use leptos::prelude::*;
-use lifecycle_console::pages::UserDetail;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -48,12 +46,7 @@ async fn run(case: Case, timeout_seconds: Option<f64>) {
     let id = generated(case.user);
     let mut connection = zitadel_v2();
     connection.timeout_seconds = timeout_seconds;
-    let page = {
-        let id = id.clone();
-        mount(connection, OWNER, move || {
-            view! { <UserDetail user_id=id/> }.into_any()
-        })
-    };
+    let page = open_user_as(connection, OWNER, &id).0;
     wait_until(&page, "the user", |p| {
         p.badge() == "Active" && sequence(p).is_some()
     })
@@ -260,12 +253,7 @@ async fn refusals_are_explained_without_a_pointless_retry() {
 #[wasm_bindgen_test]
 async fn a_double_click_or_a_held_enter_sends_one_request() {
     let id = generated(53);
-    let page = {
-        let id = id.clone();
-        mount(zitadel_v2(), OWNER, move || {
-            view! { <UserDetail user_id=id/> }.into_any()
-        })
-    };
+    let page = open_user_as(zitadel_v2(), OWNER, &id).0;
     wait_until(&page, "the user", |p| {
         p.badge() == "Active" && sequence(p).is_some()
     })
@@ -303,12 +291,7 @@ async fn a_double_click_or_a_held_enter_sends_one_request() {
 #[wasm_bindgen_test]
 async fn navigating_away_aborts_the_request_and_nothing_lands_late() {
     let id = generated(54);
-    let page = {
-        let id = id.clone();
-        mount(zitadel_v2(), OWNER, move || {
-            view! { <UserDetail user_id=id/> }.into_any()
-        })
-    };
+    let page = open_user_as(zitadel_v2(), OWNER, &id).0;
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
     arm_fault(
         "POST",

@@ -20,10 +20,7 @@ const DEPLOY_ROBOT: &str = "226000000000000015";
 const MICKEY: &str = "226000000000000002";
 
 fn open_user(id: &str, token: &str) -> Mounted {
-    let id = id.to_string();
-    mount(zitadel_v2(), token, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    })
+    open_user_as(zitadel_v2(), token, id).0
 }
 
 /// The checklist line of `part`: its outcome and its text.
@@ -259,9 +256,7 @@ async fn weavr_offboarding_is_deactivation_only_and_says_so() {
         "/weavr/multi",
         None,
     );
-    let page = mount(connection, WEAVR_ADMIN, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    });
+    let page = open_user_as(connection, WEAVR_ADMIN, &id).0;
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
     let intro = page
         .query("[data-testid=offboard-intro]")
@@ -298,9 +293,7 @@ async fn an_offboarding_whose_answer_was_lost_is_confirmed_once_a_read_shows_it(
         None,
     );
     connection.timeout_seconds = Some(0.5);
-    let page = mount(connection, WEAVR_ADMIN, move || {
-        view! { <UserDetail user_id=id.to_string()/> }.into_any()
-    });
+    let page = open_user_as(connection, WEAVR_ADMIN, id).0;
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
     arm_fault(
         "POST",

@@ -5,9 +5,7 @@
 mod common;
 
 use common::*;
-use leptos::prelude::*;
 use lifecycle_console::language;
-use lifecycle_console::pages::UserDetail;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -15,10 +13,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// No user has this id.
 const NOBODY: &str = "226000000000009999";
 
-fn open_user(id: &'static str, token: &str) -> Mounted {
-    mount(zitadel_v2(), token, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    })
+fn open_user(id: &str, token: &str) -> Mounted {
+    open_user_as(zitadel_v2(), token, id).0
 }
 
 #[wasm_bindgen_test]

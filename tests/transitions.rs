@@ -31,12 +31,7 @@ struct Cell {
 
 async fn run(connection: Connection, cell: Cell) {
     let id = generated(cell.user);
-    let page = {
-        let id = id.clone();
-        mount(connection, OWNER, move || {
-            view! { <UserDetail user_id=id/> }.into_any()
-        })
-    };
+    let page = open_user_as(connection, OWNER, &id).0;
     let context = format!("{} after {:?}", cell.click, cell.behind);
     wait_until(&page, cell.shown, |p| p.badge() == cell.shown).await;
     for (method, path) in cell.behind {

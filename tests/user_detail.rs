@@ -14,10 +14,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn open_user(id: &str, token: &str) -> Mounted {
-    let id = id.to_string();
-    mount(zitadel_v2(), token, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    })
+    open_user_as(zitadel_v2(), token, id).0
 }
 
 #[wasm_bindgen_test]
@@ -290,10 +287,7 @@ async fn the_users_grants_are_listed_with_links() {
 #[wasm_bindgen_test]
 async fn losing_access_keeps_the_confirmed_state_and_never_says_deleted() {
     let id = generated(1);
-    let target = id.clone();
-    let (page, session) = mount_as(zitadel_v2(), OWNER, move || {
-        view! { <UserDetail user_id=target/> }.into_any()
-    });
+    let (page, session) = open_user_as(zitadel_v2(), OWNER, &id);
     wait_until(&page, "the user", |p| p.badge() == "Active").await;
     // Another admin took the roles in ACME away: this token reaches Globex only.
     session.sign_in(GLOBEX_MANAGER, None);

@@ -6,9 +6,7 @@
 mod common;
 
 use common::*;
-use leptos::prelude::*;
 use lifecycle_console::config::Connection;
-use lifecycle_console::pages::UserDetail;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -23,10 +21,7 @@ fn recording() -> Connection {
 }
 
 fn open_user(connection: Connection, id: &str) -> Mounted {
-    let id = id.to_string();
-    mount(connection, OWNER, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    })
+    open_user_as(connection, OWNER, id).0
 }
 
 /// The history's rows: (sequence, change text, reason).
@@ -203,9 +198,7 @@ async fn a_weavr_user_page_says_there_is_no_history_rather_than_an_empty_one() {
     use lifecycle_console::providers::ProviderApi;
     let weavr = connection(ProviderApi::WeavrMulti, "/weavr/multi", None);
     let id = "110747174434373672".to_string();
-    let page = mount(weavr, WEAVR_ADMIN, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    });
+    let page = open_user_as(weavr, WEAVR_ADMIN, &id).0;
     wait_until(&page, "the user", |p| !p.badge().is_empty()).await;
     let note = page
         .query("[data-testid=history-unavailable]")

@@ -8,7 +8,7 @@ mod common;
 use common::schema_users::*;
 use common::*;
 use leptos::prelude::*;
-use lifecycle_console::pages::{UserDetail, UsersList};
+use lifecycle_console::pages::UsersList;
 use lifecycle_console::providers::ProviderApi;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -20,10 +20,7 @@ fn v3alpha() -> lifecycle_console::config::Connection {
 }
 
 fn open_user(id: &str) -> Mounted {
-    let id = id.to_string();
-    mount(v3alpha(), OWNER, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    })
+    open_user_as(v3alpha(), OWNER, id).0
 }
 
 async fn opened(id: &str) -> Mounted {

@@ -6,9 +6,7 @@
 mod common;
 
 use common::*;
-use leptos::prelude::*;
 use lifecycle_console::config::Connection;
-use lifecycle_console::pages::UserDetail;
 use lifecycle_console::providers::ProviderApi;
 use wasm_bindgen_test::*;
 
@@ -23,10 +21,7 @@ fn payment_run() -> Connection {
 }
 
 fn open_user(connection: Connection, token: &str, id: &str) -> Mounted {
-    let id = id.to_string();
-    mount(connection, token, move || {
-        view! { <UserDetail user_id=id/> }.into_any()
-    })
+    open_user_as(connection, token, id).0
 }
 
 #[wasm_bindgen_test]

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 use lifecycle_console::auth::Session;
 use lifecycle_console::config::Connection;
+use lifecycle_console::pages::UserDetail;
 use lifecycle_console::providers::ProviderApi;
 use lifecycle_console::workspace::provide_connection;
 use wasm_bindgen::JsCast;
@@ -45,6 +46,15 @@ pub fn connection(provider: ProviderApi, path: &str, organization_id: Option<&st
 
 pub fn zitadel_v2() -> Connection {
     connection(ProviderApi::ZitadelV2, "", Some(ACME))
+}
+
+/// Mounts the user page of `id` on `connection` as `token`, and hands back
+/// the session, so a test can change the token under the shown page.
+pub fn open_user_as(connection: Connection, token: &str, id: &str) -> (Mounted, Session) {
+    let id = id.to_string();
+    mount_as(connection, token, move || {
+        view! { <UserDetail user_id=id/> }.into_any()
+    })
 }
 
 /// A mounted page; unmounts and removes its container when dropped.
